@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by the wrappers of libsockscope-preload.so: the real libc
+ * functions, the descriptor table, and the enter/emit helpers every wrapper
+ * uses so that each one is only its own arguments and fields.
+ */
+#ifndef SS_PRELOAD_H
+#define SS_PRELOAD_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/sendfile.h>
+
+#include "sockscope-tp.h"
+#include "ss_addr.h"
+#include "ss_names.h"
+
+#define SS_HIDDEN __attribute__((visibility("hidden")))
+#define SS_EXPORT __attribute__((visibility("default")))
+#define SS_TLS __thread __attribute__((tls_model("initial-exec")))
+#define ss_likely(x) __builtin_expect(!!(x), 1)
+#define ss_unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Fortified entry points have no prototype without _FORTIFY_SOURCE. */
+ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen);
+ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+		       struct sockaddr *addr, socklen_t *addrlen);
+
+/*
+ * Every libc function the preload calls through: the wrapped ones and the
+ * few it needs for itself.  X(name); the pointer has the type of the
+ * function's own prototype.
+ */
+#define SS_REAL_MAP(X)                                                      \
+	X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4)      \
+	X(connect) X(send) X(sendto) X(sendmsg) X(sendmmsg) X(recv)         \
+	X(recvfrom) X(recvmsg) X(recvmmsg) X(read) X(write) X(readv)        \
+	X(writev) X(sendfile) X(sendfile64) X(getsockopt) X(setsockopt) X(shutdown)       \
+	X(close) X(close_range) X(closefrom) X(getpeername) X(getsockname)  \
+	X(fcntl) X(fcntl64) X(ioctl) X(dup) X(dup2) X(dup3)                 \
+	X(gethostbyname) X(gethostbyname2) X(gethostbyname_r)               \
+	X(gethostbyname2_r) X(gethostbyaddr) X(gethostbyaddr_r)             \
+	X(gethostname) X(getservbyname) X(getservbyname_r) X(getaddrinfo)   \
+	X(getnameinfo) X(__read_chk) X(__recv_chk) X(__recvfrom_chk)        \
+	X(fclose) X(open) X(open64) X(openat) X(openat64) X(creat)          \
+	X(creat64) X(pipe) X(pipe2) X(fopen) X(fopen64) X(freopen)          \
+	X(freopen64) X(epoll_create) X(epoll_create1) X(eventfd)            \
+	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
+	X(inotify_init1)
+
+enum ss_real_id {
+#define SS_REAL_ID(name) SS_R_##name,
+	SS_REAL_MAP(SS_REAL_ID)
+#undef SS_REAL_ID
+	SS_R_COUNT
+};
+
+extern void *ss_real_fn[SS_R_COUNT] SS_HIDDEN;
+SS_HIDDEN void *ss_resolve(enum ss_real_id id);
+
+/* The real function `name`, resolved on first use if the constructor has
+ * not run yet. */
+#define REAL(name)                                                           \
+	((__typeof__(&name))(ss_likely(ss_real_fn[SS_R_##name]) ?            \
+				     ss_real_fn[SS_R_##name] :               \
+				     ss_resolve(SS_R_##name)))
+
+/* ---- descriptor table (fdtable.c) ---- */
+
+/* State of a descriptor as the preload knows it, kept with its serial in
+ * one 64-bit word so readers and writers need no lock. */
+enum ss_fd_state {
+	SS_FD_UNKNOWN = 0, /* never looked at, or changed behind our back */
+	SS_FD_SOCKET = 1,  /* a socket with a serial */
+	SS_FD_OTHER = 2,   /* known not to be a socket */
+	SS_FD_TRACER = 3,  /* the tracer's own socket: never reported */
+};
+
+SS_HIDDEN uint64_t ss_fd_get(int fd);
+SS_HIDDEN void ss_fd_set(int fd, uint64_t word);
+SS_HIDDEN int ss_fd_cas(int fd, uint64_t old, uint64_t word);
+SS_HIDDEN void ss_fd_forget_range(unsigned int first, unsigned int last);
+SS_HIDDEN uint64_t ss_new_serial(void);
+
+static inline enum ss_fd_state ss_word_state(uint64_t w) { return (enum ss_fd_state)(w & 3); }
+static inline uint64_t ss_word_serial(uint64_t w) { return w >> 2; }
+static inline uint64_t ss_word(uint64_t serial, enum ss_fd_state st) { return serial << 2 | st; }
+
+/* A descriptor just came into being: forget what the number was before. */
+static inline void ss_fd_forget(int fd)
+{
+	if (fd >= 0)
+		ss_fd_set(fd, ss_word(0, SS_FD_UNKNOWN));
+}
+
+/* ---- tracing context (trace.c) ---- */
+
+extern SS_TLS int ss_guard SS_HIDDEN;
+
+/* Whether the caller at return address ra is the tracer itself (liblttng-ust
+ * talking to its session daemon), or cannot be told yet (-1). */
+SS_HIDDEN int ss_is_tracer(const void *ra);
+
+/* Whether a call from ra may be traced now: not nested inside our own
+ * tracing, and not the tracer's own traffic. */
+static inline int ss_may_trace(const void *ra)
+{
+	return !ss_guard && ss_is_tracer(ra) == 0;
+}
+
+#define SS_ENABLED(ev) lttng_ust_tracepoint_enabled(sockscope, ev)
+#define SS_ENTER(ev) (SS_ENABLED(ev) && ss_may_trace(__builtin_return_address(0)))
+
+static inline uint64_t ss_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* What a wrapper keeps across the real call. */
+struct ss_call {
+	struct ss_tp_base b;
+	uint64_t t0;
+	int saved_errno; /* errno as the real call left it */
+};
+
+static inline void ss_call_begin(struct ss_call *c, int fd, uint64_t sock)
+{
+	c->b.fd = fd;
+	c->b.sock = sock;
+	c->t0 = ss_now();
+}
+
+/* Record the result; failed is whether the call reports an errno. */
+static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
+{
+	c->saved_errno = errno;
+	c->b.dur_ns = ss_now() - c->t0;
+	c->b.ret = ret;
+	c->b.err = failed ? c->saved_errno : 0;
+}
+
+/* Emit sockscope:ev with its fields, then give errno back to the caller as
+ * the real call left it. */
+#define SS_EMIT(c, ev, ...)                                                  \
+	do {                                                                 \
+		ss_guard++;                                                  \
+		lttng_ust_do_tracepoint(sockscope, ev, &(c)->b, ##__VA_ARGS__); \
+		ss_guard--;                                                  \
+		errno = (c)->saved_errno;                                    \
+	} while (0)
+
+/*
+ * The serial of the socket at fd for a traced call, describing it first
+ * (sockscope:describe) if this is the first sight of it.  Returns 0 when
+ * fd is not a socket.  Keeps errno.
+ */
+SS_HIDDEN uint64_t ss_sock_traced(int fd);
+
+/* The serial of fd if it is a known socket, else 0: no system call. */
+static inline uint64_t ss_sock_known(int fd)
+{
+	uint64_t w = ss_fd_get(fd);
+
+	return ss_word_state(w) == SS_FD_SOCKET ? ss_word_serial(w) : 0;
+}
+
+/* Whether fd may be a socket worth tracing (read/write family): known
+ * sockets and descriptors never looked at. */
+static inline int ss_fd_maybe_socket(int fd)
+{
+	enum ss_fd_state st = ss_word_state(ss_fd_get(fd));
+
+	return st == SS_FD_SOCKET || st == SS_FD_UNKNOWN;
+}
+
+/* A socket created by a call from ra: give fd a new serial, or mark it the
+ * tracer's.  Returns the serial (0 for the tracer's). */
+SS_HIDDEN uint64_t ss_fd_new_socket(int fd, const void *ra);
+
+/* The same socket under another number (dup family). */
+SS_HIDDEN void ss_fd_copy(int from, int to);
+
+/*
+ * Copy len bytes of caller memory that the kernel may have rejected: a
+ * plain copy when trusted (the call succeeded, so the kernel read it),
+ * else through process_vm_readv so a bad pointer yields 0 instead of a
+ * crash.  Returns the number of bytes copied.
+ */
+SS_HIDDEN size_t ss_peek(void *dst, const void *src, size_t len, int trusted);
+
+/* An endpoint for an event: decoded from caller memory at sa/len. */
+struct ss_ep {
+	struct ss_tp_addr tp;
+	struct ss_endpoint e;
+};
+SS_HIDDEN const struct ss_tp_addr *ss_ep_decode(struct ss_ep *ep, const void *sa,
+						size_t len, int trusted);
+SS_HIDDEN const struct ss_tp_addr *ss_ep_none(struct ss_ep *ep);
+
+#endif

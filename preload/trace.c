@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tracing context of the preload: the nesting guard, telling the tracer's
+ * own calls apart, first sight of sockets (sockscope:describe), and safe
+ * reads of caller memory for the decoders.
+ */
+#define LTTNG_UST_TRACEPOINT_DEFINE
+#define LTTNG_UST_TRACEPOINT_HIDDEN_DEFINITION
+#include "preload.h"
+
+#include <link.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+SS_TLS int ss_guard;
+
+/*
+ * liblttng-ust talks to its session daemon over unix sockets from its own
+ * threads, and writes to wakeup pipes from inside our tracepoints.  Those
+ * calls reach our wrappers like any other; we know them by their return
+ * address, which lies in the text of a liblttng-ust* library.
+ */
+#define SS_MAX_RANGES 16
+static struct {
+	uintptr_t lo, hi;
+} ranges[SS_MAX_RANGES];
+static int nranges;
+static int ranges_state; /* 0 unknown, 1 being computed, 2 ready */
+
+static int collect(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	if (!info->dlpi_name || !strstr(info->dlpi_name, "liblttng-ust"))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum && nranges < SS_MAX_RANGES; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		ranges[nranges].lo = info->dlpi_addr + ph->p_vaddr;
+		ranges[nranges].hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+		nranges++;
+	}
+	return 0;
+}
+
+static void compute_ranges(void)
+{
+	int expected = 0;
+
+	if (!__atomic_compare_exchange_n(&ranges_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return;
+	dl_iterate_phdr(collect, NULL);
+	__atomic_store_n(&ranges_state, 2, __ATOMIC_RELEASE);
+}
+
+int ss_is_tracer(const void *ra)
+{
+	int st = __atomic_load_n(&ranges_state, __ATOMIC_ACQUIRE);
+
+	if (ss_unlikely(st != 2)) {
+		/* A signal handler interrupting the computation, or another
+		 * thread racing it, cannot tell yet. */
+		if (st == 1 || ss_guard)
+			return -1;
+		ss_guard++;
+		compute_ranges();
+		ss_guard--;
+		if (__atomic_load_n(&ranges_state, __ATOMIC_ACQUIRE) != 2)
+			return -1;
+	}
+	uintptr_t a = (uintptr_t)ra;
+	for (int i = 0; i < nranges; i++)
+		if (a >= ranges[i].lo && a < ranges[i].hi)
+			return 1;
+	return 0;
+}
+
+__attribute__((constructor(102))) static void ss_trace_init(void)
+{
+	ss_guard++;
+	compute_ranges();
+	ss_guard--;
+}
+
+uint64_t ss_fd_new_socket(int fd, const void *ra)
+{
+	if (fd < 0)
+		return 0;
+	int who = ss_is_tracer(ra);
+	if (who) {
+		/* The tracer's, or unknown this early: never report it. */
+		ss_fd_set(fd, ss_word(0, who > 0 ? SS_FD_TRACER : SS_FD_UNKNOWN));
+		return 0;
+	}
+	uint64_t serial = ss_new_serial();
+	ss_fd_set(fd, ss_word(serial, SS_FD_SOCKET));
+	return serial;
+}
+
+void ss_fd_copy(int from, int to)
+{
+	if (to < 0)
+		return;
+	uint64_t w = ss_fd_get(from);
+	/* An unknown or foreign descriptor stays so under its new number. */
+	ss_fd_set(to, ss_word_state(w) == SS_FD_SOCKET || ss_word_state(w) == SS_FD_TRACER ?
+			      w : ss_word(0, SS_FD_UNKNOWN));
+}
+
+size_t ss_peek(void *dst, const void *src, size_t len, int trusted)
+{
+	if (!src || !len)
+		return 0;
+	if (trusted) {
+		memcpy(dst, src, len);
+		return len;
+	}
+	struct iovec local = { dst, len }, remote = { (void *)src, len };
+	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+const struct ss_tp_addr *ss_ep_none(struct ss_ep *ep)
+{
+	ep->tp.family = -1;
+	ep->tp.port = 0;
+	ep->tp.text = "";
+	return &ep->tp;
+}
+
+const struct ss_tp_addr *ss_ep_decode(struct ss_ep *ep, const void *sa, size_t len,
+				      int trusted)
+{
+	struct sockaddr_storage copy;
+
+	if (!sa || !len)
+		return ss_ep_none(ep);
+	if (len > sizeof(copy))
+		len = sizeof(copy);
+	len = ss_peek(&copy, sa, len, trusted);
+	ss_addr_format(len ? &copy : NULL, len, &ep->e);
+	ep->tp.family = ep->e.family;
+	ep->tp.port = ep->e.port;
+	ep->tp.text = ep->e.text;
+	return &ep->tp;
+}
+
+/* First sight of a socket opened where we could not see it: give it a
+ * serial and say what it is. */
+static uint64_t describe(int fd, uint64_t old, int type)
+{
+	int family = -1;
+	socklen_t len = sizeof(family);
+	struct sockaddr_storage local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+	struct ss_ep lep, pep;
+	char typebuf[64];
+	uint64_t serial = ss_new_serial();
+
+	if (!ss_fd_cas(fd, old, ss_word(serial, SS_FD_SOCKET)))
+		return ss_sock_known(fd); /* another thread saw it first */
+	REAL(getsockopt)(fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
+	if (REAL(getsockname)(fd, (struct sockaddr *)&local, &llen) < 0)
+		llen = 0;
+	if (REAL(getpeername)(fd, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	ss_ep_decode(&lep, &local, llen, 1);
+	ss_ep_decode(&pep, &peer, plen, 1);
+	if (!plen)
+		pep.tp.text = "";
+	if (lttng_ust_tracepoint_enabled(sockscope, describe)) {
+		struct ss_tp_base b = { .fd = fd, .sock = serial };
+		ss_guard++;
+		lttng_ust_do_tracepoint(sockscope, describe, &b, family,
+					ss_socktype_text(type, typebuf, sizeof(typebuf)),
+					&lep.tp, pep.tp.text);
+		ss_guard--;
+	}
+	return serial;
+}
+
+uint64_t ss_sock_traced(int fd)
+{
+	uint64_t w = ss_fd_get(fd);
+
+	switch (ss_word_state(w)) {
+	case SS_FD_SOCKET:
+		return ss_word_serial(w);
+	case SS_FD_OTHER:
+	case SS_FD_TRACER:
+		return 0;
+	case SS_FD_UNKNOWN:
+		break;
+	}
+	int saved = errno, type = 0;
+	socklen_t len = sizeof(type);
+	uint64_t serial = 0;
+	if (REAL(getsockopt)(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0)
+		serial = describe(fd, w, type);
+	else if (errno == ENOTSOCK)
+		ss_fd_cas(fd, w, ss_word(0, SS_FD_OTHER));
+	errno = saved;
+	return serial;
+}

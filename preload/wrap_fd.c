@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Wrappers of the calls that end, copy, reconfigure or create descriptors.
+ * Closing goes through liblttng-ust's fd tracker so that no close, fclose,
+ * closefrom or close_range of the program ever closes the tracer's own
+ * descriptors; creating calls reset what the table knew of the number.
+ */
+#include "preload.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
+/* liblttng-ust-common's fd tracker (no public header in 2.13). */
+int lttng_ust_safe_close_fd(int fd, int (*close_cb)(int fd));
+int lttng_ust_safe_fclose_stream(FILE *stream, int (*fclose_cb)(FILE *stream));
+int lttng_ust_safe_closefrom_fd(int lowfd, int (*close_cb)(int fd));
+
+/* Descriptors we know to be the program's go straight to libc; the rest
+ * (the tracer's, or never seen) are checked against the tracer's set. */
+static int may_be_tracers(uint64_t w)
+{
+	enum ss_fd_state st = ss_word_state(w);
+
+	return st == SS_FD_TRACER || st == SS_FD_UNKNOWN;
+}
+
+SS_EXPORT int close(int fd)
+{
+	uint64_t w = ss_fd_get(fd);
+	int traced = ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close);
+	struct ss_call c;
+
+	ss_call_begin(&c, fd, ss_word_serial(w));
+	int r = may_be_tracers(w) ? lttng_ust_safe_close_fd(fd, REAL(close)) : REAL(close)(fd);
+	ss_call_end(&c, r, r < 0);
+	/* Linux frees the number even when close fails with EINTR or EIO;
+	 * only a refused tracer descriptor stays what it was. */
+	if (!(r < 0 && c.saved_errno == EBADF))
+		ss_fd_forget(fd);
+	if (traced)
+		SS_EMIT(&c, close);
+	errno = c.saved_errno;
+	return r;
+}
+
+SS_EXPORT int fclose(FILE *f)
+{
+	int fd = f ? fileno(f) : -1;
+	uint64_t w = ss_fd_get(fd);
+	int traced = ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close);
+	struct ss_call c;
+
+	ss_call_begin(&c, fd, ss_word_serial(w));
+	int r = may_be_tracers(w) ? lttng_ust_safe_fclose_stream(f, REAL(fclose)) : REAL(fclose)(f);
+	ss_call_end(&c, r, r == EOF);
+	ss_fd_forget(fd);
+	if (traced)
+		SS_EMIT(&c, close);
+	errno = c.saved_errno;
+	return r;
+}
+
+/*
+ * close_range and closefrom must spare the tracer's descriptors.  liblttng-
+ * ust's closefrom walks every descriptor number it does not own, in order;
+ * we collect those into runs and close each run with one close_range, so
+ * the cost is one call per gap, not one close per number.
+ */
+struct runs {
+	unsigned int first, last, start, prev;
+	int flags, have, stopped, err;
+};
+
+static void flush_run(struct runs *rs, unsigned int end)
+{
+	if (rs->have && REAL(close_range)(rs->start, end, rs->flags) < 0 && !rs->err)
+		rs->err = errno;
+	rs->have = 0;
+}
+
+static SS_TLS struct runs *cur_runs;
+
+static int run_cb(int fd)
+{
+	struct runs *rs = cur_runs;
+	unsigned int u = (unsigned int)fd;
+
+	if (u > rs->last) {
+		rs->stopped = 1;
+		errno = ECANCELED; /* ends liblttng-ust's walk */
+		return -1;
+	}
+	if (rs->have && u != rs->prev + 1)
+		flush_run(rs, rs->prev);
+	if (!rs->have) {
+		rs->start = u;
+		rs->have = 1;
+	}
+	rs->prev = u;
+	return 0;
+}
+
+static int safe_close_range(unsigned int first, unsigned int last, int flags)
+{
+	struct runs rs = { .first = first, .last = last, .flags = flags };
+	struct rlimit rl;
+
+	if (first > last || first > 0x7fffffffu) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Validate the flags the way the kernel would before walking. */
+	if (REAL(close_range)(~0u, ~0u, flags) < 0 && errno == EINVAL)
+		return -1;
+	cur_runs = &rs;
+	lttng_ust_safe_closefrom_fd((int)first, run_cb);
+	/* Past the last number the walk saw, nothing of the tracer's can
+	 * exist: let the final run reach the end of the range. */
+	if (rs.have && !rs.stopped) {
+		getrlimit(RLIMIT_NOFILE, &rl);
+		flush_run(&rs, rl.rlim_cur != RLIM_INFINITY && rs.prev + 1 >= rl.rlim_cur ? last :
+									      rs.prev);
+	} else {
+		flush_run(&rs, rs.prev);
+	}
+	cur_runs = NULL;
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
+		ss_fd_forget_range(first, last);
+	if (rs.err) {
+		errno = rs.err;
+		return -1;
+	}
+	return 0;
+}
+
+SS_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+{
+	int traced = SS_ENTER(close_range);
+	struct ss_call c;
+
+	ss_call_begin(&c, (int)first, 0);
+	int r = safe_close_range(first, last, flags);
+	ss_call_end(&c, r, r < 0);
+	if (traced)
+		SS_EMIT(&c, close_range, last, flags);
+	errno = c.saved_errno;
+	return r;
+}
+
+SS_EXPORT void closefrom(int lowfd)
+{
+	int traced = SS_ENTER(closefrom);
+	struct ss_call c;
+
+	ss_call_begin(&c, lowfd, 0);
+	int r = lowfd < 0 ? 0 : safe_close_range((unsigned int)lowfd, ~0u, 0);
+	ss_call_end(&c, r, r < 0);
+	if (traced)
+		SS_EMIT(&c, closefrom);
+	errno = c.saved_errno;
+}
+
+/* fcntl and fcntl64: duplication updates the table; blocking changes and
+ * duplications of sockets are recorded. */
+static int do_fcntl(int fd, int cmd, void *arg, int is64, const void *ra)
+{
+	int dup = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+	int traced = (dup || cmd == F_SETFL) && SS_ENABLED(fcntl) && ss_sock_known(fd) &&
+		     ss_may_trace(ra);
+	struct ss_call c;
+
+	ss_call_begin(&c, fd, traced ? ss_sock_known(fd) : 0);
+	int r = is64 ? REAL(fcntl64)(fd, cmd, arg) : REAL(fcntl)(fd, cmd, arg);
+	ss_call_end(&c, r, r < 0);
+	if (dup && r >= 0)
+		ss_fd_copy(fd, r);
+	if (traced)
+		SS_EMIT(&c, fcntl, (unsigned long)cmd,
+			cmd == F_SETFL ? !!((long)arg & O_NONBLOCK) : -1, dup ? r : -1);
+	errno = c.saved_errno;
+	return r;
+}
+
+SS_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	return do_fcntl(fd, cmd, arg, 0, __builtin_return_address(0));
+}
+
+SS_EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	return do_fcntl(fd, cmd, arg, 1, __builtin_return_address(0));
+}
+
+SS_EXPORT int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	va_start(ap, req);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	if (ss_likely(req != FIONBIO) || !SS_ENTER(ioctl) || !ss_sock_known(fd))
+		return REAL(ioctl)(fd, req, arg);
+	struct ss_call c;
+	int on = 0;
+	ss_call_begin(&c, fd, ss_sock_known(fd));
+	int r = REAL(ioctl)(fd, req, arg);
+	ss_call_end(&c, r, r < 0);
+	ss_peek(&on, arg, sizeof(on), r == 0);
+	SS_EMIT(&c, ioctl, req, on != 0, -1);
+	return r;
+}
+
+/*
+ * dup, dup2, dup3: the new number is the same socket, same serial.  The
+ * real call runs inside: the body is shared, the arguments are each one's own.
+ */
+#define SS_DUP_BODY(ev, call, newfd, flags)                                    \
+	const void *ra = __builtin_return_address(0);                          \
+	int traced = SS_ENABLED(ev) && ss_sock_known(fd) && ss_may_trace(ra);  \
+	struct ss_call c;                                                      \
+	ss_call_begin(&c, fd, traced ? ss_sock_known(fd) : 0);                 \
+	int r = call;                                                          \
+	ss_call_end(&c, r, r < 0);                                             \
+	if (r >= 0 && r != fd)                                                 \
+		ss_fd_copy(fd, r);                                             \
+	if (traced)                                                            \
+		SS_EMIT(&c, ev, newfd, flags);                                 \
+	errno = c.saved_errno;                                                 \
+	return r;
+
+SS_EXPORT int dup(int fd)
+{
+	SS_DUP_BODY(dup, REAL(dup)(fd), r, 0)
+}
+
+SS_EXPORT int dup2(int fd, int newfd)
+{
+	SS_DUP_BODY(dup2, REAL(dup2)(fd, newfd), newfd, 0)
+}
+
+SS_EXPORT int dup3(int fd, int newfd, int flags)
+{
+	SS_DUP_BODY(dup3, REAL(dup3)(fd, newfd, flags), newfd, flags)
+}
+
+/* Mark the descriptors a creating call returned: never sockets. */
+static int made_other(int fd)
+{
+	if (fd >= 0) {
+		int saved = errno;
+		ss_fd_set(fd, ss_word(0, SS_FD_OTHER));
+		errno = saved;
+	}
+	return fd;
+}
+
+static FILE *made_file(FILE *f)
+{
+	if (f)
+		made_other(fileno(f));
+	return f;
+}
+
+/* open and friends take a mode only with O_CREAT or O_TMPFILE. */
+#define SS_MODE(flags, last)                                   \
+	mode_t mode = 0;                                       \
+	if ((flags) & (O_CREAT | O_TMPFILE)) {                 \
+		va_list ap;                                    \
+		va_start(ap, last);                            \
+		mode = (mode_t)va_arg(ap, int);                \
+		va_end(ap);                                    \
+	}
+
+SS_EXPORT int open(const char *path, int flags, ...)
+{
+	SS_MODE(flags, flags);
+	return made_other(REAL(open)(path, flags, mode));
+}
+
+SS_EXPORT int open64(const char *path, int flags, ...)
+{
+	SS_MODE(flags, flags);
+	return made_other(REAL(open64)(path, flags, mode));
+}
+
+SS_EXPORT int openat(int dir, const char *path, int flags, ...)
+{
+	SS_MODE(flags, flags);
+	return made_other(REAL(openat)(dir, path, flags, mode));
+}
+
+SS_EXPORT int openat64(int dir, const char *path, int flags, ...)
+{
+	SS_MODE(flags, flags);
+	return made_other(REAL(openat64)(dir, path, flags, mode));
+}
+
+/* The creating calls with fixed arguments, one line each:
+ * X(name, return type, (params), (args), marker). */
+#define SS_CREATOR_MAP(X)                                                          \
+	X(creat, int, (const char *p, mode_t m), (p, m), made_other)                 \
+	X(creat64, int, (const char *p, mode_t m), (p, m), made_other)               \
+	X(epoll_create, int, (int n), (n), made_other)                               \
+	X(epoll_create1, int, (int f), (f), made_other)                              \
+	X(eventfd, int, (unsigned int v, int f), (v, f), made_other)                 \
+	X(timerfd_create, int, (int c, int f), (c, f), made_other)                   \
+	X(signalfd, int, (int fd, const sigset_t *m, int f), (fd, m, f), made_other) \
+	X(memfd_create, int, (const char *n, unsigned int f), (n, f), made_other)    \
+	X(inotify_init, int, (void), (), made_other)                                 \
+	X(inotify_init1, int, (int f), (f), made_other)                              \
+	X(fopen, FILE *, (const char *p, const char *m), (p, m), made_file)          \
+	X(fopen64, FILE *, (const char *p, const char *m), (p, m), made_file)        \
+	X(freopen, FILE *, (const char *p, const char *m, FILE *f), (p, m, f), made_file) \
+	X(freopen64, FILE *, (const char *p, const char *m, FILE *f), (p, m, f), made_file)
+
+#define SS_CREATOR(name, type, params, args, marker) \
+	SS_EXPORT type name params { return marker(REAL(name) args); }
+SS_CREATOR_MAP(SS_CREATOR)
+
+static int made_pipe(int r, const int fds[2])
+{
+	if (r == 0) {
+		made_other(fds[0]);
+		made_other(fds[1]);
+	}
+	return r;
+}
+
+SS_EXPORT int pipe(int fds[2])
+{
+	return made_pipe(REAL(pipe)(fds), fds);
+}
+
+SS_EXPORT int pipe2(int fds[2], int flags)
+{
+	return made_pipe(REAL(pipe2)(fds, flags), fds);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Wrappers of the data calls: the send and receive families, and read,
+ * write, readv, writev and sendfile when their descriptor is a socket.  On a
+ * descriptor known not to be a socket these cost a table load and a branch.
+ */
+#include "preload.h"
+
+#include <string.h>
+
+/* Total length of an iovec array; untrusted arrays are read safely. */
+static uint64_t iov_size(const struct iovec *iov, long n, int trusted)
+{
+	uint64_t total = 0;
+	struct iovec v;
+
+	if (n < 0 || n > 1024)
+		return 0;
+	for (long i = 0; i < n; i++) {
+		if (ss_peek(&v, &iov[i], sizeof(v), trusted) != sizeof(v))
+			return total;
+		total += v.iov_len;
+	}
+	return total;
+}
+
+/*
+ * The calls whose event has only a size and flags, one line each:
+ * X(function, event, sockets only?, (params), (args), size, flags).
+ * `r` is the real call's result when size is computed.
+ */
+#define SS_IO_MAP(X)                                                              \
+	X(send, send, 0, (int fd, const void *buf, size_t len, int flags),        \
+	  (fd, buf, len, flags), len, flags)                                      \
+	X(recv, recv, 0, (int fd, void *buf, size_t len, int flags),              \
+	  (fd, buf, len, flags), len, flags)                                      \
+	X(__recv_chk, recv, 0,                                                    \
+	  (int fd, void *buf, size_t len, size_t buflen, int flags),              \
+	  (fd, buf, len, buflen, flags), len, flags)                              \
+	X(read, read, 1, (int fd, void *buf, size_t len), (fd, buf, len), len, 0) \
+	X(__read_chk, read, 1, (int fd, void *buf, size_t len, size_t buflen),    \
+	  (fd, buf, len, buflen), len, 0)                                         \
+	X(write, write, 1, (int fd, const void *buf, size_t len), (fd, buf, len), \
+	  len, 0)                                                                 \
+	X(readv, readv, 1, (int fd, const struct iovec *iov, int n), (fd, iov, n),\
+	  iov_size(iov, n, r >= 0), 0)                                            \
+	X(writev, writev, 1, (int fd, const struct iovec *iov, int n),            \
+	  (fd, iov, n), iov_size(iov, n, r >= 0), 0)                              \
+	X(sendfile, sendfile, 1, (int fd, int in, off_t *off, size_t len),        \
+	  (fd, in, off, len), len, 0)                                             \
+	X(sendfile64, sendfile, 1, (int fd, int in, off64_t *off, size_t len),    \
+	  (fd, in, off, len), len, 0)
+
+#define SS_IO_WRAPPER(fn, ev, sockets_only, params, args, size, flags)        \
+	SS_EXPORT ssize_t fn params                                           \
+	{                                                                     \
+		if (ss_likely(!SS_ENABLED(ev)) ||                             \
+		    (sockets_only && !ss_fd_maybe_socket(fd)) ||              \
+		    !ss_may_trace(__builtin_return_address(0)))               \
+			return REAL(fn) args;                                 \
+		uint64_t sock = ss_sock_traced(fd);                           \
+		if (sockets_only && !sock)                                    \
+			return REAL(fn) args;                                 \
+		struct ss_call c;                                             \
+		ss_call_begin(&c, fd, sock);                                  \
+		ssize_t r = REAL(fn) args;                                    \
+		ss_call_end(&c, r, r < 0);                                    \
+		SS_EMIT(&c, ev, (uint64_t)(size), (flags));                   \
+		return r;                                                     \
+	}
+
+SS_IO_MAP(SS_IO_WRAPPER)
+
+/* sendto: the destination as given. */
+SS_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+			 const struct sockaddr *sa, socklen_t salen)
+{
+	if (ss_likely(!SS_ENTER(sendto)))
+		return REAL(sendto)(fd, buf, len, flags, sa, salen);
+	struct ss_call c;
+	struct ss_ep ep;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	ssize_t r = REAL(sendto)(fd, buf, len, flags, sa, salen);
+	ss_call_end(&c, r, r < 0);
+	SS_EMIT(&c, sendto, len, flags, ss_ep_decode(&ep, sa, salen, r >= 0), 0);
+	return r;
+}
+
+/* recvfrom and __recvfrom_chk: the source as the kernel wrote it back. */
+static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int flags,
+			   struct sockaddr *sa, socklen_t *lenp, int chk)
+{
+	struct ss_call c;
+	struct ss_ep ep;
+	socklen_t inlen = 0, outlen = 0;
+
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	if (sa && ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))
+		inlen = 0;
+	ssize_t r = chk ? REAL(__recvfrom_chk)(fd, buf, len, buflen, flags, sa, lenp) :
+			  REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
+	ss_call_end(&c, r, r < 0);
+	if (r >= 0 && sa && inlen)
+		outlen = *lenp < inlen ? *lenp : inlen;
+	SS_EMIT(&c, recvfrom, len, flags, ss_ep_decode(&ep, sa, outlen, 1), 0);
+	return r;
+}
+
+SS_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
+			   socklen_t *lenp)
+{
+	if (ss_likely(!SS_ENTER(recvfrom)))
+		return REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
+	return do_recvfrom(fd, buf, len, 0, flags, sa, lenp, 0);
+}
+
+SS_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+				 struct sockaddr *sa, socklen_t *lenp)
+{
+	if (ss_likely(!SS_ENTER(recvfrom)))
+		return REAL(__recvfrom_chk)(fd, buf, len, buflen, flags, sa, lenp);
+	return do_recvfrom(fd, buf, len, buflen, flags, sa, lenp, 1);
+}
+
+/*
+ * Descriptors in SCM_RIGHTS messages.  Received ones are new numbers in this
+ * process: forget what those numbers were, so their first use describes
+ * them.  Returns how many there were.
+ */
+static int scan_rights(const struct msghdr *m, int received)
+{
+	int count = 0;
+
+	if (!m->msg_control || m->msg_controllen < sizeof(struct cmsghdr))
+		return 0;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR((struct msghdr *)m); cm;
+	     cm = CMSG_NXTHDR((struct msghdr *)m, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		const unsigned char *data = CMSG_DATA(cm);
+		for (size_t i = 0; received && i < n; i++) {
+			int fd;
+			memcpy(&fd, data + i * sizeof(int), sizeof(fd));
+			ss_fd_forget(fd);
+		}
+		count += (int)n;
+	}
+	return count;
+}
+
+SS_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	if (ss_likely(!SS_ENTER(sendmsg)))
+		return REAL(sendmsg)(fd, msg, flags);
+	struct ss_call c;
+	struct ss_ep ep;
+	struct msghdr m;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	ssize_t r = REAL(sendmsg)(fd, msg, flags);
+	ss_call_end(&c, r, r < 0);
+	if (ss_peek(&m, msg, sizeof(m), r >= 0) != sizeof(m))
+		memset(&m, 0, sizeof(m));
+	int ok = r >= 0;
+	SS_EMIT(&c, sendmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags,
+		ss_ep_decode(&ep, m.msg_name, m.msg_namelen, ok), ok ? scan_rights(&m, 0) : 0);
+	return r;
+}
+
+SS_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	if (ss_likely(!SS_ENTER(recvmsg))) {
+		ssize_t r = REAL(recvmsg)(fd, msg, flags);
+		if (r >= 0 && msg->msg_controllen) {
+			int saved = errno;
+			scan_rights(msg, 1);
+			errno = saved;
+		}
+		return r;
+	}
+	struct ss_call c;
+	struct ss_ep ep;
+	struct msghdr m, before;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	/* The kernel writes back the full name length, which may exceed the
+	 * caller's buffer: keep the length the caller gave. */
+	if (ss_peek(&before, msg, sizeof(before), 0) != sizeof(before))
+		before.msg_namelen = 0;
+	ssize_t r = REAL(recvmsg)(fd, msg, flags);
+	ss_call_end(&c, r, r < 0);
+	int ok = r >= 0;
+	if (ss_peek(&m, msg, sizeof(m), ok) != sizeof(m))
+		memset(&m, 0, sizeof(m));
+	socklen_t namelen = m.msg_namelen < before.msg_namelen ? m.msg_namelen : before.msg_namelen;
+	SS_EMIT(&c, recvmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags,
+		ss_ep_decode(&ep, m.msg_name, ok ? namelen : 0, ok), ok ? scan_rights(&m, 1) : 0);
+	return r;
+}
+
+/* Bytes moved by the first n messages, and the rights they carried. */
+static uint64_t mmsg_bytes(const struct mmsghdr *v, int n, int received)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < n; i++) {
+		total += v[i].msg_len;
+		if (received)
+			scan_rights(&v[i].msg_hdr, 1);
+	}
+	return total;
+}
+
+SS_EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+	if (ss_likely(!SS_ENTER(sendmmsg)))
+		return REAL(sendmmsg)(fd, vec, vlen, flags);
+	struct ss_call c;
+	struct ss_ep ep;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(sendmmsg)(fd, vec, vlen, flags);
+	ss_call_end(&c, r, r < 0);
+	int ok = r > 0;
+	SS_EMIT(&c, sendmmsg, vlen, flags, ok ? mmsg_bytes(vec, r, 0) : 0,
+		ok ? ss_ep_decode(&ep, vec[0].msg_hdr.msg_name, vec[0].msg_hdr.msg_namelen, 1) :
+		     ss_ep_none(&ep));
+	return r;
+}
+
+SS_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+		       struct timespec *timeout)
+{
+	if (ss_likely(!SS_ENTER(recvmmsg))) {
+		int r = REAL(recvmmsg)(fd, vec, vlen, flags, timeout);
+		if (r > 0) {
+			int saved = errno;
+			mmsg_bytes(vec, r, 1);
+			errno = saved;
+		}
+		return r;
+	}
+	struct ss_call c;
+	struct ss_ep ep;
+	struct mmsghdr first;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	if (ss_peek(&first, vec, sizeof(first), 0) != sizeof(first))
+		first.msg_hdr.msg_namelen = 0;
+	int r = REAL(recvmmsg)(fd, vec, vlen, flags, timeout);
+	ss_call_end(&c, r, r < 0);
+	int ok = r > 0;
+	socklen_t namelen = ok && vec[0].msg_hdr.msg_namelen < first.msg_hdr.msg_namelen ?
+				    vec[0].msg_hdr.msg_namelen : first.msg_hdr.msg_namelen;
+	SS_EMIT(&c, recvmmsg, vlen, flags, ok ? mmsg_bytes(vec, r, 1) : 0,
+		ok ? ss_ep_decode(&ep, vec[0].msg_hdr.msg_name, namelen, 1) : ss_ep_none(&ep));
+	return r;
+}

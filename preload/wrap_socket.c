@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Wrappers of the calls that make, name and configure sockets: socket,
+ * socketpair, bind, listen, accept, accept4, connect, getsockname,
+ * getpeername, getsockopt, setsockopt, shutdown.  Each returns exactly what
+ * the real call returned with errno as it left it; descriptor bookkeeping
+ * happens whether or not a session is recording.
+ */
+#include "preload.h"
+
+#include <string.h>
+
+/* A name from a table, or the number as text in buf. */
+static const char *name_or_num(const char *name, long v, char *buf, size_t size)
+{
+	char tmp[24];
+	size_t n = 0, pos = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	if (name)
+		return name;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		buf[pos++] = '-';
+	while (n && pos + 1 < size)
+		buf[pos++] = tmp[--n];
+	buf[pos] = '\0';
+	return buf;
+}
+
+SS_EXPORT int socket(int family, int type, int protocol)
+{
+	const void *ra = __builtin_return_address(0);
+
+	if (!SS_ENABLED(socket) || !ss_may_trace(ra)) {
+		int fd = REAL(socket)(family, type, protocol);
+		ss_fd_new_socket(fd, ra);
+		return fd;
+	}
+	struct ss_call c;
+	char tb[64];
+	ss_call_begin(&c, -1, 0);
+	int fd = REAL(socket)(family, type, protocol);
+	ss_call_end(&c, fd, fd < 0);
+	c.b.fd = fd;
+	c.b.sock = ss_fd_new_socket(fd, ra);
+	SS_EMIT(&c, socket, family, ss_socktype_text(type, tb, sizeof(tb)), protocol);
+	return fd;
+}
+
+SS_EXPORT int socketpair(int family, int type, int protocol, int sv[2])
+{
+	const void *ra = __builtin_return_address(0);
+	int traced = SS_ENABLED(socketpair) && ss_may_trace(ra);
+	struct ss_call c;
+	char tb[64];
+
+	ss_call_begin(&c, -1, 0);
+	int r = REAL(socketpair)(family, type, protocol, sv);
+	ss_call_end(&c, r, r < 0);
+	uint64_t s0 = 0, s1 = 0;
+	int fd0 = -1, fd1 = -1;
+	if (r == 0) {
+		fd0 = sv[0];
+		fd1 = sv[1];
+		s0 = ss_fd_new_socket(fd0, ra);
+		s1 = ss_fd_new_socket(fd1, ra);
+	}
+	if (!traced) {
+		errno = c.saved_errno;
+		return r;
+	}
+	c.b.fd = fd0;
+	c.b.sock = s0;
+	SS_EMIT(&c, socketpair, family, ss_socktype_text(type, tb, sizeof(tb)), protocol, fd1, s1);
+	return r;
+}
+
+/* bind and connect: an endpoint given by the caller. */
+#define SS_ADDR_IN_WRAPPER(name)                                              \
+	SS_EXPORT int name(int fd, const struct sockaddr *sa, socklen_t len)  \
+	{                                                                     \
+		if (!SS_ENTER(name))                                          \
+			return REAL(name)(fd, sa, len);                       \
+		struct ss_call c;                                             \
+		struct ss_ep ep;                                              \
+		ss_call_begin(&c, fd, ss_sock_traced(fd));                    \
+		int r = REAL(name)(fd, sa, len);                              \
+		ss_call_end(&c, r, r < 0);                                    \
+		SS_EMIT(&c, name, ss_ep_decode(&ep, sa, len, r == 0));        \
+		return r;                                                     \
+	}
+
+SS_ADDR_IN_WRAPPER(bind)
+SS_ADDR_IN_WRAPPER(connect)
+
+/* Decode an endpoint the kernel wrote back: *lenp bytes of which the
+ * caller's buffer held at most inlen. */
+static const struct ss_tp_addr *ep_out(struct ss_ep *ep, const struct sockaddr *sa,
+				       const socklen_t *lenp, socklen_t inlen, int ok)
+{
+	if (!ok || !sa || !lenp)
+		return ss_ep_none(ep);
+	socklen_t len = *lenp < inlen ? *lenp : inlen;
+	return ss_ep_decode(ep, sa, len, 1);
+}
+
+/* getsockname and getpeername: an endpoint written back. */
+#define SS_ADDR_OUT_WRAPPER(name)                                              \
+	SS_EXPORT int name(int fd, struct sockaddr *sa, socklen_t *lenp)      \
+	{                                                                      \
+		if (!SS_ENTER(name))                                           \
+			return REAL(name)(fd, sa, lenp);                       \
+		struct ss_call c;                                              \
+		struct ss_ep ep;                                               \
+		socklen_t inlen = 0;                                           \
+		ss_call_begin(&c, fd, ss_sock_traced(fd));                     \
+		if (ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))  \
+			inlen = 0;                                             \
+		int r = REAL(name)(fd, sa, lenp);                              \
+		ss_call_end(&c, r, r < 0);                                     \
+		SS_EMIT(&c, name, ep_out(&ep, sa, lenp, inlen, r == 0));       \
+		return r;                                                      \
+	}
+
+SS_ADDR_OUT_WRAPPER(getsockname)
+SS_ADDR_OUT_WRAPPER(getpeername)
+
+/* accept and accept4 share this; the peer comes from the caller's buffer,
+ * or from getpeername when the caller passed none. */
+static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, int is4,
+		     const void *ra)
+{
+	int traced = is4 ? SS_ENABLED(accept4) : SS_ENABLED(accept);
+
+	if (!traced || !ss_may_trace(ra)) {
+		int nfd = is4 ? REAL(accept4)(fd, sa, lenp, flags) : REAL(accept)(fd, sa, lenp);
+		ss_fd_new_socket(nfd, ra);
+		return nfd;
+	}
+	struct ss_call c;
+	struct ss_ep ep;
+	struct sockaddr_storage peer;
+	socklen_t inlen = 0, plen = sizeof(peer);
+
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	if (sa && ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))
+		inlen = 0;
+	int nfd = is4 ? REAL(accept4)(fd, sa, lenp, flags) : REAL(accept)(fd, sa, lenp);
+	ss_call_end(&c, nfd, nfd < 0);
+	uint64_t newsock = ss_fd_new_socket(nfd, ra);
+	if (nfd >= 0 && !sa) {
+		if (REAL(getpeername)(nfd, (struct sockaddr *)&peer, &plen) == 0)
+			ss_ep_decode(&ep, &peer, plen, 1);
+		else
+			ss_ep_none(&ep);
+	} else {
+		ep_out(&ep, sa, lenp, inlen, nfd >= 0);
+	}
+	if (is4)
+		SS_EMIT(&c, accept4, &ep.tp, newsock, flags);
+	else
+		SS_EMIT(&c, accept, &ep.tp, newsock, 0);
+	return nfd;
+}
+
+SS_EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *lenp)
+{
+	return do_accept(fd, sa, lenp, 0, 0, __builtin_return_address(0));
+}
+
+SS_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *lenp, int flags)
+{
+	return do_accept(fd, sa, lenp, flags, 1, __builtin_return_address(0));
+}
+
+SS_EXPORT int listen(int fd, int backlog)
+{
+	if (!SS_ENTER(listen))
+		return REAL(listen)(fd, backlog);
+	struct ss_call c;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(listen)(fd, backlog);
+	ss_call_end(&c, r, r < 0);
+	SS_EMIT(&c, listen, backlog);
+	return r;
+}
+
+SS_EXPORT int shutdown(int fd, int how)
+{
+	if (!SS_ENTER(shutdown))
+		return REAL(shutdown)(fd, how);
+	struct ss_call c;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(shutdown)(fd, how);
+	ss_call_end(&c, r, r < 0);
+	SS_EMIT(&c, shutdown, how);
+	return r;
+}
+
+/* The option value when it is an int the kernel accepted or produced. */
+static int64_t int_optval(const void *val, socklen_t len, int ok)
+{
+	int v = 0;
+
+	if (len != sizeof(int) || ss_peek(&v, val, sizeof(v), ok) != sizeof(v))
+		return 0;
+	return v;
+}
+
+SS_EXPORT int getsockopt(int fd, int level, int optname, void *val, socklen_t *lenp)
+{
+	if (!SS_ENTER(getsockopt))
+		return REAL(getsockopt)(fd, level, optname, val, lenp);
+	struct ss_call c;
+	char lb[24], ob[24];
+	socklen_t len = 0;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(getsockopt)(fd, level, optname, val, lenp);
+	ss_call_end(&c, r, r < 0);
+	if (ss_peek(&len, lenp, sizeof(len), r == 0) != sizeof(len))
+		len = 0;
+	SS_EMIT(&c, getsockopt, name_or_num(ss_level_name(level), level, lb, sizeof(lb)),
+		name_or_num(ss_optname(level, optname), optname, ob, sizeof(ob)),
+		int_optval(val, len, r == 0), (int)len);
+	return r;
+}
+
+SS_EXPORT int setsockopt(int fd, int level, int optname, const void *val, socklen_t len)
+{
+	if (!SS_ENTER(setsockopt))
+		return REAL(setsockopt)(fd, level, optname, val, len);
+	struct ss_call c;
+	char lb[24], ob[24];
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(setsockopt)(fd, level, optname, val, len);
+	ss_call_end(&c, r, r < 0);
+	SS_EMIT(&c, setsockopt, name_or_num(ss_level_name(level), level, lb, sizeof(lb)),
+		name_or_num(ss_optname(level, optname), optname, ob, sizeof(ob)),
+		int_optval(val, len, r == 0), (int)len);
+	return r;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * LTTng-UST provider `sockscope_api`: one event per call of the companion
+ * library (libsockscope), emitted when the method returns.  dur_ns spans the
+ * whole method, so the sockscope:* events of the libc calls it made fall
+ * inside [timestamp - dur_ns, timestamp] on the same thread.
+ */
+#undef LTTNG_UST_TRACEPOINT_PROVIDER
+#define LTTNG_UST_TRACEPOINT_PROVIDER sockscope_api
+
+#undef LTTNG_UST_TRACEPOINT_INCLUDE
+#define LTTNG_UST_TRACEPOINT_INCLUDE "sockscope-api-tp.h"
+
+#if !defined(SOCKSCOPE_API_TP_H) || defined(LTTNG_UST_TRACEPOINT_HEADER_MULTI_READ)
+#define SOCKSCOPE_API_TP_H
+
+#include <lttng/tracepoint.h>
+#include <stdint.h>
+#include "ss_names.h"
+
+/*
+ * The methods, in the order of the socket module's documentation, then the
+ * helpers beyond it.  One line per method: the library emits
+ * sockscope_api:<name>.
+ */
+#define SS_API_METHODS(X)                                                 \
+	X(socket) X(fromfd) X(gethostbyname) X(gethostname)               \
+	X(gethostbyaddr) X(getservbyname) X(accept) X(bind) X(close)      \
+	X(connect) X(fileno) X(getpeername) X(getsockname) X(getsockopt)  \
+	X(listen) X(makefile) X(recv) X(recvfrom) X(send) X(sendto)       \
+	X(setblocking) X(setsockopt) X(shutdown) X(sendall) X(settimeout) \
+	X(create_connection) X(create_server)
+
+#define SS_API_ENUM_VAL(name) lttng_ust_field_enum_value(#name, name)
+
+LTTNG_UST_TRACEPOINT_ENUM(sockscope_api, errno_e,
+	LTTNG_UST_TP_ENUM_VALUES(
+		lttng_ust_field_enum_value("OK", 0)
+		SS_ERRNO_MAP(SS_API_ENUM_VAL)))
+
+/* sock: the object's serial (0 for module functions); args: the
+ * arguments as text; ret: the method's result; err: errno, 0 when the
+ * failure was not a system error (a name that does not resolve). */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
+	LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args,
+			  int64_t, ret, int, err, uint64_t, dur_ns),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, sock, sock)
+		lttng_ust_field_integer(int, fd, fd)
+		lttng_ust_field_string(args, args)
+		lttng_ust_field_integer(int64_t, ret, ret)
+		lttng_ust_field_enum(sockscope_api, errno_e, int, err, err)
+		lttng_ust_field_integer(uint64_t, dur_ns, dur_ns)))
+
+#define SS_API_INSTANCE(name)                                              \
+	LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(sockscope_api, call, sockscope_api, \
+		name, LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args, \
+					int64_t, ret, int, err, uint64_t, dur_ns))
+
+SS_API_METHODS(SS_API_INSTANCE)
+
+#endif /* SOCKSCOPE_API_TP_H */
+
+#include <lttng/tracepoint-event.h>

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * LTTng-UST provider `sockscope`: one event per intercepted libc call,
+ * emitted when the call returns.  docs/events.md documents every field; this
+ * header is its single source.  Event classes group calls that record the
+ * same fields; SS_TP_EVENTS lists which call uses which class, so adding a
+ * call of an existing kind is one line there.
+ */
+#undef LTTNG_UST_TRACEPOINT_PROVIDER
+#define LTTNG_UST_TRACEPOINT_PROVIDER sockscope
+
+#undef LTTNG_UST_TRACEPOINT_INCLUDE
+#define LTTNG_UST_TRACEPOINT_INCLUDE "sockscope-tp.h"
+
+#if !defined(SOCKSCOPE_TP_H) || defined(LTTNG_UST_TRACEPOINT_HEADER_MULTI_READ)
+#define SOCKSCOPE_TP_H
+
+#include <lttng/tracepoint.h>
+#include "ss-tp-types.h"
+#include "ss_names.h"
+
+#define SS_TP_ENUM_VAL(name) lttng_ust_field_enum_value(#name, name)
+
+LTTNG_UST_TRACEPOINT_ENUM(sockscope, errno_e,
+	LTTNG_UST_TP_ENUM_VALUES(
+		lttng_ust_field_enum_value("OK", 0)
+		SS_ERRNO_MAP(SS_TP_ENUM_VAL)))
+
+LTTNG_UST_TRACEPOINT_ENUM(sockscope, family_e,
+	LTTNG_UST_TP_ENUM_VALUES(
+		lttng_ust_field_enum_value("none", -1)
+		SS_AF_MAP(SS_TP_ENUM_VAL)))
+
+LTTNG_UST_TRACEPOINT_ENUM(sockscope, shut_e,
+	LTTNG_UST_TP_ENUM_VALUES(SS_SHUT_MAP(SS_TP_ENUM_VAL)))
+
+/* The fields every event has. */
+#define SS_TP_BASE_FIELDS                                               \
+	lttng_ust_field_integer(int, fd, b->fd)                         \
+	lttng_ust_field_integer(uint64_t, sock, b->sock)                \
+	lttng_ust_field_integer(int64_t, ret, b->ret)                   \
+	lttng_ust_field_enum(sockscope, errno_e, int, err, b->err)      \
+	lttng_ust_field_integer(uint64_t, dur_ns, b->dur_ns)
+
+#define SS_TP_ADDR_FIELDS(a)                                            \
+	lttng_ust_field_enum(sockscope, family_e, int, family, (a)->family) \
+	lttng_ust_field_string(addr, (a)->text)                         \
+	lttng_ust_field_integer(int, port, (a)->port)
+
+/* close, closefrom: nothing beyond the base. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, base,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS))
+
+/* socket: the arguments that made it. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, create,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
+			  const char *, type, int, protocol),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_enum(sockscope, family_e, int, family, family)
+		lttng_ust_field_string(type, type)
+		lttng_ust_field_integer(int, protocol, protocol)))
+
+/* socketpair: fd/sock are sv[0]; fd2/sock2 are sv[1]. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, pair,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
+			  const char *, type, int, protocol, int, fd2,
+			  uint64_t, sock2),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_enum(sockscope, family_e, int, family, family)
+		lttng_ust_field_string(type, type)
+		lttng_ust_field_integer(int, protocol, protocol)
+		lttng_ust_field_integer(int, fd2, fd2)
+		lttng_ust_field_integer(uint64_t, sock2, sock2)))
+
+/* bind, connect, getsockname, getpeername: one endpoint. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, addr,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
+			  const struct ss_tp_addr *, a),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)))
+
+/* accept, accept4: fd/sock are the listener's, ret/newsock the new one's. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, accept,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
+			  const struct ss_tp_addr *, a, uint64_t, newsock,
+			  int, flags),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
+		lttng_ust_field_integer(uint64_t, newsock, newsock)
+		lttng_ust_field_integer_hex(int, flags, flags)))
+
+/* send/recv families and read/write on sockets: size asked, MSG_* flags. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, io,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, uint64_t, size,
+			  int, flags),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer(uint64_t, size, size)
+		lttng_ust_field_integer_hex(int, flags, flags)))
+
+/* sendto, recvfrom, sendmsg, recvmsg: io plus the peer (family -1: none)
+ * and, for the msg calls, the descriptors passed with SCM_RIGHTS. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, io_addr,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, uint64_t, size,
+			  int, flags, const struct ss_tp_addr *, a,
+			  int, rights),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer(uint64_t, size, size)
+		lttng_ust_field_integer_hex(int, flags, flags)
+		SS_TP_ADDR_FIELDS(a)
+		lttng_ust_field_integer(int, rights, rights)))
+
+/* sendmmsg, recvmmsg: ret is the message count, bytes their total length,
+ * the endpoint that of the first message. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, mmsg,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned int, vlen,
+			  int, flags, uint64_t, bytes,
+			  const struct ss_tp_addr *, a),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer(unsigned int, vlen, vlen)
+		lttng_ust_field_integer_hex(int, flags, flags)
+		lttng_ust_field_integer(uint64_t, bytes, bytes)
+		SS_TP_ADDR_FIELDS(a)))
+
+/* getsockopt, setsockopt: names, and the value when it is an int. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, sockopt,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, level,
+			  const char *, optname, int64_t, optval, int, optlen),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_string(level, level)
+		lttng_ust_field_string(optname, optname)
+		lttng_ust_field_integer(int64_t, optval, optval)
+		lttng_ust_field_integer(int, optlen, optlen)))
+
+/* listen: the backlog asked. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, listen,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, backlog),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer(int, backlog, backlog)))
+
+/* shutdown: which halves. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, shutdown,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, how),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_enum(sockscope, shut_e, int, how, how)))
+
+/* close_range: fd is first. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, range,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned int, last,
+			  int, flags),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer(unsigned int, last, last)
+		lttng_ust_field_integer_hex(int, flags, flags)))
+
+/* fcntl and ioctl on sockets that change blocking or duplicate:
+ * nonblock is 1/0 when set, -1 when untouched; newfd -1 when none. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, ctl,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned long, cmd,
+			  int, nonblock, int, newfd),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer_hex(unsigned long, cmd, cmd)
+		lttng_ust_field_integer(int, nonblock, nonblock)
+		lttng_ust_field_integer(int, newfd, newfd)))
+
+/* dup, dup2, dup3 of a socket: newfd is the descriptor asked for (dup: the
+ * result); the new descriptor keeps the socket's serial. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dup,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, newfd, int, flags),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_integer(int, newfd, newfd)
+		lttng_ust_field_integer_hex(int, flags, flags)))
+
+/* Name service: what was asked and what came back (first answer and
+ * count, or the failure's name). */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dns,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, query,
+			  const char *, result),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_string(query, query)
+		lttng_ust_field_string(result, result)))
+
+/* describe: a socket first seen after it was opened (inherited, passed
+ * with SCM_RIGHTS, opened inside libc). */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
+			  const char *, type, const struct ss_tp_addr *, local,
+			  const char *, peer),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_enum(sockscope, family_e, int, family, family)
+		lttng_ust_field_string(type, type)
+		lttng_ust_field_string(addr, local->text)
+		lttng_ust_field_integer(int, port, local->port)
+		lttng_ust_field_string(peer, peer)))
+
+/*
+ * Which event uses which class.  X(class, name, args...) where args are the
+ * class's argument list: the event's name is the public libc name.
+ */
+#define SS_TP_INSTANCE(cls, name, ...)                                  \
+	LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(sockscope, cls, sockscope, name, \
+					    LTTNG_UST_TP_ARGS(__VA_ARGS__))
+#define SS_A_BASE const struct ss_tp_base *, b
+#define SS_A_ADDR SS_A_BASE, const struct ss_tp_addr *, a
+#define SS_A_IO SS_A_BASE, uint64_t, size, int, flags
+#define SS_A_IOADDR SS_A_IO, const struct ss_tp_addr *, a, int, rights
+#define SS_A_MMSG SS_A_BASE, unsigned int, vlen, int, flags, uint64_t, bytes, \
+	const struct ss_tp_addr *, a
+#define SS_A_DNS SS_A_BASE, const char *, query, const char *, result
+
+SS_TP_INSTANCE(create, socket, SS_A_BASE, int, family, const char *, type, int, protocol)
+SS_TP_INSTANCE(pair, socketpair, SS_A_BASE, int, family, const char *, type,
+	       int, protocol, int, fd2, uint64_t, sock2)
+SS_TP_INSTANCE(addr, bind, SS_A_ADDR)
+SS_TP_INSTANCE(addr, connect, SS_A_ADDR)
+SS_TP_INSTANCE(addr, getsockname, SS_A_ADDR)
+SS_TP_INSTANCE(addr, getpeername, SS_A_ADDR)
+SS_TP_INSTANCE(accept, accept, SS_A_ADDR, uint64_t, newsock, int, flags)
+SS_TP_INSTANCE(accept, accept4, SS_A_ADDR, uint64_t, newsock, int, flags)
+SS_TP_INSTANCE(listen, listen, SS_A_BASE, int, backlog)
+SS_TP_INSTANCE(shutdown, shutdown, SS_A_BASE, int, how)
+SS_TP_INSTANCE(io, send, SS_A_IO)
+SS_TP_INSTANCE(io, recv, SS_A_IO)
+SS_TP_INSTANCE(io, read, SS_A_IO)
+SS_TP_INSTANCE(io, write, SS_A_IO)
+SS_TP_INSTANCE(io, readv, SS_A_IO)
+SS_TP_INSTANCE(io, writev, SS_A_IO)
+SS_TP_INSTANCE(io, sendfile, SS_A_IO)
+SS_TP_INSTANCE(io_addr, sendto, SS_A_IOADDR)
+SS_TP_INSTANCE(io_addr, recvfrom, SS_A_IOADDR)
+SS_TP_INSTANCE(io_addr, sendmsg, SS_A_IOADDR)
+SS_TP_INSTANCE(io_addr, recvmsg, SS_A_IOADDR)
+SS_TP_INSTANCE(mmsg, sendmmsg, SS_A_MMSG)
+SS_TP_INSTANCE(mmsg, recvmmsg, SS_A_MMSG)
+SS_TP_INSTANCE(sockopt, getsockopt, SS_A_BASE, const char *, level,
+	       const char *, optname, int64_t, optval, int, optlen)
+SS_TP_INSTANCE(sockopt, setsockopt, SS_A_BASE, const char *, level,
+	       const char *, optname, int64_t, optval, int, optlen)
+SS_TP_INSTANCE(base, close, SS_A_BASE)
+SS_TP_INSTANCE(base, closefrom, SS_A_BASE)
+SS_TP_INSTANCE(range, close_range, SS_A_BASE, unsigned int, last, int, flags)
+SS_TP_INSTANCE(ctl, fcntl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd)
+SS_TP_INSTANCE(ctl, ioctl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd)
+SS_TP_INSTANCE(dup, dup, SS_A_BASE, int, newfd, int, flags)
+SS_TP_INSTANCE(dup, dup2, SS_A_BASE, int, newfd, int, flags)
+SS_TP_INSTANCE(dup, dup3, SS_A_BASE, int, newfd, int, flags)
+SS_TP_INSTANCE(dns, gethostbyname, SS_A_DNS)
+SS_TP_INSTANCE(dns, gethostbyname2, SS_A_DNS)
+SS_TP_INSTANCE(dns, gethostbyname_r, SS_A_DNS)
+SS_TP_INSTANCE(dns, gethostbyname2_r, SS_A_DNS)
+SS_TP_INSTANCE(dns, gethostbyaddr, SS_A_DNS)
+SS_TP_INSTANCE(dns, gethostbyaddr_r, SS_A_DNS)
+SS_TP_INSTANCE(dns, gethostname, SS_A_DNS)
+SS_TP_INSTANCE(dns, getservbyname, SS_A_DNS)
+SS_TP_INSTANCE(dns, getservbyname_r, SS_A_DNS)
+SS_TP_INSTANCE(dns, getaddrinfo, SS_A_DNS)
+SS_TP_INSTANCE(dns, getnameinfo, SS_A_DNS)
+SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
+	       const struct ss_tp_addr *, local, const char *, peer)
+
+#endif /* SOCKSCOPE_TP_H */
+
+#include <lttng/tracepoint-event.h>

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Argument structures of the sockscope tracepoints.  Every sockscope:* event
+ * takes a struct ss_tp_base (the fields every event has) and, by kind, a
+ * few more values; passing a struct keeps each tracepoint under LTTng-UST's
+ * limit of ten arguments and keeps the call sites short.
+ */
+#ifndef SS_TP_TYPES_H
+#define SS_TP_TYPES_H
+
+#include <stdint.h>
+
+struct ss_tp_base {
+	int fd;          /* the socket's descriptor, -1 where none */
+	uint64_t sock;   /* per-process socket serial, 0 where none */
+	int64_t ret;     /* the call's return value */
+	int err;         /* errno after the call, 0 on success */
+	uint64_t dur_ns; /* time inside the real call */
+};
+
+/* An endpoint as recorded: family (-1 for none), text, port. */
+struct ss_tp_addr {
+	int family;
+	int port;
+	const char *text;
+};
+
+#endif
