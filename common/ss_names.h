@@ -79,7 +79,8 @@
 	X(EAI_IDN_ENCODE)
 
 /* h_errno values of the gethostby* family. */
-#define SS_HERRNO_MAP(X) X(HOST_NOT_FOUND) X(TRY_AGAIN) X(NO_RECOVERY) X(NO_DATA)
+#define SS_HERRNO_MAP(X) \
+	X(NETDB_INTERNAL) X(HOST_NOT_FOUND) X(TRY_AGAIN) X(NO_RECOVERY) X(NO_DATA)
 
 /* shutdown() modes. */
 #define SS_SHUT_MAP(X) X(SHUT_RD) X(SHUT_WR) X(SHUT_RDWR)

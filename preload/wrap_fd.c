@@ -113,6 +113,7 @@ static int safe_close_range(unsigned int first, unsigned int last, int flags)
 {
 	struct runs rs = { .first = first, .last = last, .flags = flags };
 	struct rlimit rl;
+	int saved = errno;
 
 	if (first > last || first > 0x7fffffffu) {
 		errno = EINVAL;
@@ -135,11 +136,8 @@ static int safe_close_range(unsigned int first, unsigned int last, int flags)
 	cur_runs = NULL;
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		ss_fd_forget_range(first, last);
-	if (rs.err) {
-		errno = rs.err;
-		return -1;
-	}
-	return 0;
+	errno = rs.err ? rs.err : saved;
+	return rs.err ? -1 : 0;
 }
 
 SS_EXPORT int close_range(unsigned int first, unsigned int last, int flags)

@@ -10,4 +10,4 @@ tests: all $(TEST_PROGS)
 $(B)/tests/%: tests/prog/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(SS_CFLAGS) -fno-builtin -o $@ $< $(COMMON_OBJ) $(SS_LDFLAGS) -lpthread
+	$(Q)$(CC) $(SS_CFLAGS) -Wno-unused-value -o $@ $< $(COMMON_OBJ) $(SS_LDFLAGS) -lpthread

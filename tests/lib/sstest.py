@@ -1,0 +1,210 @@
+# SPDX-License-Identifier: MIT
+"""Helpers for the trace tests written in Python: TAP output, a session
+daemon when none answers (stopped by pid at exit), LTTng sessions of the
+test's own, programs run under the preload, and traces read back with
+libbabeltrace2's Python bindings (bt2).  Everything a test starts it stops
+by pid; everything it creates it removes."""
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(TOP, "build")
+PRELOAD = os.path.join(BUILD, "libsockscope-preload.so")
+PYTHON = "/usr/bin/python3"
+
+
+def _find_ust_fork():
+    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"):
+        p = os.path.join(d, "liblttng-ust-fork.so.1")
+        if os.path.exists(p):
+            return p
+    return None
+
+
+UST_FORK = _find_ust_fork()
+
+
+class Tap:
+    """A TAP producer: plan, ok, is_, diag; exit status says if all passed."""
+
+    def __init__(self, plan=None):
+        self.n = 0
+        self.failed = 0
+        self.planned = plan
+        if plan is not None:
+            print("1..%d" % plan, flush=True)
+
+    def ok(self, cond, desc):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+        print("%sok %d - %s" % ("" if cond else "not ", self.n, desc), flush=True)
+        return cond
+
+    def is_(self, got, want, desc):
+        good = self.ok(got == want, desc)
+        if not good:
+            self.diag("got:  %r" % (got,))
+            self.diag("want: %r" % (want,))
+        return good
+
+    def diag(self, msg):
+        for line in str(msg).splitlines():
+            print("# " + line, flush=True)
+
+    def done(self):
+        if self.planned is None:
+            print("1..%d" % self.n, flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+def bail(msg):
+    print("Bail out! " + msg, flush=True)
+    sys.exit(1)
+
+
+class Env:
+    """Temporary directory, session daemon and sessions of one test."""
+
+    def __init__(self, tag):
+        self.tag = "%s-%d" % (tag, os.getpid())
+        self.tmp = tempfile.mkdtemp(prefix="sockscope-test-")
+        self.sessiond_pid = None
+        self.sessions = []
+        self.procs = []
+        atexit.register(self.cleanup)
+        signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+
+    def cleanup(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for s in self.sessions:
+            subprocess.run(["lttng", "destroy", s], capture_output=True)
+        if self.sessiond_pid:
+            try:
+                os.kill(self.sessiond_pid, signal.SIGTERM)
+                for _ in range(50):
+                    os.kill(self.sessiond_pid, 0)
+                    time.sleep(0.1)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def need_sessiond(self):
+        if subprocess.run(["lttng", "list"], capture_output=True).returncode == 0:
+            return
+        pidfile = os.path.join(self.tmp, "sessiond.pid")
+        r = subprocess.run(["lttng-sessiond", "--daemonize", "--pidfile=" + pidfile],
+                           capture_output=True)
+        if r.returncode != 0:
+            bail("cannot start lttng-sessiond: " + r.stderr.decode(errors="replace"))
+        with open(pidfile) as f:
+            self.sessiond_pid = int(f.read())
+        for _ in range(100):
+            if subprocess.run(["lttng", "list"], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+        bail("lttng-sessiond does not answer")
+
+    def lttng(self, *args):
+        r = subprocess.run(["lttng"] + list(args), capture_output=True, text=True)
+        if r.returncode != 0:
+            bail("lttng %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r.stdout
+
+    def session(self, name="s", events="sockscope:*", subbuf="1M", nsub="8"):
+        """Create and start a session; returns (name, output dir)."""
+        self.need_sessiond()
+        sname = "sstest-%s-%s" % (self.tag, name)
+        out = os.path.join(self.tmp, "trace-" + name)
+        self.lttng("create", sname, "--output=" + out)
+        self.sessions.append(sname)
+        self.lttng("enable-channel", "-u", "-s", sname, "--subbuf-size=" + subbuf,
+                   "--num-subbuf=" + nsub, "ch")
+        for ev in events.split(","):
+            self.lttng("enable-event", "-u", "-s", sname, "-c", "ch", ev)
+        self.lttng("add-context", "-u", "-s", sname, "-c", "ch", "-t", "vpid", "-t", "vtid",
+                   "-t", "procname")
+        self.lttng("start", sname)
+        return sname, out
+
+    def stop(self, sname):
+        self.lttng("stop", sname)
+        self.lttng("destroy", sname)
+        self.sessions.remove(sname)
+
+    def preload_env(self, fork=False, extra=None):
+        env = dict(os.environ)
+        libs = [PRELOAD] + ([UST_FORK] if fork and UST_FORK else [])
+        env["LD_PRELOAD"] = ":".join(libs)
+        if extra:
+            env.update(extra)
+        return env
+
+    def spawn(self, argv, preload=True, fork=False, **kw):
+        env = self.preload_env(fork) if preload else dict(os.environ)
+        p = subprocess.Popen(argv, env=env, **kw)
+        self.procs.append(p)
+        return p
+
+    def run(self, argv, preload=True, fork=False, timeout=120, **kw):
+        p = self.spawn(argv, preload=preload, fork=fork, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, **kw)
+        out, err = p.communicate(timeout=timeout)
+        return p.returncode, out.decode(errors="replace"), err.decode(errors="replace"), p.pid
+
+
+def _value(f):
+    import bt2
+    if isinstance(f, bt2._EnumerationFieldConst):
+        try:
+            labels = f.labels
+        except AssertionError:  # a value no label maps (unknown family)
+            labels = None
+        return labels[0] if labels else int(f)
+    if isinstance(f, bt2._StringFieldConst):
+        return str(f)
+    if isinstance(f, (bt2._SignedIntegerFieldConst, bt2._UnsignedIntegerFieldConst)):
+        return int(f)
+    return str(f)
+
+
+def read_trace(path):
+    """Every event of the trace at path as a dict: name, ts (ns), vpid, vtid,
+    procname and the payload fields; plus the discarded-event count."""
+    import bt2
+    events = []
+    discarded = 0
+    for msg in bt2.TraceCollectionMessageIterator(path):
+        if type(msg) is bt2._DiscardedEventsMessageConst:
+            discarded += msg.count or 0
+            continue
+        if type(msg) is not bt2._EventMessageConst:
+            continue
+        ev = msg.event
+        d = {"name": ev.name,
+             "ts": msg.default_clock_snapshot.ns_from_origin}
+        ctx = ev.common_context_field
+        if ctx is not None:
+            for k in ("vpid", "vtid", "procname"):
+                if k in ctx:
+                    d[k] = _value(ctx[k])
+        for k, f in ev.payload_field.items():
+            d[k] = _value(f)
+        events.append(d)
+    return events, discarded
+
+
+def only(events, pids=None, prefix="sockscope:"):
+    """Events of the given processes whose name starts with prefix."""
+    return [e for e in events if e["name"].startswith(prefix) and
+            (pids is None or e.get("vpid") in pids)]

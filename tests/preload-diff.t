@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# Differential test: ss-diff calls every wrapped function on success and
+# failure paths; its output (ret, errno, data digests) must be identical run
+# bare, under the preload with no session daemon, with a daemon but no
+# session, and with a session recording every sockscope event.
+import os
+import subprocess
+import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import sstest
+
+t = sstest.Tap()
+env = sstest.Env("diff")
+prog = os.path.join(sstest.BUILD, "tests", "ss-diff")
+
+rc, bare, err, _ = env.run([prog], preload=False)
+t.is_(rc, 0, "bare run exits 0")
+t.ok("done" in bare and len(bare.splitlines()) > 150, "bare run covers every case")
+
+daemon_up = subprocess.run(["lttng", "list"], capture_output=True).returncode == 0
+if not daemon_up:
+    rc, out, err, _ = env.run([prog])
+    t.is_(rc, 0, "preloaded, no session daemon: exits 0")
+    t.is_(out, bare, "preloaded, no session daemon: output identical to bare")
+else:
+    t.ok(True, "# SKIP a session daemon not ours is running")
+    t.ok(True, "# SKIP a session daemon not ours is running")
+
+env.need_sessiond()
+rc, out, err, _ = env.run([prog])
+t.is_(rc, 0, "preloaded, no session: exits 0")
+t.is_(out, bare, "preloaded, no session: output identical to bare")
+
+sname, trace = env.session("diff")
+rc, out, err, pid = env.run([prog])
+env.stop(sname)
+t.is_(rc, 0, "preloaded, recording: exits 0")
+t.is_(out, bare, "preloaded, recording: output identical to bare")
+if out != bare:
+    import difflib
+    t.diag("".join(difflib.unified_diff(bare.splitlines(True), out.splitlines(True))))
+events, lost = sstest.read_trace(trace)
+mine = sstest.only(events, {pid})
+t.ok(len(mine) > 100, "the recording holds the program's events (%d)" % len(mine))
+t.is_(lost, 0, "no event discarded")
+t.done()

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Differential test program: calls every function the preload wraps, on its
+ * success path and in failing ways, and prints one line per call with the
+ * return value, errno and a digest of the data moved.  Run bare and under
+ * the preload (with and without a recording session), the outputs must be
+ * identical: the preload may observe, never change.  Nothing printed depends
+ * on descriptor numbers or ports, which the tracer's own descriptors shift.
+ * errno is set to a sentinel before each call so that a wrapper that
+ * touches errno on success shows up too.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ss_names.h"
+
+#define SENTINEL 77
+/* An address no process maps; volatile so the compiler cannot see it. */
+static void *volatile bad_ptr = (void *)16;
+#define BAD bad_ptr
+
+ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen);
+ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+		       struct sockaddr *addr, socklen_t *addrlen);
+
+static void line(const char *what, long ret, int err, int is_fd, const char *extra)
+{
+	const char *name = ss_errno_name(err);
+	if (is_fd && ret >= 0)
+		printf("%-28s ret=fd errno=%s%s%s\n", what, name ? name : "?", *extra ? " " : "",
+		       extra);
+	else
+		printf("%-28s ret=%ld errno=%s%s%s\n", what, ret, name ? name : "?",
+		       *extra ? " " : "", extra);
+}
+
+/* CALL(description, expression): run it with errno at the sentinel. */
+#define CALLX(what, is_fd, extra, expr)                      \
+	({                                                   \
+		errno = SENTINEL;                            \
+		long r_ = (long)(expr);                      \
+		int e_ = errno;                              \
+		line(what, r_, e_, is_fd, extra);            \
+		r_;                                          \
+	})
+#define CALL(what, expr) CALLX(what, 0, "", expr)
+#define CALLFD(what, expr) ((int)CALLX(what, 1, "", expr))
+
+static unsigned int digest(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	unsigned int h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+static void show_data(const char *what, const void *buf, long n)
+{
+	printf("%-28s data=%08x len=%ld\n", what, n > 0 ? digest(buf, (size_t)n) : 0, n);
+}
+
+static struct sockaddr_in loopback(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static int port_of(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	return ntohs(a.sin_port);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A closed port: bind, read the port, close. */
+static int closed_port(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = loopback(0);
+	bind(s, (struct sockaddr *)&a, sizeof(a));
+	int p = port_of(s);
+	close(s);
+	return p;
+}
+
+static void test_create(void)
+{
+	int sv[2];
+	CALL("socket", close(CALLFD("socket inet stream", socket(AF_INET, SOCK_STREAM, 0))));
+	CALLFD("socket bad family", socket(12345, SOCK_STREAM, 0));
+	CALLFD("socket bad type", socket(AF_INET, 99, 0));
+	CALLFD("socket bad protocol", socket(AF_INET, SOCK_STREAM, 99));
+	CALL("socketpair unix", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	close(sv[0]);
+	close(sv[1]);
+	CALL("socketpair inet", socketpair(AF_INET, SOCK_STREAM, 0, sv));
+	CALL("socketpair bad pointer", socketpair(AF_UNIX, SOCK_STREAM, 0, BAD));
+}
+
+static void test_stream(void)
+{
+	struct sockaddr_in a = loopback(0), peer;
+	socklen_t len;
+	char buf[4096], small[3];
+	int pfd[2];
+
+	int l = CALLFD("socket listener", socket(AF_INET, SOCK_STREAM, 0));
+	CALL("setsockopt SO_REUSEADDR", setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int)));
+	CALL("setsockopt bad level", setsockopt(l, 9999, 1, &(int){ 1 }, sizeof(int)));
+	CALL("setsockopt short optlen", setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, 1));
+	CALL("setsockopt bad pointer", setsockopt(l, SOL_SOCKET, SO_REUSEADDR, BAD, sizeof(int)));
+	CALL("bind truncated addrlen", bind(l, (struct sockaddr *)&a, 1));
+	CALL("bind bad pointer", bind(l, BAD, sizeof(a)));
+	CALL("bind too long addrlen", bind(l, (struct sockaddr *)&a, 1000));
+	struct sockaddr weird = { .sa_family = 12345 };
+	CALL("bind unknown family", bind(l, &weird, sizeof(weird)));
+	CALL("bind", bind(l, (struct sockaddr *)&a, sizeof(a)));
+	CALL("bind again", bind(l, (struct sockaddr *)&a, sizeof(a)));
+	CALL("bind bad fd", bind(-1, (struct sockaddr *)&a, sizeof(a)));
+	if (pipe(pfd) == 0) {
+		CALL("bind not a socket", bind(pfd[0], (struct sockaddr *)&a, sizeof(a)));
+		CALL("listen not a socket", listen(pfd[0], 1));
+		CALL("send on a pipe", send(pfd[1], "x", 1, 0));
+		CALL("write on a pipe", write(pfd[1], "xyz", 3));
+		show_data("read on a pipe", buf, CALL("read on a pipe", read(pfd[0], buf, sizeof(buf))));
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+	CALL("listen", listen(l, 8));
+	CALL("listen bad fd", listen(12345, 8));
+	int port = port_of(l);
+	len = sizeof(peer);
+	CALL("getsockname", getsockname(l, (struct sockaddr *)&peer, &len));
+	printf("getsockname port matches %d len=%u\n", ntohs(peer.sin_port) == port, len);
+	CALL("getsockname null len", getsockname(l, (struct sockaddr *)&peer, NULL));
+	CALL("getsockname bad addr", getsockname(l, BAD, &len));
+	len = 2;
+	CALL("getsockname short len", getsockname(l, (struct sockaddr *)&peer, &len));
+	printf("getsockname short len out=%u\n", len);
+	CALL("getpeername unconnected", getpeername(l, (struct sockaddr *)&peer, &len));
+
+	int c = CALLFD("socket client", socket(AF_INET, SOCK_STREAM, 0));
+	struct sockaddr_in to = loopback(port), refused = loopback(closed_port());
+	CALL("connect bad pointer", connect(c, BAD, sizeof(to)));
+	CALL("connect refused", connect(c, (struct sockaddr *)&refused, sizeof(refused)));
+	close(c);
+	c = CALLFD("socket client 2", socket(AF_INET, SOCK_STREAM, 0));
+	CALL("connect", connect(c, (struct sockaddr *)&to, sizeof(to)));
+	CALL("connect again", connect(c, (struct sockaddr *)&to, sizeof(to)));
+	len = sizeof(peer);
+	int s = CALLFD("accept", accept(l, (struct sockaddr *)&peer, &len));
+	printf("accept len=%u family=%d\n", len, peer.sin_family);
+	len = sizeof(peer);
+	CALL("getpeername", getpeername(c, (struct sockaddr *)&peer, &len));
+	printf("getpeername port matches %d\n", ntohs(peer.sin_port) == port);
+
+	CALL("send", send(c, "Hello, world", 12, 0));
+	show_data("recv", buf, CALL("recv", recv(s, buf, sizeof(buf), 0)));
+	CALL("recv nonblocking empty", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	CALL("recv bad buffer", (send(c, "z", 1, 0), recv(s, BAD, 10, 0)));
+	show_data("recv after bad buffer", buf, CALL("recv after bad", recv(s, buf, sizeof(buf), MSG_DONTWAIT)));
+	CALL("send bad fd", send(-1, "x", 1, 0));
+	CALL("send bad buffer", send(c, BAD, 10, 0));
+	CALL("write socket", write(c, "abcdef", 6));
+	show_data("read socket", buf, CALL("read socket", read(s, buf, sizeof(buf))));
+	struct iovec iov[2] = { { "ab", 2 }, { "cde", 3 } };
+	CALL("writev socket", writev(c, iov, 2));
+	char r1[2], r2[8];
+	struct iovec riov[2] = { { r1, 2 }, { r2, 8 } };
+	CALL("readv socket", readv(s, riov, 2));
+	show_data("readv data", r2, 3);
+	CALL("writev bad iov", writev(c, BAD, 2));
+	CALL("read bad fd", read(-1, buf, 1));
+	CALL("send", send(c, "fortified", 9, 0));
+	show_data("__recv_chk", buf, CALL("__recv_chk", __recv_chk(s, buf, 4, sizeof(buf), 0)));
+	show_data("__read_chk", buf, CALL("__read_chk", __read_chk(s, buf, 5, sizeof(buf))));
+	CALL("peek nothing", recv(s, small, sizeof(small), MSG_PEEK | MSG_DONTWAIT));
+
+	int v = 0;
+	len = sizeof(v);
+	CALL("getsockopt SO_REUSEADDR", getsockopt(l, SOL_SOCKET, SO_REUSEADDR, &v, &len));
+	printf("getsockopt value=%d len=%u\n", v, len);
+	struct linger lg;
+	len = sizeof(lg);
+	CALL("getsockopt SO_LINGER", getsockopt(c, SOL_SOCKET, SO_LINGER, &lg, &len));
+	CALL("getsockopt TCP_NODELAY", getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v, &len));
+	CALL("getsockopt null len", getsockopt(c, SOL_SOCKET, SO_TYPE, &v, NULL));
+	CALL("getsockopt bad option", getsockopt(c, SOL_SOCKET, 9999, &v, &len));
+	CALL("getsockopt bad fd", getsockopt(-1, SOL_SOCKET, SO_TYPE, &v, &len));
+
+	CALL("fcntl F_GETFL", fcntl(c, F_GETFL) & O_NONBLOCK);
+	CALL("fcntl F_SETFL nonblock", fcntl(c, F_SETFL, O_NONBLOCK | O_RDWR));
+	CALL("fcntl F_GETFL after", fcntl(c, F_GETFL) & O_NONBLOCK);
+	CALL("fcntl bad fd", fcntl(-1, F_GETFL));
+	int d = CALLFD("fcntl F_DUPFD_CLOEXEC", fcntl(c, F_DUPFD_CLOEXEC, 0));
+	CALL("close dupfd", close(d));
+	CALL("ioctl FIONBIO off", ioctl(c, FIONBIO, &(int){ 0 }));
+	CALL("ioctl FIONREAD", ioctl(s, FIONREAD, &v));
+	CALL("ioctl bad fd", ioctl(-1, FIONBIO, &v));
+	d = CALLFD("dup", dup(c));
+	CALL("dup2", dup2(c, d) == d);
+	CALL("dup3 same fd", dup3(c, c, 0));
+	CALL("dup3 cloexec", dup3(c, d, O_CLOEXEC) == d);
+	CALL("dup bad fd", dup(-1));
+	CALL("send on dup", send(d, "dup", 3, 0));
+	show_data("recv from dup", buf, CALL("recv from dup", recv(s, buf, sizeof(buf), 0)));
+	CALL("close dup", close(d));
+
+	/* sendfile from a file to the socket. */
+	char path[] = "/tmp/sockscope-diff-XXXXXX";
+	int f = mkstemp(path);
+	if (f >= 0) {
+		CALL("write file", write(f, "sendfile-data", 13));
+		off_t off = 0;
+		CALL("sendfile", sendfile(c, f, &off, 13));
+		CALL("fcntl back to blocking", fcntl(s, F_SETFL, 0));
+		show_data("recv sendfile", buf, CALL("recv sendfile", recv(s, buf, 13, MSG_WAITALL)));
+		CALL("sendfile bad in fd", sendfile(c, -1, NULL, 10));
+		close(f);
+		unlink(path);
+	}
+
+	CALL("shutdown bad how", shutdown(c, 7));
+	CALL("shutdown SHUT_WR", shutdown(c, SHUT_WR));
+	CALL("recv eof", recv(s, buf, sizeof(buf), 0));
+	CALL("shutdown unconnected", shutdown(l, SHUT_RDWR));
+	CALL("accept nonblocking empty", accept4(l, NULL, NULL, SOCK_NONBLOCK) < 0 ? -1 : 0);
+	CALL("accept4 bad flags", accept4(l, NULL, NULL, 0x7fff));
+	CALL("accept bad fd", accept(-1, NULL, NULL));
+	CALL("close", close(c));
+	CALL("close again", close(c));
+	CALL("close accepted", close(s));
+	CALL("close listener", close(l));
+}
+
+static void test_dgram(void)
+{
+	struct sockaddr_in a = loopback(0), from;
+	socklen_t len;
+	char buf[256];
+
+	int u1 = CALLFD("socket udp 1", socket(AF_INET, SOCK_DGRAM, 0));
+	int u2 = CALLFD("socket udp 2", socket(AF_INET, SOCK_DGRAM, 0));
+	bind(u1, (struct sockaddr *)&a, sizeof(a));
+	struct sockaddr_in to = loopback(port_of(u1));
+	CALL("sendto", sendto(u2, "datagram", 8, 0, (struct sockaddr *)&to, sizeof(to)));
+	CALL("sendto bad address", sendto(u2, "x", 1, 0, BAD, sizeof(to)));
+	CALL("sendto truncated addrlen", sendto(u2, "x", 1, 0, (struct sockaddr *)&to, 3));
+	len = sizeof(from);
+	show_data("recvfrom", buf, CALL("recvfrom", recvfrom(u1, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len)));
+	printf("recvfrom len=%u family=%d\n", len, from.sin_family);
+	CALL("sendto", sendto(u2, "again", 5, 0, (struct sockaddr *)&to, sizeof(to)));
+	len = 4;
+	CALL("recvfrom short addrlen", recvfrom(u1, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len));
+	printf("recvfrom short addrlen out=%u\n", len);
+	CALL("recvfrom nonblocking empty", recvfrom(u1, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL));
+	CALL("sendto", sendto(u2, "chk", 3, 0, (struct sockaddr *)&to, sizeof(to)));
+	len = sizeof(from);
+	show_data("__recvfrom_chk", buf, CALL("__recvfrom_chk", __recvfrom_chk(u1, buf, sizeof(buf), sizeof(buf), 0, (struct sockaddr *)&from, &len)));
+
+	/* sendmmsg / recvmmsg with two messages. */
+	struct mmsghdr mv[2];
+	struct iovec iv[2] = { { "one", 3 }, { "three", 5 } };
+	memset(mv, 0, sizeof(mv));
+	for (int i = 0; i < 2; i++) {
+		mv[i].msg_hdr.msg_iov = &iv[i];
+		mv[i].msg_hdr.msg_iovlen = 1;
+		mv[i].msg_hdr.msg_name = &to;
+		mv[i].msg_hdr.msg_namelen = sizeof(to);
+	}
+	CALL("sendmmsg", sendmmsg(u2, mv, 2, 0));
+	char b1[16], b2[16];
+	struct iovec rv[2] = { { b1, sizeof(b1) }, { b2, sizeof(b2) } };
+	struct sockaddr_in n1, n2;
+	memset(mv, 0, sizeof(mv));
+	mv[0].msg_hdr = (struct msghdr){ .msg_iov = &rv[0], .msg_iovlen = 1, .msg_name = &n1, .msg_namelen = sizeof(n1) };
+	mv[1].msg_hdr = (struct msghdr){ .msg_iov = &rv[1], .msg_iovlen = 1, .msg_name = &n2, .msg_namelen = sizeof(n2) };
+	CALL("recvmmsg", recvmmsg(u1, mv, 2, MSG_WAITFORONE, NULL));
+	printf("recvmmsg lens %u %u\n", mv[0].msg_len, mv[1].msg_len);
+	CALL("recvmmsg bad vector", recvmmsg(u1, BAD, 2, MSG_DONTWAIT, NULL));
+	CALL("sendmmsg bad fd", sendmmsg(-1, mv, 2, 0));
+	close(u1);
+	close(u2);
+}
+
+static void test_unix(void)
+{
+	int sv[2];
+	char buf[64];
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/sockscope-diff-dir-XXXXXX";
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s/sock", dir);
+	int l = CALLFD("socket unix", socket(AF_UNIX, SOCK_STREAM, 0));
+	CALL("bind unix path", bind(l, (struct sockaddr *)&un, sizeof(un)));
+	CALL("bind unix unnamed", bind(socket(AF_UNIX, SOCK_DGRAM, 0), (struct sockaddr *)&un, sizeof(sa_family_t)));
+	struct sockaddr_un ab = { .sun_family = AF_UNIX };
+	memcpy(ab.sun_path, "\0sockscope-diff", 15);
+	int a = socket(AF_UNIX, SOCK_STREAM, 0);
+	CALL("bind unix abstract", bind(a, (struct sockaddr *)&ab, (socklen_t)(sizeof(sa_family_t) + 15)));
+	close(a);
+	close(l);
+	unlink(un.sun_path);
+	rmdir(dir);
+
+	/* SCM_RIGHTS: pass a pipe's read end over a socketpair. */
+	int pfd[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || pipe(pfd))
+		return;
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { "F", 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pfd[0], sizeof(int));
+	CALL("sendmsg rights", sendmsg(sv[0], &m, 0));
+	struct iovec riov = { buf, sizeof(buf) };
+	struct msghdr rm = { .msg_iov = &riov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	CALL("recvmsg rights", recvmsg(sv[1], &rm, 0));
+	int got = -1;
+	cm = CMSG_FIRSTHDR(&rm);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&got, CMSG_DATA(cm), sizeof(int));
+	CALL("write pipe", write(pfd[1], "via-rights", 10));
+	show_data("read passed fd", buf, CALL("read passed fd", read(got, buf, sizeof(buf))));
+	CALL("recvmsg bad msghdr", recvmsg(sv[1], BAD, MSG_DONTWAIT));
+	CALL("sendmsg bad msghdr", sendmsg(sv[0], BAD, 0));
+	close(got);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_close_family(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	CALL("dup2 high", dup2(s, 900));
+	CALL("dup2 high 2", dup2(s, 901));
+	CALL("close_range bad flags", close_range(900, 901, 0x40000000));
+	CALL("close_range reversed", close_range(901, 900, 0));
+	CALL("close_range", close_range(900, 900, 0));
+	CALL("fcntl closed by close_range", fcntl(900, F_GETFD));
+	CALL("fcntl still open", fcntl(901, F_GETFD) >= 0);
+	errno = SENTINEL;
+	closefrom(901);
+	line("closefrom", 0, errno, 0, "");
+	CALL("fcntl closed by closefrom", fcntl(901, F_GETFD));
+	CALL("socket still open", fcntl(s, F_GETFD) >= 0);
+	close(s);
+}
+
+/* A socket closed inside libc (fclose of fdopen) and its number reused by
+ * open(): reads on it are a file's reads. */
+static void test_reuse(void)
+{
+	char buf[64];
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	FILE *f = fdopen(s, "r+");
+	CALL("fclose socket stream", fclose(f));
+	int fd = CALLFD("open reuses number", open("/etc/hostname", O_RDONLY));
+	printf("reused same number %d\n", fd == s);
+	CALL("read reused", read(fd, buf, 1) >= 0);
+	close(fd);
+}
+
+static void test_eintr(void)
+{
+	int sv[2];
+	char buf[8];
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
+	struct itimerval it = { .it_value = { 0, 100000 } };
+
+	sigaction(SIGALRM, &sa, NULL);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	setitimer(ITIMER_REAL, &it, NULL);
+	CALL("recv interrupted", recv(sv[0], buf, sizeof(buf), 0));
+	setitimer(ITIMER_REAL, &it, NULL);
+	CALL("read interrupted", read(sv[0], buf, sizeof(buf)));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_names(void)
+{
+	char buf[8192], host[256], serv[64];
+	struct hostent he, *res;
+	struct servent se, *sres;
+	int herr;
+
+	struct hostent *h = gethostbyname("localhost");
+	printf("gethostbyname localhost %s\n", h ? inet_ntoa(*(struct in_addr *)h->h_addr_list[0]) : "NULL");
+	h = gethostbyname("no-such-host.invalid");
+	printf("gethostbyname invalid %s h_errno=%s\n", h ? "found" : "NULL", ss_herrno_name(h_errno));
+	h = gethostbyname("127.0.0.1");
+	printf("gethostbyname numeric %s\n", h ? inet_ntoa(*(struct in_addr *)h->h_addr_list[0]) : "NULL");
+	h = gethostbyname2("localhost", AF_INET);
+	printf("gethostbyname2 %s\n", h ? "found" : "NULL");
+	CALL("gethostbyname_r", gethostbyname_r("localhost", &he, buf, sizeof(buf), &res, &herr));
+	printf("gethostbyname_r result %s\n", res ? "found" : "NULL");
+	CALL("gethostbyname_r small", gethostbyname_r("localhost", &he, buf, 4, &res, &herr));
+	CALL("gethostbyname2_r", gethostbyname2_r("localhost", AF_INET, &he, buf, sizeof(buf), &res, &herr));
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	h = gethostbyaddr(&lo, sizeof(lo), AF_INET);
+	printf("gethostbyaddr %s\n", h ? "found" : "NULL");
+	CALL("gethostbyaddr_r", gethostbyaddr_r(&lo, sizeof(lo), AF_INET, &he, buf, sizeof(buf), &res, &herr));
+	CALL("gethostbyaddr bad len", gethostbyaddr(&lo, 1, AF_INET) == NULL);
+	CALL("gethostname", gethostname(host, sizeof(host)));
+	CALL("gethostname short", gethostname(host, 1));
+	struct servent *s = getservbyname("http", "tcp");
+	printf("getservbyname http %d\n", s ? ntohs((uint16_t)s->s_port) : -1);
+	s = getservbyname("no-such-service", "tcp");
+	printf("getservbyname unknown %s\n", s ? "found" : "NULL");
+	CALL("getservbyname_r", getservbyname_r("ssh", "tcp", &se, buf, sizeof(buf), &sres));
+	printf("getservbyname_r %d\n", sres ? ntohs((uint16_t)sres->s_port) : -1);
+	struct addrinfo *ai = NULL, hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	CALL("getaddrinfo", getaddrinfo("localhost", "50007", &hints, &ai));
+	if (ai) {
+		CALL("getnameinfo", getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV));
+		printf("getnameinfo %s %s\n", host, serv);
+		freeaddrinfo(ai);
+	}
+	CALL("getaddrinfo unknown", getaddrinfo("no-such-host.invalid", NULL, &hints, &ai) != 0);
+	CALL("getaddrinfo bad flags", getaddrinfo("localhost", NULL, &(struct addrinfo){ .ai_flags = 0x7fff0000 }, &ai));
+	CALL("getnameinfo bad family", getnameinfo((struct sockaddr *)&(struct sockaddr){ .sa_family = 12345 }, sizeof(struct sockaddr), host, sizeof(host), NULL, 0, 0));
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	test_create();
+	test_stream();
+	test_dgram();
+	test_unix();
+	test_close_family();
+	test_reuse();
+	test_eintr();
+	test_names();
+	puts("done");
+	return 0;
+}
