@@ -151,8 +151,9 @@ class Env:
         return env
 
     def spawn(self, argv, preload=True, fork=False, **kw):
-        env = self.preload_env(fork) if preload else dict(os.environ)
-        p = subprocess.Popen(argv, env=env, **kw)
+        if "env" not in kw:
+            kw["env"] = self.preload_env(fork) if preload else dict(os.environ)
+        p = subprocess.Popen(argv, **kw)
         self.procs.append(p)
         return p
 

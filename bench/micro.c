@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Microbenchmarks of the wrapped calls: `micro WORKLOAD N` runs N iterations
+ * and prints the wall-clock nanoseconds per iteration.  The same binary runs
+ * bare, preloaded and under strace, so the ratios compare like with like.
+ *
+ *   getsockopt   getsockopt(SO_TYPE) on a TCP socket
+ *   sendrecv     send 64 bytes + recv 64 bytes on a unix socketpair
+ *   connect      connect + accept + close + close over loopback TCP
+ *   read-file    read 1 byte from /dev/zero (a descriptor that is no socket)
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file N\n");
+		return 2;
+	}
+	const char *w = argv[1];
+	long n = atol(argv[2]);
+	char buf[64] = { 0 };
+	int v, sv[2];
+	socklen_t len;
+	double t0 = 0, t1 = 0;
+
+	if (!strcmp(w, "getsockopt")) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		t0 = now();
+		for (long i = 0; i < n; i++) {
+			len = sizeof(v);
+			getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len);
+		}
+		t1 = now();
+	} else if (!strcmp(w, "sendrecv")) {
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		t0 = now();
+		for (long i = 0; i < n; i++) {
+			if (send(sv[0], buf, sizeof(buf), 0) != sizeof(buf) ||
+			    recv(sv[1], buf, sizeof(buf), 0) != sizeof(buf))
+				return 1;
+		}
+		t1 = now();
+	} else if (!strcmp(w, "connect")) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(a);
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+		bind(l, (struct sockaddr *)&a, sizeof(a));
+		listen(l, 128);
+		getsockname(l, (struct sockaddr *)&a, &len);
+		t0 = now();
+		for (long i = 0; i < n; i++) {
+			int c = socket(AF_INET, SOCK_STREAM, 0);
+			if (connect(c, (struct sockaddr *)&a, sizeof(a)))
+				return 1;
+			int s = accept(l, NULL, NULL);
+			close(s);
+			close(c);
+		}
+		t1 = now();
+	} else if (!strcmp(w, "read-file")) {
+		int fd = open("/dev/zero", O_RDONLY);
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (read(fd, buf, 1) != 1)
+				return 1;
+		t1 = now();
+	} else {
+		fprintf(stderr, "micro: unknown workload %s\n", w);
+		return 2;
+	}
+	printf("%.1f\n", (t1 - t0) / (double)n);
+	return 0;
+}
