@@ -29,7 +29,7 @@ SS_CFLAGS := -std=gnu11 -O2 -g -fPIC -fvisibility=hidden $(WARN) -D_GNU_SOURCE \
 SS_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 UST_LIBS := $(shell pkg-config --libs lttng-ust 2>/dev/null || echo -llttng-ust) -ldl
 
-COMMON_SRC := common/ss_names.c common/ss_addr.c
+COMMON_SRC := common/ss_names.c common/ss_addr.c common/ss_runtime.c
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
 
 all: $(B)/libsockscope-tp.so

@@ -19,6 +19,7 @@
 #include "sockscope-tp.h"
 #include "ss_addr.h"
 #include "ss_names.h"
+#include "ss_runtime.h"
 
 #define SS_HIDDEN __attribute__((visibility("hidden")))
 #define SS_EXPORT __attribute__((visibility("default")))
@@ -102,6 +103,8 @@ static inline void ss_fd_forget(int fd)
 /* ---- tracing context (trace.c) ---- */
 
 extern SS_TLS int ss_guard SS_HIDDEN;
+/* This process's recording tag (SOCKSCOPE_REC), read once at start-up. */
+extern uint64_t ss_rec SS_HIDDEN;
 
 /* Whether the caller at return address ra is the tracer itself (liblttng-ust
  * talking to its session daemon), or cannot be told yet (-1). */
@@ -136,6 +139,7 @@ static inline void ss_call_begin(struct ss_call *c, int fd, uint64_t sock)
 {
 	c->b.fd = fd;
 	c->b.sock = sock;
+	c->b.rec = ss_rec;
 	c->t0 = ss_now();
 }
 

@@ -13,11 +13,11 @@
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 SS_TLS int ss_guard;
+uint64_t ss_rec;
 
 /*
  * liblttng-ust talks to its session daemon over unix sockets from its own
@@ -75,66 +75,13 @@ int ss_is_tracer(const void *ra)
 	return 0;
 }
 
-/*
- * Whether a session daemon may be listening for applications: its socket
- * exists, system-wide or in LTTNG_HOME/HOME.  (lttng-ust 2.13 names it
- * lttng-ust-sock-8.)
- */
-static int sessiond_socket_exists(void)
-{
-	static const char name[] = "/.lttng/lttng-ust-sock-8";
-	const char *home = secure_getenv("LTTNG_HOME");
-	char path[4096];
-	struct stat st;
-
-	if (stat("/var/run/lttng/lttng-ust-sock-8", &st) == 0 && S_ISSOCK(st.st_mode))
-		return 1;
-	if (!home)
-		home = secure_getenv("HOME");
-	if (!home || strlen(home) + sizeof(name) > sizeof(path))
-		return 0;
-	strcpy(path, home);
-	strcat(path, name);
-	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
-/*
- * Load the probes (libsockscope-tp.so, which brings liblttng-ust) only when
- * a session daemon may want our events.  liblttng-ust starts two listener
- * threads, and a multi-threaded process pays for every cancellation point
- * (read, recv, ...) in glibc; without a daemon the program stays exactly as
- * it was, single-threaded.  The probes are looked for beside this library,
- * then by name.
- */
-static void load_probes(void)
-{
-	Dl_info info;
-	char path[4096];
-	const char *env = secure_getenv("SOCKSCOPE_PROBES");
-
-	if (env && !strcmp(env, "off"))
-		return;
-	if (!(env && !strcmp(env, "on")) && !sessiond_socket_exists())
-		return;
-	if (dladdr((void *)load_probes, &info) && info.dli_fname &&
-	    strlen(info.dli_fname) < sizeof(path) - 32) {
-		strcpy(path, info.dli_fname);
-		char *slash = strrchr(path, '/');
-		if (slash) {
-			strcpy(slash + 1, "libsockscope-tp.so");
-			if (dlopen(path, RTLD_NOW | RTLD_GLOBAL))
-				return;
-		}
-	}
-	dlopen("libsockscope-tp.so", RTLD_NOW | RTLD_GLOBAL);
-}
-
 /* Runs after the real functions are resolved (priority 101).  Until the
  * ranges are known, calls are neither traced nor given serials. */
 __attribute__((constructor(102))) static void ss_trace_init(void)
 {
 	ss_guard++;
-	load_probes();
+	ss_rec = ss_rec_from_env();
+	ss_probes_load((const void *)ss_trace_init);
 	compute_ranges();
 	ss_guard--;
 }
@@ -226,7 +173,7 @@ static uint64_t describe(int fd, uint64_t old, int type)
 	if (!plen)
 		pep.tp.text = "";
 	if (lttng_ust_tracepoint_enabled(sockscope, describe)) {
-		struct ss_tp_base b = { .fd = fd, .sock = serial };
+		struct ss_tp_base b = { .fd = fd, .sock = serial, .rec = ss_rec };
 		ss_guard++;
 		lttng_ust_do_tracepoint(sockscope, describe, &b, family,
 					ss_socktype_text(type, typebuf, sizeof(typebuf)),

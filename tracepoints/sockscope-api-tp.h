@@ -40,22 +40,24 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope_api, errno_e,
 
 /* sock: the object's serial (0 for module functions); args: the
  * arguments as text; ret: the method's result; err: errno, 0 when the
- * failure was not a system error (a name that does not resolve). */
+ * failure was not a system error (a name that does not resolve); rec: the
+ * recording tag (SOCKSCOPE_REC, see ss_runtime.h). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 	LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args,
-			  int64_t, ret, int, err, uint64_t, dur_ns),
+			  int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, sock, sock)
 		lttng_ust_field_integer(int, fd, fd)
 		lttng_ust_field_string(args, args)
 		lttng_ust_field_integer(int64_t, ret, ret)
 		lttng_ust_field_enum(sockscope_api, errno_e, int, err, err)
-		lttng_ust_field_integer(uint64_t, dur_ns, dur_ns)))
+		lttng_ust_field_integer(uint64_t, dur_ns, dur_ns)
+		lttng_ust_field_integer(uint64_t, rec, rec)))
 
 #define SS_API_INSTANCE(name)                                              \
 	LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(sockscope_api, call, sockscope_api, \
 		name, LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args, \
-					int64_t, ret, int, err, uint64_t, dur_ns))
+					int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec))
 
 SS_API_METHODS(SS_API_INSTANCE)
 

@@ -40,7 +40,8 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, shut_e,
 	lttng_ust_field_integer(uint64_t, sock, b->sock)                \
 	lttng_ust_field_integer(int64_t, ret, b->ret)                   \
 	lttng_ust_field_enum(sockscope, errno_e, int, err, b->err)      \
-	lttng_ust_field_integer(uint64_t, dur_ns, b->dur_ns)
+	lttng_ust_field_integer(uint64_t, dur_ns, b->dur_ns)          \
+	lttng_ust_field_integer(uint64_t, rec, b->rec)
 
 #define SS_TP_ADDR_FIELDS(a)                                            \
 	lttng_ust_field_enum(sockscope, family_e, int, family, (a)->family) \

@@ -16,6 +16,7 @@ struct ss_tp_base {
 	int64_t ret;     /* the call's return value */
 	int err;         /* errno after the call, 0 on success */
 	uint64_t dur_ns; /* time inside the real call */
+	uint64_t rec;    /* recording tag (SOCKSCOPE_REC), 0 when none */
 };
 
 /* An endpoint as recorded: family (-1 for none), text, port. */

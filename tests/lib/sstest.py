@@ -121,8 +121,9 @@ class Env:
             bail("lttng %s: %s" % (" ".join(args), r.stderr.strip()))
         return r.stdout
 
-    def session(self, name="s", events="sockscope:*", subbuf="1M", nsub="8"):
-        """Create and start a session; returns (name, output dir)."""
+    def session(self, name="s", events="sockscope:*", subbuf="1M", nsub="8", filter=None):
+        """Create and start a session; returns (name, output dir).  filter
+        is an LTTng filter expression applied to every enabled event."""
         self.need_sessiond()
         sname = "sstest-%s-%s" % (self.tag, name)
         out = os.path.join(self.tmp, "trace-" + name)
@@ -131,7 +132,8 @@ class Env:
         self.lttng("enable-channel", "-u", "-s", sname, "--subbuf-size=" + subbuf,
                    "--num-subbuf=" + nsub, "ch")
         for ev in events.split(","):
-            self.lttng("enable-event", "-u", "-s", sname, "-c", "ch", ev)
+            self.lttng("enable-event", "-u", "-s", sname, "-c", "ch", ev,
+                       *(["--filter", filter] if filter else []))
         self.lttng("add-context", "-u", "-s", sname, "-c", "ch", "-t", "vpid", "-t", "vtid",
                    "-t", "procname")
         self.lttng("start", sname)
