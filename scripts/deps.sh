@@ -5,6 +5,8 @@
 set -eu
 PKGS="gcc make libc6-dev pkg-config perl python3 strace \
 liblttng-ust-dev liblttng-ctl-dev lttng-tools libbabeltrace2-dev babeltrace2 python3-bt2"
+# `deps.sh bench` adds what only the benchmarks run.
+[ "${1:-}" = bench ] && PKGS="$PKGS ltrace"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
