@@ -83,7 +83,13 @@ enum ss_fd_state {
 	SS_FD_TRACER = 3,  /* the tracer's own socket: never reported */
 };
 
-SS_HIDDEN uint64_t ss_fd_get(int fd);
+/* Two levels: SS_FD_TOP chunk pointers, chunks of SS_FD_CHUNK words mapped
+ * on first write (fdtable.c). */
+#define SS_FD_CHUNK_BITS 12
+#define SS_FD_CHUNK (1u << SS_FD_CHUNK_BITS)
+#define SS_FD_TOP (1u << (31 - SS_FD_CHUNK_BITS))
+extern uint64_t *ss_fd_chunks[SS_FD_TOP] SS_HIDDEN;
+
 SS_HIDDEN void ss_fd_set(int fd, uint64_t word);
 SS_HIDDEN int ss_fd_cas(int fd, uint64_t old, uint64_t word);
 SS_HIDDEN void ss_fd_forget_range(unsigned int first, unsigned int last);
@@ -92,6 +98,17 @@ SS_HIDDEN uint64_t ss_new_serial(void);
 static inline enum ss_fd_state ss_word_state(uint64_t w) { return (enum ss_fd_state)(w & 3); }
 static inline uint64_t ss_word_serial(uint64_t w) { return w >> 2; }
 static inline uint64_t ss_word(uint64_t serial, enum ss_fd_state st) { return serial << 2 | st; }
+
+/* What the table knows of fd: two loads, no call, no lock.  A negative fd
+ * is no socket; a number never written is unknown. */
+static inline uint64_t ss_fd_get(int fd)
+{
+	if (ss_unlikely(fd < 0))
+		return ss_word(0, SS_FD_OTHER);
+	uint64_t *c = __atomic_load_n(&ss_fd_chunks[(unsigned int)fd >> SS_FD_CHUNK_BITS],
+				      __ATOMIC_ACQUIRE);
+	return c ? __atomic_load_n(&c[fd & (SS_FD_CHUNK - 1)], __ATOMIC_ACQUIRE) : 0;
+}
 
 /* A descriptor just came into being: forget what the number was before. */
 static inline void ss_fd_forget(int fd)
@@ -127,6 +144,25 @@ static inline uint64_t ss_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+/*
+ * Define the wrapper of libc function `name`.  The exported function is
+ * only the fast path: while `hot` is false, or the call may not be traced
+ * (ss_may_trace), it tail-calls the real function with no stack frame of
+ * its own -- what a wrapper costs when its event is off or its descriptor
+ * is no socket.  Otherwise it calls the body that follows the macro, a
+ * separate function with the same parameters.  params and args are
+ * parenthesised lists.
+ */
+#define SS_WRAPPER(type, name, params, args, hot)                              \
+	static __attribute__((noinline)) type ss_slow_##name params;           \
+	SS_EXPORT type name params                                             \
+	{                                                                      \
+		if (ss_likely(!(hot)) || !ss_may_trace(__builtin_return_address(0))) \
+			return REAL(name) args;                                \
+		return ss_slow_##name args;                                    \
+	}                                                                      \
+	static type ss_slow_##name params
 
 /* What a wrapper keeps across the real call. */
 struct ss_call {

@@ -51,32 +51,29 @@ static uint64_t iov_size(const struct iovec *iov, long n, int trusted)
 	X(sendfile64, sendfile, 1, (int fd, int in, off64_t *off, size_t len),    \
 	  (fd, in, off, len), len, 0)
 
-#define SS_IO_WRAPPER(fn, ev, sockets_only, params, args, size, flags)        \
-	SS_EXPORT ssize_t fn params                                           \
-	{                                                                     \
-		if (ss_likely(!SS_ENABLED(ev)) ||                             \
-		    (sockets_only && !ss_fd_maybe_socket(fd)) ||              \
-		    !ss_may_trace(__builtin_return_address(0)))               \
-			return REAL(fn) args;                                 \
-		uint64_t sock = ss_sock_traced(fd);                           \
-		if (sockets_only && !sock)                                    \
-			return REAL(fn) args;                                 \
-		struct ss_call c;                                             \
-		ss_call_begin(&c, fd, sock);                                  \
-		ssize_t r = REAL(fn) args;                                    \
-		ss_call_end(&c, r, r < 0);                                    \
-		SS_EMIT(&c, ev, (uint64_t)(size), (flags));                   \
-		return r;                                                     \
+#define SS_IO_WRAPPER(fn, ev, sockets_only, params, args, size, flags)         \
+	SS_WRAPPER(ssize_t, fn, params, args,                                  \
+		   SS_ENABLED(ev) && (!(sockets_only) || ss_fd_maybe_socket(fd))) \
+	{                                                                      \
+		uint64_t sock = ss_sock_traced(fd);                            \
+		if (sockets_only && !sock)                                     \
+			return REAL(fn) args;                                  \
+		struct ss_call c;                                              \
+		ss_call_begin(&c, fd, sock);                                   \
+		ssize_t r = REAL(fn) args;                                     \
+		ss_call_end(&c, r, r < 0);                                     \
+		SS_EMIT(&c, ev, (uint64_t)(size), (flags));                    \
+		return r;                                                      \
 	}
 
 SS_IO_MAP(SS_IO_WRAPPER)
 
 /* sendto: the destination as given. */
-SS_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
-			 const struct sockaddr *sa, socklen_t salen)
+SS_WRAPPER(ssize_t, sendto,
+	   (int fd, const void *buf, size_t len, int flags, const struct sockaddr *sa,
+	    socklen_t salen),
+	   (fd, buf, len, flags, sa, salen), SS_ENABLED(sendto))
 {
-	if (ss_likely(!SS_ENTER(sendto)))
-		return REAL(sendto)(fd, buf, len, flags, sa, salen);
 	struct ss_call c;
 	struct ss_ep ep;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
@@ -106,19 +103,18 @@ static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int fla
 	return r;
 }
 
-SS_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa,
-			   socklen_t *lenp)
+SS_WRAPPER(ssize_t, recvfrom,
+	   (int fd, void *buf, size_t len, int flags, struct sockaddr *sa, socklen_t *lenp),
+	   (fd, buf, len, flags, sa, lenp), SS_ENABLED(recvfrom))
 {
-	if (ss_likely(!SS_ENTER(recvfrom)))
-		return REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
 	return do_recvfrom(fd, buf, len, 0, flags, sa, lenp, 0);
 }
 
-SS_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
-				 struct sockaddr *sa, socklen_t *lenp)
+SS_WRAPPER(ssize_t, __recvfrom_chk,
+	   (int fd, void *buf, size_t len, size_t buflen, int flags, struct sockaddr *sa,
+	    socklen_t *lenp),
+	   (fd, buf, len, buflen, flags, sa, lenp), SS_ENABLED(recvfrom))
 {
-	if (ss_likely(!SS_ENTER(recvfrom)))
-		return REAL(__recvfrom_chk)(fd, buf, len, buflen, flags, sa, lenp);
 	return do_recvfrom(fd, buf, len, buflen, flags, sa, lenp, 1);
 }
 
@@ -149,10 +145,9 @@ static int scan_rights(const struct msghdr *m, int received)
 	return count;
 }
 
-SS_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+SS_WRAPPER(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), (fd, msg, flags),
+	   SS_ENABLED(sendmsg))
 {
-	if (ss_likely(!SS_ENTER(sendmsg)))
-		return REAL(sendmsg)(fd, msg, flags);
 	struct ss_call c;
 	struct ss_ep ep;
 	struct msghdr m;
@@ -210,10 +205,9 @@ static uint64_t mmsg_bytes(const struct mmsghdr *v, int n, int received)
 	return total;
 }
 
-SS_EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+SS_WRAPPER(int, sendmmsg, (int fd, struct mmsghdr *vec, unsigned int vlen, int flags),
+	   (fd, vec, vlen, flags), SS_ENABLED(sendmmsg))
 {
-	if (ss_likely(!SS_ENTER(sendmmsg)))
-		return REAL(sendmmsg)(fd, vec, vlen, flags);
 	struct ss_call c;
 	struct ss_ep ep;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));

@@ -80,10 +80,9 @@ SS_EXPORT int socketpair(int family, int type, int protocol, int sv[2])
 
 /* bind and connect: an endpoint given by the caller. */
 #define SS_ADDR_IN_WRAPPER(name)                                              \
-	SS_EXPORT int name(int fd, const struct sockaddr *sa, socklen_t len)  \
+	SS_WRAPPER(int, name, (int fd, const struct sockaddr *sa, socklen_t len), \
+		   (fd, sa, len), SS_ENABLED(name))                           \
 	{                                                                     \
-		if (!SS_ENTER(name))                                          \
-			return REAL(name)(fd, sa, len);                       \
 		struct ss_call c;                                             \
 		struct ss_ep ep;                                              \
 		ss_call_begin(&c, fd, ss_sock_traced(fd));                    \
@@ -109,10 +108,9 @@ static const struct ss_tp_addr *ep_out(struct ss_ep *ep, const struct sockaddr *
 
 /* getsockname and getpeername: an endpoint written back. */
 #define SS_ADDR_OUT_WRAPPER(name)                                              \
-	SS_EXPORT int name(int fd, struct sockaddr *sa, socklen_t *lenp)      \
+	SS_WRAPPER(int, name, (int fd, struct sockaddr *sa, socklen_t *lenp),  \
+		   (fd, sa, lenp), SS_ENABLED(name))                           \
 	{                                                                      \
-		if (!SS_ENTER(name))                                           \
-			return REAL(name)(fd, sa, lenp);                       \
 		struct ss_call c;                                              \
 		struct ss_ep ep;                                               \
 		socklen_t inlen = 0;                                           \
@@ -176,10 +174,8 @@ SS_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *lenp, int flags)
 	return do_accept(fd, sa, lenp, flags, 1, __builtin_return_address(0));
 }
 
-SS_EXPORT int listen(int fd, int backlog)
+SS_WRAPPER(int, listen, (int fd, int backlog), (fd, backlog), SS_ENABLED(listen))
 {
-	if (!SS_ENTER(listen))
-		return REAL(listen)(fd, backlog);
 	struct ss_call c;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(listen)(fd, backlog);
@@ -188,10 +184,8 @@ SS_EXPORT int listen(int fd, int backlog)
 	return r;
 }
 
-SS_EXPORT int shutdown(int fd, int how)
+SS_WRAPPER(int, shutdown, (int fd, int how), (fd, how), SS_ENABLED(shutdown))
 {
-	if (!SS_ENTER(shutdown))
-		return REAL(shutdown)(fd, how);
 	struct ss_call c;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(shutdown)(fd, how);
@@ -210,10 +204,9 @@ static int64_t int_optval(const void *val, socklen_t len, int ok)
 	return v;
 }
 
-SS_EXPORT int getsockopt(int fd, int level, int optname, void *val, socklen_t *lenp)
+SS_WRAPPER(int, getsockopt, (int fd, int level, int optname, void *val, socklen_t *lenp),
+	   (fd, level, optname, val, lenp), SS_ENABLED(getsockopt))
 {
-	if (!SS_ENTER(getsockopt))
-		return REAL(getsockopt)(fd, level, optname, val, lenp);
 	struct ss_call c;
 	char lb[24], ob[24];
 	socklen_t len = 0;
@@ -228,10 +221,9 @@ SS_EXPORT int getsockopt(int fd, int level, int optname, void *val, socklen_t *l
 	return r;
 }
 
-SS_EXPORT int setsockopt(int fd, int level, int optname, const void *val, socklen_t len)
+SS_WRAPPER(int, setsockopt, (int fd, int level, int optname, const void *val, socklen_t len),
+	   (fd, level, optname, val, len), SS_ENABLED(setsockopt))
 {
-	if (!SS_ENTER(setsockopt))
-		return REAL(setsockopt)(fd, level, optname, val, len);
 	struct ss_call c;
 	char lb[24], ob[24];
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
