@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: MIT
+# libFuzzer targets (clang): fuzz/fuzz-<name>.c becomes build/fuzz/fuzz-<name>,
+# built with ASan and UBSan.  `make check` runs each briefly over its corpus
+# (tests/fuzz.t); `make fuzz FUZZ_SECONDS=600` runs each longer, adding what
+# it finds to build/fuzz/corpus-<name>/ (copy worthwhile inputs to
+# fuzz/corpus/<name>/ by hand).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS   := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -D_GNU_SOURCE -Icommon -Itracepoints
+FUZZ_SRC     := $(wildcard fuzz/fuzz-*.c)
+FUZZ_BINS    := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
+
+$(B)/fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) -ldl
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)for f in $(FUZZ_BINS); do \
+		n=$${f##*/fuzz-}; mkdir -p $(B)/fuzz/corpus-$$n; \
+		echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(B)/fuzz/corpus-$$n fuzz/corpus/$$n || exit 1; \
+	done
+
+.PHONY: fuzz fuzz-build
+tests: fuzz-build
