@@ -9,7 +9,11 @@ BINDIR  ?= $(PREFIX)/bin
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
-B       := build
+# Sanitized builds live apart, so both kinds of objects never mix.
+ifneq ($(SANITIZE),)
+B       ?= build/san
+endif
+B       ?= build
 CC      ?= cc
 
 ifeq ($(V),1)
@@ -53,7 +57,7 @@ deps:
 check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all tests
-	$(Q)prove $(PROVE_FLAGS) tests/*.t
+	$(Q)SS_BUILD=$(abspath $(B)) SS_SANITIZE=$(SANITIZE) prove $(PROVE_FLAGS) tests/*.t
 
 demo:
 	$(Q)$(MAKE) --no-print-directory deps

@@ -15,8 +15,19 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(TOP, "build")
+# `make check` says which build to test (SANITIZE=... builds elsewhere).
+BUILD = os.environ.get("SS_BUILD") or os.path.join(TOP, "build")
 PRELOAD = os.path.join(BUILD, "libsockscope-preload.so")
+SANITIZE = os.environ.get("SS_SANITIZE", "")
+
+
+def _sanitizer_preload():
+    """An ASan-built preload must come after the ASan runtime, which has to
+    be the first library of a program that was not built with it."""
+    if "address" not in SANITIZE:
+        return []
+    r = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True)
+    return [r.stdout.strip()]
 PYTHON = "/usr/bin/python3"
 
 
@@ -146,8 +157,11 @@ class Env:
 
     def preload_env(self, fork=False, extra=None):
         env = dict(os.environ)
-        libs = [PRELOAD] + ([UST_FORK] if fork and UST_FORK else [])
+        libs = _sanitizer_preload() + [PRELOAD] + ([UST_FORK] if fork and UST_FORK else [])
         env["LD_PRELOAD"] = ":".join(libs)
+        if SANITIZE:
+            # Foreign programs (python3) leak at exit by design.
+            env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
         if extra:
             env.update(extra)
         return env

@@ -4,8 +4,14 @@
 # Everything a test starts it stops by pid; everything it creates it removes.
 
 SS_TOP=$(cd "$(dirname "$0")/.." && pwd)
-SS_BUILD=$SS_TOP/build
+SS_BUILD=${SS_BUILD:-$SS_TOP/build}
 SS_PRELOAD=$SS_BUILD/libsockscope-preload.so
+# An ASan-built preload must follow the ASan runtime in LD_PRELOAD.
+case "${SS_SANITIZE:-}" in
+*address*)
+	SS_PRELOAD="$(gcc -print-file-name=libasan.so):$SS_PRELOAD"
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" ;;
+esac
 SS_UST_FORK=$(ls /usr/lib/*/liblttng-ust-fork.so.1 2>/dev/null | head -n 1)
 export SS_TOP SS_BUILD SS_PRELOAD SS_UST_FORK
 ss_n=0
