@@ -10,8 +10,7 @@ weighs on all of them alike.  A figure is the median of the rounds (at least
 5).  Ratios are what to read; absolute numbers depend on the machine.
 
 Prints a markdown table and writes bench/results/latest.json with a
-description of the machine.  Usage: bench.py [--rounds N] [--quick]
-[--only WORKLOAD,...] [--out FILE]
+description of the machine.
 """
 
 import argparse
@@ -23,33 +22,45 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(TOP, "build")
-PRELOAD = os.path.join(BUILD, "libsockscope-preload.so")
-MICRO = os.path.join(BUILD, "bench", "micro")
+import workloads as wl
+
+TOP = wl.TOP
 sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
 import sstest  # noqa: E402  (session daemon and session helpers)
+
+BUILD = sstest.BUILD
+MICRO = os.path.join(BUILD, "bench", "micro")
 
 
 class Config:
     """How a workload is run: environment, command prefix, and the LTTng
-    session (if any) that is active meanwhile."""
+    session (if any) that is active meanwhile.  cost: how much slower than
+    bare a micro workload runs, to scale its iterations down; server_cost
+    the same for servers."""
 
     def __init__(self, name, desc, preload=False, env=None, prefix=None, session=None,
-                 needs=None, cost=1.0):
+                 needs=None, cost=1.0, server_cost=1.0, servers=True):
         self.name, self.desc = name, desc
         self.preload, self.env, self.prefix = preload, env or {}, prefix or []
         self.session = session  # None, or dict(events=..., filter=...)
-        self.needs = needs      # a command that must exist
-        self.cost = cost        # how much slower than bare, to scale N down
+        self.needs = needs
+        self.cost, self.server_cost, self.servers = cost, server_cost, servers
 
     def available(self):
         return not self.needs or shutil.which(self.needs) is not None
 
+    def environ(self):
+        e = dict(os.environ)
+        e.pop("LD_PRELOAD", None)
+        if self.preload:
+            e["LD_PRELOAD"] = ":".join([sstest.PRELOAD] + ([sstest.UST_FORK] if sstest.UST_FORK else []))
+        e.update(self.env)
+        return e
+
 
 REC_TAG = str(4000000 + os.getpid())
+STRACE = ["strace", "-f", "-qq", "-o", "/dev/null"]
 
 CONFIGS = [
     Config("bare", "no preload"),
@@ -63,22 +74,24 @@ CONFIGS = [
     Config("traced-rec", "as `sockscope record`: every event, filter on rec", preload=True,
            env={"SOCKSCOPE_REC": REC_TAG},
            session={"events": "sockscope:*", "filter": "rec == " + REC_TAG}),
-    Config("strace", "strace -f", prefix=["strace", "-f", "-qq", "-o", "/dev/null"],
-           needs="strace", cost=40),
+    Config("strace", "strace -f", prefix=STRACE, needs="strace", cost=40, server_cost=5),
     Config("strace-net", "strace -f -e trace=%net",
-           prefix=["strace", "-f", "-qq", "-e", "trace=%net", "-o", "/dev/null"],
-           needs="strace", cost=40),
-    Config("ltrace", "ltrace -f", prefix=["ltrace", "-f", "-o", "/dev/null"],
-           needs="ltrace", cost=200),
+           prefix=STRACE[:3] + ["-e", "trace=%net"] + STRACE[3:], needs="strace", cost=40,
+           server_cost=5),
+    Config("ltrace", "ltrace -f", prefix=["ltrace", "-f", "-o", "/dev/null"], needs="ltrace",
+           cost=200, servers=False),
 ]
 
-# name: (argv after the program, iterations for bare, unit, goal text)
-MICRO_WORKLOADS = {
-    "getsockopt": 1000000,
-    "sendrecv": 300000,
-    "connect": 20000,
-    "read-file": 2000000,
-}
+WORKLOADS = [
+    wl.Micro("getsockopt", 1000000, MICRO),
+    wl.Micro("sendrecv", 300000, MICRO),
+    wl.Micro("connect", 20000, MICRO),
+    wl.Micro("read-file", 2000000, MICRO),
+    wl.Redis(),
+    wl.Nginx(),
+]
+
+# (metric, config): the goal, shown beside the figure, never asserted.
 GOALS = {
     ("getsockopt", "traced"): "+150 ns",
     ("sendrecv", "traced"): "+150 ns",
@@ -86,21 +99,10 @@ GOALS = {
     ("sendrecv", "no-daemon"): "+40 ns",
     ("read-file", "no-daemon"): "+5 ns",
     ("read-file", "traced"): "+5 ns",
+    ("redis SET", "traced-rec"): "≥ 0.90x",
+    ("redis GET", "traced-rec"): "≥ 0.90x",
+    ("nginx", "traced-rec"): "≥ 0.90x",
 }
-
-
-def run_micro(env, cfg, workload, scale):
-    n = max(1000, int(MICRO_WORKLOADS[workload] * scale / cfg.cost))
-    e = dict(os.environ)
-    e.pop("LD_PRELOAD", None)
-    if cfg.preload:
-        e["LD_PRELOAD"] = PRELOAD
-    e.update(cfg.env)
-    r = subprocess.run(cfg.prefix + [MICRO, workload, str(n)], env=e, capture_output=True,
-                       text=True, timeout=600)
-    if r.returncode != 0:
-        raise RuntimeError("%s under %s failed: %s" % (workload, cfg.name, r.stderr.strip()))
-    return float(r.stdout.split()[-1])
 
 
 class Session:
@@ -142,8 +144,7 @@ def machine():
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "kernel": platform.release(), "cpu": cpu, "cpus": os.cpu_count(),
-        "clocksource": clock,
-        "glibc": platform.libc_ver()[1],
+        "clocksource": clock, "glibc": platform.libc_ver()[1],
         "lttng": cmd(["lttng", "--version"]).splitlines()[0] if shutil.which("lttng") else "",
         "strace": cmd(["strace", "-V"]).splitlines()[0] if shutil.which("strace") else "",
     }
@@ -152,61 +153,79 @@ def machine():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--quick", action="store_true", help="a tenth of the iterations")
+    ap.add_argument("--quick", action="store_true", help="a tenth of the work per run")
     ap.add_argument("--only", default="", help="comma-separated workloads")
+    ap.add_argument("--configs", default="", help="comma-separated configurations (bare always)")
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results", "latest.json"))
     a = ap.parse_args()
     scale = 0.1 if a.quick else 1.0
-    workloads = [w for w in MICRO_WORKLOADS if not a.only or w in a.only.split(",")]
-    configs = [c for c in CONFIGS if c.available()]
-    missing = [c.name for c in CONFIGS if not c.available()]
+    works = [w for w in WORKLOADS if (not a.only or w.name in a.only.split(","))
+             and getattr(w, "available", lambda: True)()]
+    configs = [c for c in CONFIGS if c.available() and
+               (not a.configs or c.name in a.configs.split(",") or c.name == "bare")]
+    skipped = [c.name for c in CONFIGS if not c.available()] + \
+        [w.name for w in WORKLOADS if not getattr(w, "available", lambda: True)()]
     env = sstest.Env("bench")
     env.need_sessiond()
 
-    samples = {(w, c.name): [] for w in workloads for c in configs}
+    samples = {}
     for rnd in range(a.rounds):
         print("# round %d/%d" % (rnd + 1, a.rounds), file=sys.stderr, flush=True)
         for c in configs:
             with Session(env, c.session):
-                for w in workloads:
-                    samples[(w, c.name)].append(run_micro(env, c, w, scale))
+                for w in works:
+                    if isinstance(w, wl.Server) and not c.servers:
+                        continue
+                    for metric, v in w.run(c, c.environ(), scale).items():
+                        samples.setdefault((metric, c.name), []).append(v)
 
     med = {k: statistics.median(v) for k, v in samples.items()}
+    rows = [(m, w) for w in works for m in w.metrics]
     results = []
-    for w in workloads:
-        base = med[(w, "bare")]
+    for metric, w in rows:
+        base = med[(metric, "bare")]
         for c in configs:
-            m = med[(w, c.name)]
-            results.append({"workload": w, "config": c.name, "ns_per_call": round(m, 1),
-                            "over_bare_ns": round(m - base, 1), "ratio": round(m / base, 3),
-                            "samples": [round(x, 1) for x in samples[(w, c.name)]],
-                            "goal": GOALS.get((w, c.name), "")})
-    print_table(workloads, configs, med)
-    if missing:
-        print("\n(not measured, command missing: %s)" % ", ".join(missing))
+            if (metric, c.name) not in med:
+                continue
+            m = med[(metric, c.name)]
+            results.append({"metric": metric, "unit": w.unit, "better": w.better,
+                            "config": c.name, "median": round(m, 1),
+                            "over_bare": round(m - base, 1), "ratio": round(m / base, 3),
+                            "samples": [round(x, 1) for x in samples[(metric, c.name)]],
+                            "goal": GOALS.get((metric, c.name), "")})
+    print_table(rows, configs, med)
+    if skipped:
+        print("\n(not measured, command missing: %s)" % ", ".join(skipped))
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump({"machine": machine(), "rounds": a.rounds, "quick": a.quick,
-                   "configs": {c.name: c.desc for c in configs}, "micro": results}, f, indent=1)
+                   "configs": {c.name: c.desc for c in configs}, "results": results}, f,
+                  indent=1, ensure_ascii=False)
         f.write("\n")
     print("\nwritten: %s" % os.path.relpath(a.out, TOP))
 
 
-def print_table(workloads, configs, med):
-    print("ns per call, median of the rounds; (+ns over bare)\n")
-    print("| workload | " + " | ".join(c.name for c in configs) + " |")
-    print("|---|" + "---:|" * len(configs))
-    for w in workloads:
-        base = med[(w, "bare")]
-        cells = []
-        for c in configs:
-            m = med[(w, c.name)]
-            cell = "%.0f" % m if c.name == "bare" else "%.0f (%+.0f)" % (m, m - base)
-            goal = GOALS.get((w, c.name))
-            if goal:
-                cell += " goal %s" % goal
-            cells.append(cell)
-        print("| %s | %s |" % (w, " | ".join(cells)))
+def cell(w, metric, c, med):
+    if (metric, c.name) not in med:
+        return "—"
+    m, base = med[(metric, c.name)], med[(metric, "bare")]
+    if c.name == "bare":
+        text = "%.0f" % m
+    elif w.better == "lower":
+        text = "%.0f (%+.0f)" % (m, m - base)
+    else:
+        text = "%.0f (%.2fx)" % (m, m / base)
+    goal = GOALS.get((metric, c.name))
+    return text + (" goal %s" % goal if goal else "")
+
+
+def print_table(rows, configs, med):
+    print("Median of the rounds. ns/call: (+ns over bare); requests/s: (x bare)\n")
+    print("| workload | unit | " + " | ".join(c.name for c in configs) + " |")
+    print("|---|---|" + "---:|" * len(configs))
+    for metric, w in rows:
+        print("| %s | %s | %s |" % (metric, w.unit,
+                                    " | ".join(cell(w, metric, c, med) for c in configs)))
     print()
     for c in configs:
         print("- %s: %s" % (c.name, c.desc))

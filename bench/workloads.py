@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: MIT
+"""The workloads of `make bench`.  A workload runs once under a
+configuration (see bench.py) and returns its metrics: {name: value}.  Each
+metric says its unit and whether lower or higher is better.
+
+Servers are the traced side; their load generators run bare, so what is
+measured is the cost of tracing the server."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, proc, timeout=30):
+    """Until something accepts on 127.0.0.1:port; fails if proc died."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited with %s before listening" % proc.returncode)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing listens on port %d" % port)
+
+
+def stop_pid(pid, sig=signal.SIGTERM, timeout=20):
+    """Stop a process we started, by pid, and wait for it to go."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+
+
+def read_pidfile(path, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with open(path) as f:
+                return int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            time.sleep(0.05)
+    raise RuntimeError("no pid in %s" % path)
+
+
+class Micro:
+    """bench/micro: ns per call of one wrapped call in a loop."""
+    unit, better = "ns/call", "lower"
+
+    def __init__(self, name, iterations, micro):
+        self.name, self.iterations, self.micro = name, iterations, micro
+        self.metrics = [name]
+
+    def run(self, cfg, env, scale):
+        n = max(1000, int(self.iterations * scale / cfg.cost))
+        r = subprocess.run(cfg.prefix + [self.micro, self.name, str(n)], env=env,
+                           capture_output=True, text=True, timeout=900)
+        if r.returncode != 0:
+            raise RuntimeError("micro %s: %s" % (self.name, r.stderr.strip()))
+        return {self.name: float(r.stdout.split()[-1])}
+
+
+class Server:
+    """A server started under the configuration, loaded by a bare client,
+    then stopped by the pid it wrote."""
+    unit, better = "requests/s", "higher"
+
+    def argv(self, tmp, port, pidfile):
+        raise NotImplementedError
+
+    def load(self, port, scale, cost):
+        raise NotImplementedError
+
+    def run(self, cfg, env, scale):
+        tmp = tempfile.mkdtemp(prefix="sockscope-bench-")
+        port = free_port()
+        pidfile = os.path.join(tmp, "server.pid")
+        proc = None
+        try:
+            proc = subprocess.Popen(cfg.prefix + self.argv(tmp, port, pidfile), env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            wait_port(port, proc)
+            return self.load(port, scale, cfg.server_cost)
+        finally:
+            if proc is not None:
+                if os.path.exists(pidfile):
+                    stop_pid(read_pidfile(pidfile), self.stop_signal)
+                stop_pid(proc.pid)
+                proc.wait()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Redis(Server):
+    name = "redis"
+    metrics = ["redis SET", "redis GET"]
+    stop_signal = signal.SIGTERM
+
+    def available(self):
+        return shutil.which("redis-server") and shutil.which("redis-benchmark")
+
+    def argv(self, tmp, port, pidfile):
+        return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--daemonize", "no", "--pidfile", pidfile,
+                "--dir", tmp, "--logfile", os.path.join(tmp, "redis.log")]
+
+    def load(self, port, scale, cost):
+        n = max(2000, int(100000 * scale / cost))
+        r = subprocess.run(["redis-benchmark", "-p", str(port), "-t", "set,get", "-n", str(n),
+                            "-c", "20", "-q"], capture_output=True, text=True, timeout=900)
+        got = dict(re.findall(r"^(SET|GET): ([0-9.]+) requests per second", r.stdout.replace("\r", "\n"), re.M))
+        if set(got) != {"SET", "GET"}:
+            raise RuntimeError("redis-benchmark: %s" % (r.stdout + r.stderr).strip()[-300:])
+        return {"redis SET": float(got["SET"]), "redis GET": float(got["GET"])}
+
+
+NGINX_CONF = """daemon off;
+master_process on;
+worker_processes 2;
+user root;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ root {tmp}/www; }}
+    }}
+}}
+"""
+
+
+class Nginx(Server):
+    name = "nginx"
+    metrics = ["nginx"]
+    stop_signal = signal.SIGQUIT  # graceful: workers finish, master exits
+
+    def available(self):
+        return shutil.which("nginx") and shutil.which("wrk")
+
+    def argv(self, tmp, port, pidfile):
+        os.makedirs(os.path.join(tmp, "www"))
+        with open(os.path.join(tmp, "www", "index.html"), "w") as f:
+            f.write("<p>" + "sockscope " * 60 + "</p>\n")
+        conf = os.path.join(tmp, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(tmp=tmp, port=port))
+        # nginx writes its pid to the file named in its configuration.
+        os.symlink(os.path.join(tmp, "nginx.pid"), pidfile)
+        return ["nginx", "-p", tmp, "-e", os.path.join(tmp, "error.log"), "-c", conf]
+
+    def load(self, port, scale, cost):
+        secs = max(2, int(5 * scale + 0.5))
+        r = subprocess.run(["wrk", "-t1", "-c16", "-d%ds" % secs,
+                            "http://127.0.0.1:%d/index.html" % port],
+                           capture_output=True, text=True, timeout=120)
+        m = re.search(r"Requests/sec:\s+([0-9.]+)", r.stdout)
+        if not m or "Non-2xx" in r.stdout:
+            raise RuntimeError("wrk: %s" % (r.stdout + r.stderr).strip()[-300:])
+        return {"nginx": float(m.group(1))}
