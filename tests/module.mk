@@ -2,12 +2,24 @@
 # Test programs: every tests/prog/<name>.c becomes build/tests/<name>,
 # linked with the common decoding layer.  `make tests` builds them all; other
 # parts add their own test programs to the `tests` target in their module.mk.
-TEST_PROG_SRC := $(wildcard tests/prog/*.c)
+# tests/prog/lib<name>.c are shared libraries for the programs that need
+# one (ss-early links libss-early.so).
+TEST_LIB_SRC := $(wildcard tests/prog/lib*.c)
+TEST_PROG_SRC := $(filter-out $(TEST_LIB_SRC),$(wildcard tests/prog/*.c))
 TEST_PROGS := $(TEST_PROG_SRC:tests/prog/%.c=$(B)/tests/%)
+TEST_LIBS := $(TEST_LIB_SRC:tests/prog/%.c=$(B)/tests/%.so)
 
 tests: all $(TEST_PROGS)
+
+$(B)/tests/%.so: tests/prog/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SS_CFLAGS) -shared -o $@ $< $(SS_LDFLAGS)
+
+$(B)/tests/ss-early: $(B)/tests/libss-early.so
+$(B)/tests/ss-early: TEST_LDLIBS = -L$(B)/tests -lss-early -Wl,-rpath,'$$ORIGIN'
 
 $(B)/tests/%: tests/prog/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(SS_CFLAGS) -Wno-unused-value -o $@ $< $(COMMON_OBJ) $(SS_LDFLAGS) -lpthread
+	$(Q)$(CC) $(SS_CFLAGS) -Wno-unused-value -o $@ $< $(COMMON_OBJ) $(SS_LDFLAGS) $(TEST_LDLIBS) -lpthread
