@@ -30,6 +30,9 @@ static const char *const socket_entry[] = {
 	"gethostbyname_r", "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
 	"getservbyname", "getservbyname_r", "gethostname",
 	"dlopen", /* interpreters load their socket modules this way */
+	/* Programs that start others (shells, env, make): the others may. */
+	"fork", "vfork", "execve", "execv", "execvp", "execvpe", "execl", "execlp", "execle",
+	"posix_spawn", "posix_spawnp", "system", "popen",
 };
 
 /* The C runtime: needing only these brings no socket user in. */
@@ -314,7 +317,8 @@ static int check(const char *path, char *why, size_t size, int depth)
 		ret = 1;
 	if (ret == 0)
 		snprintf(why, size, "%s imports no socket or name-service function from libc, "
-			 "no dlopen, and needs no library that could: nothing to trace", path);
+			 "starts no program, loads no module, and needs no library that could: "
+			 "nothing to trace", path);
 out:
 	if (e.fd >= 0)
 		close(e.fd);

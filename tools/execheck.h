@@ -9,9 +9,11 @@
  * (no set-user/group-ID bit that changes them, no file capabilities; the
  * loader ignores LD_PRELOAD then); and something must be able to reach
  * libc's socket functions: the program imports a socket or name-service
- * function, or dlopen (an interpreter's modules), or needs a library
- * beyond the C runtime (which may use sockets itself), or one of the
- * standard descriptors it inherits is a socket.
+ * function, or dlopen (an interpreter's modules), or a function that
+ * starts other programs (fork, exec*, posix_spawn, system: a shell's
+ * children may use sockets), or needs a library beyond the C runtime
+ * (which may use sockets itself), or one of the standard descriptors it
+ * inherits is a socket.
  */
 #ifndef SS_EXECHECK_H
 #define SS_EXECHECK_H
