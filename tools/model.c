@@ -563,3 +563,42 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 	if (m->ndying)
 		ss_conn_reap(m);
 }
+
+/* ---- sorted views for the outputs ---- */
+
+static int call_by_total(const void *a, const void *b)
+{
+	const struct ss_call_stat *x = *(const struct ss_call_stat *const *)a;
+	const struct ss_call_stat *y = *(const struct ss_call_stat *const *)b;
+
+	return x->h.total < y->h.total ? 1 : x->h.total > y->h.total ? -1 : strcmp(x->name, y->name);
+}
+
+struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m)
+{
+	struct ss_call_stat **v = ss_xcalloc(m->ncalls, sizeof(*v));
+
+	memcpy(v, m->calls, m->ncalls * sizeof(*v));
+	qsort(v, m->ncalls, sizeof(*v), call_by_total);
+	return v;
+}
+
+static int err_by_count(const void *a, const void *b)
+{
+	const struct ss_err *x = *(const struct ss_err *const *)a;
+	const struct ss_err *y = *(const struct ss_err *const *)b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : x->id - y->id;
+}
+
+struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n)
+{
+	const struct ss_hmap_slot *s;
+	struct ss_err **v = ss_xcalloc(m->errs.used, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; ss_hmap_next(&m->errs, &i, &s);)
+		v[(*n)++] = s->v;
+	qsort(v, *n, sizeof(*v), err_by_count);
+	return v;
+}

@@ -91,14 +91,6 @@ static void stats(struct json *j, const struct ss_hist *h, uint64_t errors)
 	kuint(j, "max_ns", h->max);
 }
 
-static int by_total(const void *a, const void *b)
-{
-	const struct ss_call_stat *x = *(const struct ss_call_stat *const *)a;
-	const struct ss_call_stat *y = *(const struct ss_call_stat *const *)b;
-
-	return x->h.total < y->h.total ? 1 : x->h.total > y->h.total ? -1 : strcmp(x->name, y->name);
-}
-
 static void conn_row(const struct ss_conn_row *r, void *arg)
 {
 	struct json *j = arg;
@@ -145,23 +137,11 @@ static void dns_row(const struct ss_dns_row *r, void *arg)
 	close_obj(j, '}');
 }
 
-static int by_count(const void *a, const void *b)
-{
-	const struct ss_err *x = *(const struct ss_err *const *)a;
-	const struct ss_err *y = *(const struct ss_err *const *)b;
-
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : x->id - y->id;
-}
-
 static void errors(struct json *j, struct ss_model *m)
 {
-	const struct ss_hmap_slot *s;
-	struct ss_err **v = ss_xcalloc(m->errs.used, sizeof(*v));
-	size_t n = 0;
+	size_t n;
+	struct ss_err **v = ss_model_errors_sorted(m, &n);
 
-	for (size_t i = 0; ss_hmap_next(&m->errs, &i, &s);)
-		v[n++] = s->v;
-	qsort(v, n, sizeof(*v), by_count);
 	open_obj(j, "errors", '[');
 	for (size_t i = 0; i < n; i++) {
 		open_obj(j, NULL, '{');
@@ -239,9 +219,7 @@ void ss_out_json(const struct ss_report *r, FILE *f)
 	close_obj(&j, ']');
 	processes(&j, m);
 
-	struct ss_call_stat **calls = ss_xcalloc(m->ncalls, sizeof(*calls));
-	memcpy(calls, m->calls, m->ncalls * sizeof(*calls));
-	qsort(calls, m->ncalls, sizeof(*calls), by_total);
+	struct ss_call_stat **calls = ss_model_calls_sorted(m);
 	open_obj(&j, "syscalls", '[');
 	for (size_t i = 0; i < m->ncalls; i++) {
 		if (!calls[i]->h.count)

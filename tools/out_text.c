@@ -45,12 +45,13 @@ static const char *bytes(uint64_t n, char *buf, size_t size)
 	return buf;
 }
 
-static int by_total(const void *a, const void *b)
+/* Processes in the order they were first seen. */
+static int by_first(const void *a, const void *b)
 {
-	const struct ss_call_stat *x = *(const struct ss_call_stat *const *)a;
-	const struct ss_call_stat *y = *(const struct ss_call_stat *const *)b;
+	const struct ss_proc *x = *(const struct ss_proc *const *)a;
+	const struct ss_proc *y = *(const struct ss_proc *const *)b;
 
-	return x->h.total < y->h.total ? 1 : x->h.total > y->h.total ? -1 : strcmp(x->name, y->name);
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 static void header(const struct ss_report *r, FILE *f)
@@ -70,18 +71,20 @@ static void header(const struct ss_report *r, FILE *f)
 		if (in->command)
 			fputc('\n', f);
 	}
+	const struct ss_proc **pv = ss_xcalloc(m->procs.used, sizeof(*pv));
 	for (size_t i = 0; ss_hmap_next(&m->procs, &i, &s);)
-		nproc += ((const struct ss_proc *)s->v)->events != 0;
+		if (((const struct ss_proc *)s->v)->events)
+			pv[nproc++] = s->v;
+	qsort(pv, nproc, sizeof(*pv), by_first);
 	fprintf(f, "processes  %zu:", nproc);
-	size_t shown = 0;
-	for (size_t i = 0; ss_hmap_next(&m->procs, &i, &s) && shown < 8;) {
-		const struct ss_proc *p = s->v;
-		if (!p->events)
-			continue;
-		fprintf(f, "%s %lld %s", shown++ ? "," : "", (long long)p->vpid, p->comm);
+	size_t shown;
+	for (shown = 0; shown < nproc && shown < 8; shown++) {
+		const struct ss_proc *p = pv[shown];
+		fprintf(f, "%s %lld %s", shown ? "," : "", (long long)p->vpid, p->comm);
 		if (p->ppid)
 			fprintf(f, " (child of %lld)", (long long)p->ppid);
 	}
+	free(pv);
 	fprintf(f, "%s\n", nproc > shown ? ", ..." : "");
 	fprintf(f, "events     %llu in %s", (unsigned long long)m->events,
 		dur(m->last_ts - m->first_ts, a, sizeof(a)));
@@ -157,23 +160,11 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 			bytes(r->peers[i].rx, rx, sizeof(rx)));
 }
 
-static int err_by_count(const void *a, const void *b)
-{
-	const struct ss_err *x = *(const struct ss_err *const *)a;
-	const struct ss_err *y = *(const struct ss_err *const *)b;
-
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : x->id - y->id;
-}
-
 static void errors(struct ss_model *m, FILE *f)
 {
-	const struct ss_hmap_slot *s;
-	struct ss_err **v = ss_xcalloc(m->errs.used, sizeof(*v));
-	size_t n = 0;
+	size_t n;
+	struct ss_err **v = ss_model_errors_sorted(m, &n);
 
-	for (size_t i = 0; ss_hmap_next(&m->errs, &i, &s);)
-		v[n++] = s->v;
-	qsort(v, n, sizeof(*v), err_by_count);
 	if (n)
 		fprintf(f, "\n%-16s %-24s %9s\n", "CALL", "ERROR", "COUNT");
 	for (size_t i = 0; i < n; i++)
@@ -237,11 +228,9 @@ static void library(struct ss_model *m, FILE *f)
 void ss_out_text(const struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
-	struct ss_call_stat **v = ss_xcalloc(m->ncalls, sizeof(*v));
+	struct ss_call_stat **v = ss_model_calls_sorted(m);
 
 	header(r, f);
-	memcpy(v, m->calls, m->ncalls * sizeof(*v));
-	qsort(v, m->ncalls, sizeof(*v), by_total);
 	syscalls(v, m->ncalls, f);
 	struct conn_ctx x = { f, 0 };
 	ss_model_each_conn(m, conn_line, &x);
