@@ -70,7 +70,8 @@ struct rec_opts {
 	int block, force, quiet, verbose;
 };
 
-/* A file beside sockscope, else in the install LIBDIR; env overrides. */
+/* A file beside sockscope, in ../lib, else in the install LIBDIR; the
+ * environment overrides. */
 static char *find_preload(void)
 {
 	const char *env = getenv("SOCKSCOPE_PRELOAD");
@@ -84,7 +85,13 @@ static char *find_preload(void)
 		char *slash = strrchr(self, '/');
 		if (slash) {
 			*slash = 0;
+			/* The build tree keeps it beside us; an install moved
+			 * as a whole, in ../lib. */
 			char *p = ss_xasprintf("%s/libsockscope-preload.so", self);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+			p = ss_xasprintf("%s/../lib/libsockscope-preload.so", self);
 			if (access(p, R_OK) == 0)
 				return p;
 			free(p);
