@@ -257,6 +257,28 @@ SS_EXPORT int dup3(int fd, int newfd, int flags)
 	SS_DUP_BODY(dup3, REAL(dup3)(fd, newfd, flags), newfd, flags)
 }
 
+/*
+ * fork: the child keeps the parent's descriptors and their serials.  The
+ * parent's event (ret: the child's pid) tells a reader whose sockets the
+ * child's calls are on; the child itself emits nothing here.  (vfork and
+ * glibc's internal forks, as in system() and posix_spawn, are not seen.)
+ */
+SS_EXPORT pid_t fork(void)
+{
+	int traced = SS_ENTER(fork);
+	struct ss_call c;
+
+	ss_call_begin(&c, -1, 0);
+	pid_t r = REAL(fork)();
+	if (r == 0)
+		return 0;
+	ss_call_end(&c, r, r < 0);
+	if (traced)
+		SS_EMIT(&c, fork);
+	errno = c.saved_errno;
+	return r;
+}
+
 /* Mark the descriptors a creating call returned: never sockets. */
 static int made_other(int fd)
 {

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: MIT
+"""Helpers for the tests of the sockscope command: run `sockscope record`
+into the test's temporary directory, and `sockscope report` on what it
+wrote.  Built on sstest (TAP, temporary directory, cleanup)."""
+
+import json
+import os
+import subprocess
+
+import sstest
+
+SOCKSCOPE = os.path.join(sstest.BUILD, "sockscope")
+NET = os.path.join(sstest.BUILD, "tests", "ss-net")
+CALLS = os.path.join(sstest.BUILD, "tests", "ss-calls")
+
+
+def record(env, argv, name, opts=(), timeout=120, **kw):
+    """Record argv into env.tmp/traces/name; returns (rc, stdout, stderr, dir)."""
+    os.makedirs(os.path.join(env.tmp, "traces"), exist_ok=True)
+    out = os.path.join(env.tmp, "traces", name)
+    p = subprocess.run([SOCKSCOPE, "record", "-o", out] + list(opts) + ["--"] + list(argv),
+                       capture_output=True, text=True, timeout=timeout, **kw)
+    return p.returncode, p.stdout, p.stderr, out
+
+
+def report(dirs, opts=(), timeout=120):
+    """Run report; returns (rc, stdout, stderr)."""
+    if isinstance(dirs, str):
+        dirs = [dirs]
+    p = subprocess.run([SOCKSCOPE, "report"] + list(opts) + list(dirs),
+                       capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def report_json(dirs, opts=()):
+    """The report of dirs as a dict; bails out if report fails."""
+    rc, out, err = report(dirs, ["--format", "json"] + list(opts))
+    if rc != 0:
+        sstest.bail("report failed (%d): %s" % (rc, err.strip()))
+    return json.loads(out)
+
+
+def calls(rep):
+    """{syscall name: calls} of a JSON report."""
+    return {s["name"]: s["calls"] for s in rep["syscalls"]}
+
+
+def ports(stdout):
+    """The ports an ss-net run printed, in order."""
+    return [int(l.split()[1]) for l in stdout.splitlines() if l.startswith("port ")]
+
+
+# The keys DESIGN.md promises in `report --format json`, with their types.
+SCHEMA = {
+    "top": {"events": int, "lost_events": int, "syscalls": list, "connections": list,
+            "errors": list, "dns": list},
+    "syscalls": {"name": str, "calls": int, "errors": int, "total_ns": int, "p50_ns": int,
+                 "p99_ns": int, "max_ns": int},
+    "connections": {"pid": int, "comm": str, "sock": int, "family": str, "type": str,
+                    "role": str, "local": str, "remote": str, "tx_bytes": int, "rx_bytes": int,
+                    "start_ns": int, "duration_ns": int},
+    "errors": {"call": str, "err": str, "count": int},
+    "dns": {"call": str, "query": str, "result": str, "dur_ns": int},
+}
+ROLES = {"client", "server", "listener", "datagram", "pair"}
+
+
+def schema_problems(rep):
+    """What in a JSON report breaks the promised shape, as a list of text."""
+    bad = []
+
+    def check(obj, keys, where):
+        for k, ty in keys.items():
+            if k not in obj:
+                bad.append("%s: no %s" % (where, k))
+            elif not isinstance(obj[k], ty) or (ty is int and isinstance(obj[k], bool)):
+                bad.append("%s.%s: %r is not %s" % (where, k, obj[k], ty.__name__))
+            elif ty is int and obj[k] < 0 and k not in ("pid", "sock", "start_ns"):
+                bad.append("%s.%s: negative" % (where, k))
+
+    check(rep, SCHEMA["top"], "report")
+    for part in ("syscalls", "connections", "errors", "dns"):
+        for i, item in enumerate(rep.get(part, [])):
+            check(item, SCHEMA[part], "%s[%d]" % (part, i))
+    for c in rep.get("connections", []):
+        if c.get("role") not in ROLES:
+            bad.append("role %r" % c.get("role"))
+    return bad

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Connection tracking for the report.  A connection is a socket, named by
+ * (vpid, serial) where it was opened, and also by every (vpid, serial)
+ * that refers to it elsewhere:
+ *
+ *  - dup and F_DUPFD keep the serial: another descriptor, same socket;
+ *  - a forked child keeps its parent's serials: the parent's fork event
+ *    (ret = the child's pid) copies the parent's descriptors to the child,
+ *    so the child's calls count on the parent's connection.  The child may
+ *    run before the parent's fork event is written; its calls on an
+ *    unknown serial then make a guessed connection that the fork event
+ *    merges into the parent's;
+ *  - after exec the preload sees inherited sockets anew (describe, with a
+ *    new serial): the descriptor number, unchanged by exec, names the
+ *    connection the process held there.
+ *
+ * Each process has a table of its descriptors; a connection is finished
+ * (written to the spill) when no descriptor of any process holds it.
+ */
+#include "report.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ss_names.h"
+
+#define MAX_FD (1 << 20) /* descriptor numbers beyond are not tracked */
+
+static int is_dgram(const struct ss_conn *c)
+{
+	return !strcmp(c->type, "SOCK_DGRAM");
+}
+
+static void set_type(struct ss_conn *c, const char *type)
+{
+	if (!type || !*type)
+		return;
+	size_t n = strcspn(type, "|");
+	if (n >= sizeof(c->type))
+		n = sizeof(c->type) - 1;
+	memcpy(c->type, type, n);
+	c->type[n] = 0;
+}
+
+static void add_key(struct ss_model *m, struct ss_conn *c, int64_t vpid, int64_t sock)
+{
+	ss_hmap_put(&m->conns, (uint64_t)vpid, (uint64_t)sock, c);
+	c->keys = ss_xrealloc(c->keys, (size_t)(c->nkeys + 1) * sizeof(*c->keys));
+	c->keys[c->nkeys][0] = vpid;
+	c->keys[c->nkeys][1] = sock;
+	c->nkeys++;
+}
+
+static struct ss_conn *conn_new(struct ss_model *m, const struct ss_proc *p, int64_t sock,
+				const struct ss_ev *e)
+{
+	struct ss_conn *c = ss_xcalloc(1, sizeof(*c));
+
+	c->vpid = p->vpid;
+	c->sock = sock;
+	snprintf(c->comm, sizeof(c->comm), "%s", p->comm);
+	c->family = -1;
+	c->match = !m->filtering_addr;
+	c->start = c->end = e->ts;
+	add_key(m, c, p->vpid, sock);
+	c->next = m->live;
+	if (m->live)
+		m->live->prev = c;
+	m->live = c;
+	return c;
+}
+
+static void conn_free(struct ss_model *m, struct ss_conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		m->live = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	for (int i = 0; i < c->npeers; i++)
+		free(c->peers[i].addr);
+	free(c->local);
+	free(c->remote);
+	free(c->keys);
+	free(c);
+}
+
+static void flush_pending(struct ss_model *m, struct ss_conn *c)
+{
+	for (int i = 0; i < c->npending; i++) {
+		const struct ss_pending *pd = &c->pending[i];
+		ss_model_account(m, pd->id, pd->ts, 0, pd->err ? ss_errno_name(pd->err) : NULL,
+				 pd->dur);
+	}
+	c->npending = 0;
+}
+
+/* An endpoint became known: with an address filter, it may select c. */
+static void endpoint_known(struct ss_model *m, struct ss_conn *c, const char *ep)
+{
+	if (!c->match && ss_endpoint_match(&m->f, ep)) {
+		c->match = 1;
+		flush_pending(m, c);
+	}
+}
+
+static void set_addr(struct ss_model *m, struct ss_conn *c, char **field, const char *addr)
+{
+	if (!addr || !*addr || (*field && !strcmp(*field, addr)))
+		return;
+	free(*field);
+	*field = ss_xstrdup(addr);
+	endpoint_known(m, c, addr);
+}
+
+static struct ss_fdent *fd_slot(struct ss_proc *p, int64_t fd, int create)
+{
+	if (fd < 0 || fd >= MAX_FD)
+		return NULL;
+	if (fd >= p->nfds) {
+		if (!create)
+			return NULL;
+		int64_t n = p->nfds ? p->nfds : 16;
+		while (n <= fd)
+			n *= 2;
+		p->fds = ss_xrealloc(p->fds, (size_t)n * sizeof(*p->fds));
+		memset(p->fds + p->nfds, 0, (size_t)(n - p->nfds) * sizeof(*p->fds));
+		p->nfds = n;
+	}
+	return &p->fds[fd];
+}
+
+/* A guessed connection stays until the end even when closed: the fork
+ * event that tells whose it was may still come. */
+static void unref(struct ss_model *m, struct ss_conn *c)
+{
+	if (--c->refs > 0 || c->guess)
+		return;
+	if (m->ndying == m->capdying) {
+		m->capdying = m->capdying ? 2 * m->capdying : 16;
+		m->dying = ss_xrealloc(m->dying, m->capdying * sizeof(*m->dying));
+	}
+	m->dying[m->ndying++] = c;
+}
+
+static void fd_put(struct ss_model *m, struct ss_proc *p, int64_t fd, int64_t sock,
+		   struct ss_conn *c)
+{
+	struct ss_fdent *s = fd_slot(p, fd, 1);
+
+	if (!s)
+		return;
+	if (s->conn != c) {
+		c->refs++;
+		if (s->conn)
+			unref(m, s->conn); /* dup2 onto it closed the old one */
+	}
+	s->sock = sock;
+	s->conn = c;
+}
+
+static void fd_clear(struct ss_model *m, struct ss_proc *p, int64_t fd, uint64_t ts)
+{
+	struct ss_fdent *s = fd_slot(p, fd, 0);
+
+	if (!s || !s->conn)
+		return;
+	struct ss_conn *c = s->conn;
+	s->conn = NULL;
+	if (ts > c->end)
+		c->end = ts;
+	unref(m, c);
+}
+
+/* The connection an event is about, a guessed one if never seen. */
+static struct ss_conn *conn_of(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e)
+{
+	if (!e->sock)
+		return NULL;
+	struct ss_conn *c = ss_hmap_get(&m->conns, (uint64_t)e->vpid, (uint64_t)e->sock);
+	if (!c) {
+		c = conn_new(m, p, e->sock, e);
+		c->guess = 1;
+		fd_put(m, p, e->fd, e->sock, c);
+	}
+	if (e->ts > c->end)
+		c->end = e->ts;
+	return c;
+}
+
+/* Fold guessed connection g into c: g was c, seen from a child first. */
+static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, struct ss_conn *c)
+{
+	c->tx += g->tx;
+	c->rx += g->rx;
+	if (g->end > c->end)
+		c->end = g->end;
+	if (!c->remote && g->remote)
+		set_addr(m, c, &c->remote, g->remote);
+	for (int i = 0; i < g->nkeys; i++)
+		add_key(m, c, g->keys[i][0], g->keys[i][1]);
+	for (int64_t fd = 0; fd < child->nfds; fd++) {
+		if (child->fds[fd].conn == g) {
+			child->fds[fd].conn = c;
+			c->refs++;
+		}
+	}
+	for (int i = 0; i < g->npending; i++)
+		if (c->npending < SS_MAX_PENDING)
+			c->pending[c->npending++] = g->pending[i];
+	if (c->match)
+		flush_pending(m, c);
+	conn_free(m, g);
+}
+
+/* The parent's fork event: the child holds what the parent held then. */
+static void forked(struct ss_model *m, struct ss_proc *parent, const struct ss_ev *e)
+{
+	uint64_t at = e->ts - (uint64_t)e->dur;
+	struct ss_proc *child = ss_model_proc(m, e->ret, 1);
+
+	child->ppid = parent->vpid;
+	if (!child->comm[0])
+		memcpy(child->comm, parent->comm, sizeof(child->comm));
+	for (int64_t fd = 0; fd < parent->nfds; fd++) {
+		struct ss_fdent pe = parent->fds[fd];
+		if (!pe.conn || pe.conn->start > at)
+			continue;
+		struct ss_fdent *ce = fd_slot(child, fd, 1);
+		struct ss_conn *had = ss_hmap_get(&m->conns, (uint64_t)child->vpid, (uint64_t)pe.sock);
+		if (had && had != pe.conn && had->guess && had->vpid == child->vpid) {
+			merge(m, child, had, pe.conn);
+		} else if (!had) {
+			add_key(m, pe.conn, child->vpid, pe.sock);
+		}
+		if (!ce->conn) {
+			ce->sock = pe.sock;
+			ce->conn = pe.conn;
+			pe.conn->refs++;
+		}
+	}
+}
+
+/* First sight of a socket (inherited across exec, passed, opened inside
+ * libc): the connection the process held at that number, if it looks
+ * like the same socket, else a new one. */
+static struct ss_conn *described(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e)
+{
+	struct ss_fdent *s = fd_slot(p, e->fd, 0);
+	struct ss_conn *c = s ? s->conn : NULL;
+
+	if (c && (c->family < 0 || c->family == e->family)) {
+		add_key(m, c, p->vpid, e->sock);
+		s->sock = e->sock;
+	} else {
+		c = conn_new(m, p, e->sock, e);
+		c->guess = 0;
+		fd_put(m, p, e->fd, e->sock, c);
+	}
+	if (c->family < 0)
+		c->family = (int)e->family;
+	if (!c->type[0])
+		set_type(c, e->type);
+	if (!c->local)
+		set_addr(m, c, &c->local, e->addr);
+	if (!c->remote)
+		set_addr(m, c, &c->remote, e->peer);
+	return c;
+}
+
+static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e, int tx,
+		      uint64_t n)
+{
+	if (tx)
+		c->tx += n;
+	else
+		c->rx += n;
+	c->connecting = 0;
+	if (!e->addr || !*e->addr || e->family < 0 || (c->remote && !is_dgram(c)))
+		return;
+	/* A datagram socket's peers, each with its bytes. */
+	int i;
+	for (i = 0; i < c->npeers; i++)
+		if (!strcmp(c->peers[i].addr, e->addr))
+			break;
+	if (i == c->npeers && c->npeers < SS_MAX_PEERS) {
+		c->peers[c->npeers++].addr = ss_xstrdup(e->addr);
+		endpoint_known(m, c, e->addr);
+	}
+	if (i < c->npeers) {
+		if (tx)
+			c->peers[i].tx += n;
+		else
+			c->peers[i].rx += n;
+	} else if (tx) {
+		c->other_tx += n;
+	} else {
+		c->other_rx += n;
+	}
+}
+
+static void connected(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e)
+{
+	int err = (int)e->err;
+
+	if (e->family == AF_UNSPEC)
+		return; /* a datagram socket dissolving its association */
+	set_addr(m, c, &c->remote, e->addr);
+	if (c->role == SS_ROLE_UNKNOWN)
+		c->role = SS_ROLE_CLIENT;
+	if (e->ret == 0)
+		c->connecting = 0;
+	else if (err == EINPROGRESS)
+		c->connecting = 1;
+	else if (err != EINTR && err != EALREADY && err != EAGAIN && err != EISCONN)
+		c->err = err;
+}
+
+struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e)
+{
+	struct ss_conn *c, *l;
+
+	switch (e->kind) {
+	case SS_K_SOCKET:
+		if (e->ret < 0 || !e->sock)
+			return NULL;
+		c = conn_new(m, p, e->sock, e);
+		c->family = (int)e->family;
+		set_type(c, e->type);
+		fd_put(m, p, e->ret, e->sock, c);
+		return c;
+	case SS_K_PAIR:
+		if (e->ret < 0 || !e->sock || !e->sock2)
+			return NULL;
+		l = conn_new(m, p, e->sock2, e);
+		c = conn_new(m, p, e->sock, e);
+		for (struct ss_conn *x = c; x; x = x == c ? l : NULL) {
+			x->family = (int)e->family;
+			x->role = SS_ROLE_PAIR;
+			set_type(x, e->type);
+			x->local = ss_xstrdup("(unnamed)");
+			x->remote = ss_xasprintf("(pair of %lld)", (long long)(x == c ? e->sock2 : e->sock));
+		}
+		fd_put(m, p, e->fd, e->sock, c);
+		fd_put(m, p, e->fd2, e->sock2, l);
+		return c;
+	case SS_K_DESCRIBE:
+		return e->sock ? described(m, p, e) : NULL;
+	case SS_K_FORK:
+		if (e->ret > 0)
+			forked(m, p, e);
+		return NULL;
+	case SS_K_CLOSEFROM:
+	case SS_K_CLOSE_RANGE:
+		if (e->ret == 0 && !(e->kind == SS_K_CLOSE_RANGE && (e->flags & 4 /* CLOEXEC */))) {
+			int64_t last = e->kind == SS_K_CLOSE_RANGE ? e->last : p->nfds;
+			for (int64_t fd = e->fd; fd >= 0 && fd <= last && fd < p->nfds; fd++)
+				fd_clear(m, p, fd, e->ts);
+		}
+		return NULL;
+	default:
+		break;
+	}
+	if (e->kind == SS_K_CLOSE && !ss_hmap_get(&m->conns, (uint64_t)e->vpid, (uint64_t)e->sock))
+		return NULL; /* never seen open here: nothing to count it on */
+	c = conn_of(m, p, e);
+	if (!c)
+		return NULL;
+	switch (e->kind) {
+	case SS_K_BIND:
+		if (e->ret == 0)
+			set_addr(m, c, &c->local, e->addr);
+		break;
+	case SS_K_SOCKNAME:
+		if (e->ret == 0)
+			set_addr(m, c, &c->local, e->addr);
+		break;
+	case SS_K_PEERNAME:
+		if (e->ret == 0)
+			set_addr(m, c, &c->remote, e->addr);
+		break;
+	case SS_K_CONNECT:
+		connected(m, c, e);
+		break;
+	case SS_K_LISTEN:
+		if (e->ret == 0) {
+			c->role = SS_ROLE_LISTENER;
+			if (c->local)
+				ss_hmap_put(&m->listeners, ss_hash_str(c->local), 0, (void *)1);
+		}
+		break;
+	case SS_K_ACCEPT:
+		if (e->ret < 0 || !e->newsock)
+			break;
+		if (c->role == SS_ROLE_UNKNOWN)
+			c->role = SS_ROLE_LISTENER;
+		l = c;
+		c = conn_new(m, p, e->newsock, e);
+		c->role = SS_ROLE_SERVER;
+		c->family = l->family >= 0 ? l->family : (int)e->family;
+		memcpy(c->type, l->type, sizeof(c->type));
+		set_addr(m, c, &c->local, l->local);
+		set_addr(m, c, &c->remote, e->addr);
+		fd_put(m, p, e->ret, e->newsock, c);
+		break;
+	case SS_K_TX:
+	case SS_K_RX:
+		if (e->ret > 0)
+			add_bytes(m, c, e, e->kind == SS_K_TX, (uint64_t)e->ret);
+		else if (e->ret < 0 && c->connecting && e->err != EAGAIN && e->err != EINTR)
+			c->err = (int)e->err, c->connecting = 0;
+		break;
+	case SS_K_TX_MMSG:
+	case SS_K_RX_MMSG:
+		if (e->ret > 0)
+			add_bytes(m, c, e, e->kind == SS_K_TX_MMSG, (uint64_t)e->bytes);
+		break;
+	case SS_K_GETSOCKOPT:
+		if (e->ret == 0 && c->connecting && e->optname && !strcmp(e->optname, "SO_ERROR")) {
+			c->connecting = 0;
+			if (e->optval)
+				c->err = (int)e->optval;
+		}
+		break;
+	case SS_K_CTL:
+	case SS_K_DUP:
+		if (e->ret >= 0 && (e->kind == SS_K_DUP || e->newfd >= 0))
+			fd_put(m, p, e->kind == SS_K_DUP ? e->ret : e->newfd, e->sock, c);
+		break;
+	case SS_K_CLOSE:
+		if (e->ret == 0 || e->err != EBADF)
+			fd_clear(m, p, e->fd, e->ts);
+		break;
+	default:
+		break;
+	}
+	return c;
+}
+
+int ss_conn_select(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e)
+{
+	if (!m->filtering_addr)
+		return 1;
+	if (!c)
+		return 0;
+	if (c->match)
+		return 1;
+	if (c->npending < SS_MAX_PENDING)
+		c->pending[c->npending++] =
+			(struct ss_pending){ e->id, (int)e->err, (uint64_t)e->dur, e->ts };
+	return 0;
+}
+
+const char *ss_role_name(enum ss_role r)
+{
+	static const char *const names[] = { "client", "client", "server", "listener",
+					     "datagram", "pair" };
+	return names[r];
+}
+
+/* The role, from what the socket did, or guessed from what it is: a
+ * socket seen only in use is a server's when its address is a listener's. */
+static enum ss_role role_of(struct ss_model *m, const struct ss_conn *c)
+{
+	if (c->role == SS_ROLE_PAIR || c->role == SS_ROLE_LISTENER || c->role == SS_ROLE_SERVER)
+		return c->role;
+	if (is_dgram(c))
+		return SS_ROLE_DATAGRAM;
+	if (c->role != SS_ROLE_UNKNOWN)
+		return c->role;
+	if (!c->remote)
+		return c->tx || c->rx ? SS_ROLE_CLIENT : SS_ROLE_LISTENER;
+	if (c->local && ss_hmap_get(&m->listeners, ss_hash_str(c->local), 0))
+		return SS_ROLE_SERVER;
+	return SS_ROLE_CLIENT;
+}
+
+void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->pid = c->vpid;
+	r->comm = c->comm;
+	r->sock = c->sock;
+	r->family = c->family >= 0 && ss_af_name(c->family) ? ss_af_name(c->family) : "";
+	r->type = c->type;
+	r->role = ss_role_name(role_of(m, c));
+	r->local = c->local ? c->local : "";
+	r->remote = c->remote ? c->remote : "";
+	r->error = c->err ? ss_errno_name(c->err) : NULL;
+	if (c->err && !r->error)
+		r->error = "error";
+	r->tx = c->tx;
+	r->rx = c->rx;
+	r->start = c->start;
+	r->duration = c->end - c->start;
+	for (int i = 0; i < c->npeers; i++)
+		r->peers[r->npeers++] = c->peers[i];
+	if (c->other_tx || c->other_rx)
+		r->peers[r->npeers++] = (struct ss_peer){ "(other)", c->other_tx, c->other_rx };
+	if (!c->remote && c->npeers == 1)
+		r->remote = c->peers[0].addr;
+}
+
+void ss_conn_reap(struct ss_model *m)
+{
+	for (size_t i = 0; i < m->ndying; i++) {
+		struct ss_conn *c = m->dying[i];
+		if (c->refs > 0)
+			continue; /* given a descriptor again since */
+		for (int k = 0; k < c->nkeys; k++)
+			if (ss_hmap_get(&m->conns, (uint64_t)c->keys[k][0], (uint64_t)c->keys[k][1]) == c)
+				ss_hmap_del(&m->conns, (uint64_t)c->keys[k][0], (uint64_t)c->keys[k][1]);
+		if (c->match) {
+			struct ss_conn_row r;
+			ss_conn_row(m, c, &r);
+			ss_model_spill_conn(m, &r);
+		}
+		conn_free(m, c);
+	}
+	m->ndying = 0;
+}
+
+void ss_conn_free_all(struct ss_model *m)
+{
+	while (m->live)
+		conn_free(m, m->live);
+}

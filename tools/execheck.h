@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Whether a command can be traced through LD_PRELOAD, decided before it
+ * runs so that the user hears why instead of getting an empty trace.
+ *
+ * The rule: the program (after following #! interpreters, up to four
+ * deep) must be a dynamically linked ELF file (it has PT_INTERP) of the
+ * preload's class and machine, that runs without a change of credentials
+ * (no set-user/group-ID bit that changes them, no file capabilities; the
+ * loader ignores LD_PRELOAD then); and something must be able to reach
+ * libc's socket functions: the program imports a socket or name-service
+ * function, or dlopen (an interpreter's modules), or a function that
+ * starts other programs (fork, exec*, posix_spawn, system: a shell's
+ * children may use sockets), or needs a library beyond the C runtime
+ * (which may use sockets itself), or one of the standard descriptors it
+ * inherits is a socket.
+ */
+#ifndef SS_EXECHECK_H
+#define SS_EXECHECK_H
+
+#include <stddef.h>
+
+/*
+ * Find cmd the way execvp would (PATH when it has no slash) into path.
+ * Returns 0, or -1 with errno set (ENOENT, EACCES, ...).
+ */
+int ss_resolve_cmd(const char *cmd, char *path, size_t size);
+
+/*
+ * Apply the rule to the program at path.  Returns 1 when it can be
+ * traced, 0 when not, with the reason in why; -1 when it cannot be read
+ * (then exec will say what is wrong, and we let it).
+ */
+int ss_exe_traceable(const char *path, char *why, size_t size);
+
+#endif

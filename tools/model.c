@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The report's model: events in, aggregates out.  Per call (event name) a
+ * fixed histogram, per (call, error) a count, per process a little state,
+ * per library method the calls it caused; connections are tracked in
+ * conn.c.  Finished connections and every name lookup go to temporary
+ * files (the spills), so memory follows what is live, not the trace.
+ */
+#include "report.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ss_names.h"
+
+static FILE *spill_file(void)
+{
+	FILE *f = tmpfile();
+
+	if (!f)
+		ss_die(2, "cannot create a temporary file: %s", strerror(errno));
+	return f;
+}
+
+struct ss_model *ss_model_new(const struct ss_filter *f)
+{
+	struct ss_model *m = ss_xcalloc(1, sizeof(*m));
+
+	m->f = *f;
+	m->filtering_addr = f->naddrs || f->nports;
+	m->filtering_proc = f->npids || f->ncomms;
+	ss_hmap_init(&m->procs);
+	ss_hmap_init(&m->conns);
+	ss_hmap_init(&m->rings);
+	ss_hmap_init(&m->dnsagg);
+	ss_hmap_init(&m->listeners);
+	ss_hmap_init(&m->errs);
+	m->conn_spill = spill_file();
+	m->dns_spill = spill_file();
+	return m;
+}
+
+static void free_values(struct ss_hmap *h, void (*fn)(void *))
+{
+	const struct ss_hmap_slot *s;
+
+	for (size_t i = 0; ss_hmap_next(h, &i, &s);)
+		fn(s->v);
+	ss_hmap_free(h);
+}
+
+static void free_proc(void *v)
+{
+	struct ss_proc *p = v;
+
+	free(p->fds);
+	free(p);
+}
+
+static void free_ring(void *v)
+{
+	struct ss_ring *r = v;
+
+	free(r->ts);
+	free(r->id);
+	free(r);
+}
+
+static void free_dns(void *v)
+{
+	struct ss_dns_agg *d = v;
+
+	free(d->query);
+	free(d->result);
+	free(d);
+}
+
+static void free_err(void *v)
+{
+	free(((struct ss_err *)v)->name);
+	free(v);
+}
+
+static void nothing(void *v)
+{
+	(void)v;
+}
+
+void ss_model_free(struct ss_model *m)
+{
+	ss_conn_free_all(m);
+	free_values(&m->procs, free_proc);
+	free_values(&m->rings, free_ring);
+	free_values(&m->dnsagg, free_dns);
+	free_values(&m->errs, free_err);
+	free_values(&m->listeners, nothing);
+	ss_hmap_free(&m->conns);
+	for (size_t i = 0; i < m->ncalls; i++) {
+		free(m->calls[i]->name);
+		free(m->calls[i]);
+	}
+	for (size_t i = 0; i < m->napi; i++) {
+		free(m->api[i]->name);
+		free(m->api[i]->caused);
+		free(m->api[i]);
+	}
+	free(m->calls);
+	free(m->api);
+	free(m->dying);
+	fclose(m->conn_spill);
+	fclose(m->dns_spill);
+	free(m);
+}
+
+int ss_model_call_id(struct ss_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->ncalls; i++)
+		if (!strcmp(m->calls[i]->name, name))
+			return (int)i;
+	m->calls = ss_xrealloc(m->calls, (m->ncalls + 1) * sizeof(*m->calls));
+	m->calls[m->ncalls] = ss_xcalloc(1, sizeof(**m->calls));
+	m->calls[m->ncalls]->name = ss_xstrdup(name);
+	return (int)m->ncalls++;
+}
+
+int ss_model_api_id(struct ss_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->napi; i++)
+		if (!strcmp(m->api[i]->name, name))
+			return (int)i;
+	m->api = ss_xrealloc(m->api, (m->napi + 1) * sizeof(*m->api));
+	m->api[m->napi] = ss_xcalloc(1, sizeof(**m->api));
+	m->api[m->napi]->name = ss_xstrdup(name);
+	return (int)m->napi++;
+}
+
+struct ss_proc *ss_model_proc(struct ss_model *m, int64_t vpid, int create)
+{
+	struct ss_proc *p = ss_hmap_get(&m->procs, (uint64_t)vpid, 0);
+
+	if (!p && create) {
+		p = ss_xcalloc(1, sizeof(*p));
+		p->vpid = vpid;
+		ss_hmap_put(&m->procs, (uint64_t)vpid, 0, p);
+	}
+	return p;
+}
+
+void ss_model_lost(struct ss_model *m, uint64_t n, int packets)
+{
+	if (packets)
+		m->lost_packets += n;
+	else
+		m->lost += n;
+}
+
+/* ---- nesting calls under library methods ---- */
+
+static struct ss_ring *ring_of(struct ss_model *m, int64_t vtid)
+{
+	struct ss_ring *r = ss_hmap_get(&m->rings, (uint64_t)vtid, 0);
+
+	if (!r) {
+		r = ss_xcalloc(1, sizeof(*r));
+		r->size = 64;
+		r->ts = ss_xcalloc(r->size, sizeof(*r->ts));
+		r->id = ss_xcalloc(r->size, sizeof(*r->id));
+		ss_hmap_put(&m->rings, (uint64_t)vtid, 0, r);
+	}
+	return r;
+}
+
+static void ring_push(struct ss_ring *r, uint64_t ts, int id)
+{
+	r->ts[r->head] = ts;
+	r->id[r->head] = id;
+	r->head = (r->head + 1) % r->size;
+	if (r->n < r->size)
+		r->n++;
+}
+
+/* A ring that was full of calls all inside one method doubles (up to a
+ * bound), so the next long method is counted whole. */
+static void ring_grow(struct ss_ring *r)
+{
+	size_t size = r->size * 2;
+	uint64_t *ts = ss_xcalloc(size, sizeof(*ts));
+	int *id = ss_xcalloc(size, sizeof(*id));
+
+	for (size_t k = 0; k < r->n; k++) {
+		size_t from = (r->head + r->size - r->n + k) % r->size;
+		ts[k] = r->ts[from];
+		id[k] = r->id[from];
+	}
+	free(r->ts);
+	free(r->id);
+	r->ts = ts;
+	r->id = id;
+	r->head = r->n % size;
+	r->size = size;
+}
+
+/* The calls of the method's thread inside [ts - dur, ts] are its own. */
+static void api_event(struct ss_model *m, const struct ss_ev *e)
+{
+	struct ss_api_stat *a = m->api[e->id];
+	struct ss_ring *r = ring_of(m, e->vtid);
+	uint64_t from = e->ts - (uint64_t)e->dur;
+	size_t k;
+
+	ss_hist_add(&a->h, (uint64_t)e->dur);
+	if (e->err || e->ret < 0)
+		a->errors++;
+	if (a->ncaused < m->ncalls) {
+		a->caused = ss_xrealloc(a->caused, m->ncalls * sizeof(*a->caused));
+		memset(a->caused + a->ncaused, 0, (m->ncalls - a->ncaused) * sizeof(*a->caused));
+		a->ncaused = m->ncalls;
+	}
+	for (k = 0; k < r->n; k++) {
+		size_t at = (r->head + r->size - 1 - k) % r->size;
+		if (r->ts[at] < from)
+			break;
+		a->caused[r->id[at]]++;
+	}
+	if (k == r->n && r->n == r->size && r->size < 65536)
+		ring_grow(r);
+	r->n = 0; /* a call belongs to one method at most */
+}
+
+void ss_model_account(struct ss_model *m, int id, uint64_t ts, int64_t vtid,
+		      const char *errname, uint64_t dur)
+{
+	struct ss_call_stat *c = m->calls[id];
+
+	ss_hist_add(&c->h, dur);
+	if (errname) {
+		c->errors++;
+		uint64_t h = ss_hash_str(errname);
+		struct ss_err *er = ss_hmap_get(&m->errs, (uint64_t)id, h);
+		if (!er) {
+			er = ss_xcalloc(1, sizeof(*er));
+			er->id = id;
+			er->name = ss_xstrdup(errname);
+			ss_hmap_put(&m->errs, (uint64_t)id, h, er);
+		}
+		er->count++;
+	}
+	if (m->have_api)
+		ring_push(ring_of(m, vtid), ts, id);
+}
+
+/* ---- filters ---- */
+
+static int proc_selected(const struct ss_model *m, const struct ss_ev *e)
+{
+	int ok = !m->f.npids;
+
+	for (size_t i = 0; i < m->f.npids && !ok; i++)
+		ok = m->f.pids[i] == e->vpid;
+	if (!ok)
+		return 0;
+	if (!m->f.ncomms)
+		return 1;
+	for (size_t i = 0; i < m->f.ncomms; i++)
+		if (e->comm && fnmatch(m->f.comms[i], e->comm, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* The host part of an endpoint ("127.0.0.1", "::1"), or NULL. */
+static int host_equals(const char *ep, const char *want)
+{
+	const char *colon = strrchr(ep, ':');
+
+	if (ep[0] == '/' || ep[0] == '@' || !colon)
+		return 0;
+	if (ep[0] == '[') {
+		const char *close = strchr(ep, ']');
+		if (!close)
+			return 0;
+		size_t n = (size_t)(close - ep - 1);
+		if (strlen(want) == n && !strncmp(ep + 1, want, n))
+			return 1;
+		return strlen(want) == n + 2 && !strncmp(ep, want, n + 2);
+	}
+	size_t n = (size_t)(colon - ep);
+	return strlen(want) == n && !strncmp(ep, want, n);
+}
+
+static long endpoint_port(const char *ep)
+{
+	const char *colon = strrchr(ep, ':');
+	char *end;
+
+	if (ep[0] == '/' || ep[0] == '@' || !colon || !colon[1])
+		return -1;
+	long p = strtol(colon + 1, &end, 10);
+	return *end ? -1 : p;
+}
+
+int ss_endpoint_match(const struct ss_filter *f, const char *ep)
+{
+	int ok = !f->naddrs;
+
+	if (!ep || !*ep)
+		return 0;
+	for (size_t i = 0; i < f->naddrs && !ok; i++)
+		ok = !strcmp(ep, f->addrs[i]) || host_equals(ep, f->addrs[i]);
+	if (!ok || !f->nports)
+		return ok;
+	long port = endpoint_port(ep);
+	for (size_t i = 0; i < f->nports; i++)
+		if (port == f->ports[i])
+			return 1;
+	return 0;
+}
+
+/* A lookup is selected by an address filter when its query or its first
+ * answer names the address. */
+static int dns_selected(const struct ss_model *m, const struct ss_ev *e)
+{
+	char first[256];
+
+	if (!m->filtering_addr)
+		return 1;
+	snprintf(first, sizeof(first), "%s", e->result ? e->result : "");
+	first[strcspn(first, " ")] = 0;
+	for (size_t i = 0; i < m->f.naddrs; i++)
+		if ((e->query && strstr(e->query, m->f.addrs[i])) || host_equals(first, m->f.addrs[i]) ||
+		    !strcmp(first, m->f.addrs[i]))
+			return 1;
+	return m->f.nports && ss_endpoint_match(&m->f, first);
+}
+
+/* ---- the spills ---- */
+
+static void put_u64(FILE *f, uint64_t v)
+{
+	fwrite(&v, sizeof(v), 1, f);
+}
+
+static void put_str(FILE *f, const char *s)
+{
+	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+
+	fwrite(&n, sizeof(n), 1, f);
+	if (s)
+		fwrite(s, 1, n, f);
+}
+
+static uint64_t get_u64(FILE *f)
+{
+	uint64_t v = 0;
+
+	if (fread(&v, sizeof(v), 1, f) != 1)
+		return 0;
+	return v;
+}
+
+static char *get_str(FILE *f)
+{
+	uint32_t n;
+
+	if (fread(&n, sizeof(n), 1, f) != 1 || n == UINT32_MAX)
+		return NULL;
+	char *s = ss_xmalloc((size_t)n + 1);
+	if (fread(s, 1, n, f) != n)
+		n = 0;
+	s[n] = 0;
+	return s;
+}
+
+static void check_spill(FILE *f)
+{
+	if (ferror(f))
+		ss_die(2, "cannot write a temporary file: %s", strerror(errno));
+}
+
+void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
+{
+	FILE *f = m->conn_spill;
+	const char *s[] = { r->comm, r->family, r->type, r->role, r->local, r->remote, r->error };
+
+	put_u64(f, (uint64_t)r->pid);
+	put_u64(f, (uint64_t)r->sock);
+	put_u64(f, r->tx);
+	put_u64(f, r->rx);
+	put_u64(f, r->start);
+	put_u64(f, r->duration);
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		put_str(f, s[i]);
+	put_u64(f, (uint64_t)r->npeers);
+	for (int i = 0; i < r->npeers; i++) {
+		put_str(f, r->peers[i].addr);
+		put_u64(f, r->peers[i].tx);
+		put_u64(f, r->peers[i].rx);
+	}
+	check_spill(f);
+	m->nconn_spilled++;
+}
+
+static void read_conn(FILE *f, struct ss_conn_row *r)
+{
+	const char **s[] = { &r->comm, &r->family, &r->type, &r->role, &r->local, &r->remote,
+			     &r->error };
+
+	r->pid = (int64_t)get_u64(f);
+	r->sock = (int64_t)get_u64(f);
+	r->tx = get_u64(f);
+	r->rx = get_u64(f);
+	r->start = get_u64(f);
+	r->duration = get_u64(f);
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		*s[i] = get_str(f);
+	r->npeers = (int)get_u64(f);
+	if (r->npeers > SS_MAX_PEERS + 1)
+		r->npeers = 0;
+	for (int i = 0; i < r->npeers; i++) {
+		r->peers[i].addr = get_str(f);
+		r->peers[i].tx = get_u64(f);
+		r->peers[i].rx = get_u64(f);
+	}
+}
+
+static void free_row(struct ss_conn_row *r)
+{
+	free((char *)r->comm);
+	free((char *)r->family);
+	free((char *)r->type);
+	free((char *)r->role);
+	free((char *)r->local);
+	free((char *)r->remote);
+	free((char *)r->error);
+	for (int i = 0; i < r->npeers; i++)
+		free(r->peers[i].addr);
+}
+
+void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row *, void *),
+			void *arg)
+{
+	fflush(m->conn_spill);
+	rewind(m->conn_spill);
+	for (uint64_t i = 0; i < m->nconn_spilled; i++) {
+		struct ss_conn_row r;
+		memset(&r, 0, sizeof(r));
+		read_conn(m->conn_spill, &r);
+		fn(&r, arg);
+		free_row(&r);
+	}
+	fseek(m->conn_spill, 0, SEEK_END);
+	for (const struct ss_conn *c = m->live; c; c = c->next) {
+		if (!c->match)
+			continue;
+		struct ss_conn_row r;
+		ss_conn_row(m, c, &r);
+		fn(&r, arg);
+	}
+}
+
+static void dns_event(struct ss_model *m, const struct ss_ev *e)
+{
+	FILE *f = m->dns_spill;
+	const char *call = m->calls[e->id]->name;
+
+	put_u64(f, (uint64_t)e->vpid);
+	put_u64(f, e->ts);
+	put_u64(f, (uint64_t)e->dur);
+	put_str(f, call);
+	put_str(f, e->query ? e->query : "");
+	put_str(f, e->result ? e->result : "");
+	check_spill(f);
+	m->ndns++;
+
+	uint64_t h1 = ss_hash_str(e->query) ^ (uint64_t)e->id * 0x9e3779b97f4a7c15ull, h2 = ss_hash_str(e->result);
+	struct ss_dns_agg *d = ss_hmap_get(&m->dnsagg, h1, h2);
+	if (!d) {
+		d = ss_xcalloc(1, sizeof(*d));
+		d->id = e->id;
+		d->query = ss_xstrdup(e->query ? e->query : "");
+		d->result = ss_xstrdup(e->result ? e->result : "");
+		ss_hmap_put(&m->dnsagg, h1, h2, d);
+	}
+	d->count++;
+	d->total += (uint64_t)e->dur;
+	if ((uint64_t)e->dur > d->max)
+		d->max = (uint64_t)e->dur;
+}
+
+void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *, void *),
+		       void *arg)
+{
+	FILE *f = m->dns_spill;
+
+	fflush(f);
+	rewind(f);
+	for (uint64_t i = 0; i < m->ndns; i++) {
+		struct ss_dns_row r;
+		r.pid = (int64_t)get_u64(f);
+		r.ts = get_u64(f);
+		r.dur = get_u64(f);
+		char *s[3] = { get_str(f), get_str(f), get_str(f) };
+		r.call = s[0] ? s[0] : "";
+		r.query = s[1] ? s[1] : "";
+		r.result = s[2] ? s[2] : "";
+		fn(&r, arg);
+		for (int k = 0; k < 3; k++)
+			free(s[k]);
+	}
+	fseek(f, 0, SEEK_END);
+}
+
+/* ---- events ---- */
+
+/* The name of a failure, NULL if the call did not fail.  Name lookups
+ * fail with their own codes (ret), named in their result. */
+static const char *failure(const struct ss_ev *e, char *buf, size_t size)
+{
+	if (e->kind == SS_K_DNS && !e->err && e->ret != 0)
+		return e->result && *e->result ? e->result : "failed";
+	if (!e->err)
+		return NULL;
+	const char *n = ss_errno_name((int)e->err);
+	if (n)
+		return n;
+	snprintf(buf, size, "errno %lld", (long long)e->err);
+	return buf;
+}
+
+void ss_model_event(struct ss_model *m, const struct ss_ev *e)
+{
+	char buf[32];
+
+	m->read++;
+	if (e->kind == SS_K_OTHER || (m->filtering_proc && !proc_selected(m, e)))
+		return;
+	m->events++;
+	if (!m->first_ts || e->ts < m->first_ts)
+		m->first_ts = e->ts;
+	if (e->ts > m->last_ts)
+		m->last_ts = e->ts;
+	struct ss_proc *p = ss_model_proc(m, e->vpid, 1);
+	if (!p->events++)
+		p->first = e->ts;
+	p->last = e->ts;
+	if (e->comm && strncmp(p->comm, e->comm, sizeof(p->comm) - 1))
+		snprintf(p->comm, sizeof(p->comm), "%s", e->comm);
+	if (e->kind == SS_K_API) {
+		api_event(m, e);
+		return;
+	}
+	struct ss_conn *c = ss_conn_event(m, p, e);
+	if (e->kind == SS_K_DESCRIBE)
+		return;
+	if (e->kind == SS_K_DNS ? dns_selected(m, e) : ss_conn_select(m, c, e)) {
+		ss_model_account(m, e->id, e->ts, e->vtid, failure(e, buf, sizeof(buf)),
+				 (uint64_t)e->dur);
+		if (e->kind == SS_K_DNS)
+			dns_event(m, e);
+	}
+	if (m->ndying)
+		ss_conn_reap(m);
+}
+
+/* ---- sorted views for the outputs ---- */
+
+static int call_by_total(const void *a, const void *b)
+{
+	const struct ss_call_stat *x = *(const struct ss_call_stat *const *)a;
+	const struct ss_call_stat *y = *(const struct ss_call_stat *const *)b;
+
+	return x->h.total < y->h.total ? 1 : x->h.total > y->h.total ? -1 : strcmp(x->name, y->name);
+}
+
+struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m)
+{
+	struct ss_call_stat **v = ss_xcalloc(m->ncalls, sizeof(*v));
+
+	memcpy(v, m->calls, m->ncalls * sizeof(*v));
+	qsort(v, m->ncalls, sizeof(*v), call_by_total);
+	return v;
+}
+
+static int err_by_count(const void *a, const void *b)
+{
+	const struct ss_err *x = *(const struct ss_err *const *)a;
+	const struct ss_err *y = *(const struct ss_err *const *)b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : x->id - y->id;
+}
+
+struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n)
+{
+	const struct ss_hmap_slot *s;
+	struct ss_err **v = ss_xcalloc(m->errs.used, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; ss_hmap_next(&m->errs, &i, &s);)
+		v[(*n)++] = s->v;
+	qsort(v, *n, sizeof(*v), err_by_count);
+	return v;
+}

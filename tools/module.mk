@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# build/sockscope: the record and report commands, on liblttng-ctl and
+# libbabeltrace2, sharing the common decoding layer with the preload.
+TOOLS_SRC := $(wildcard tools/*.c)
+TOOLS_OBJ := $(TOOLS_SRC:%.c=$(B)/%.o)
+TOOLS_PKGS := lttng-ctl babeltrace2
+TOOLS_CFLAGS := $(shell pkg-config --cflags $(TOOLS_PKGS) 2>/dev/null) -DSS_LIBDIR='"$(LIBDIR)"'
+TOOLS_LIBS := $(shell pkg-config --libs $(TOOLS_PKGS) 2>/dev/null || echo -llttng-ctl -lbabeltrace2) -lm
+
+all: $(B)/sockscope
+
+$(TOOLS_OBJ): SS_CFLAGS += $(TOOLS_CFLAGS)
+
+$(B)/sockscope: $(TOOLS_OBJ) $(COMMON_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(TOOLS_OBJ) $(COMMON_OBJ) $(SS_LDFLAGS) $(TOOLS_LIBS)
+
+INSTALL_TARGETS += install-tools
+install-tools: install-dirs
+	install -m 0755 $(B)/sockscope $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/sockscope.1 $(DESTDIR)$(MANDIR)/man1/
+.PHONY: install-tools

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The text report: a header, then a syscall summary in the manner of
+ * `strace -c` with latency percentiles, connections in the manner of
+ * bcc's tcplife, errors by call, name lookups, the companion library's
+ * methods with the calls they made, and latency histograms.  Sections with
+ * nothing to say are left out.
+ */
+#include "report.h"
+#include "tool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A duration with its unit, 4 significant digits: 812ns, 12.35us, 3.2s. */
+static const char *dur(uint64_t ns, char *buf, size_t size)
+{
+	if (ns < 1000)
+		snprintf(buf, size, "%lluns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, size, "%.4gus", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.4gms", (double)ns / 1e6);
+	else
+		snprintf(buf, size, "%.4gs", (double)ns / 1e9);
+	return buf;
+}
+
+/* A byte count: exact below 10000, then K, M, G with one decimal. */
+static const char *bytes(uint64_t n, char *buf, size_t size)
+{
+	static const char unit[] = "KMGTP";
+	double v = (double)n;
+	int u = -1;
+
+	if (n < 10000) {
+		snprintf(buf, size, "%llu", (unsigned long long)n);
+		return buf;
+	}
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.1f%c", v, unit[u]);
+	return buf;
+}
+
+/* Processes in the order they were first seen. */
+static int by_first(const void *a, const void *b)
+{
+	const struct ss_proc *x = *(const struct ss_proc *const *)a;
+	const struct ss_proc *y = *(const struct ss_proc *const *)b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static void header(const struct ss_report *r, FILE *f)
+{
+	struct ss_model *m = r->m;
+	const struct ss_hmap_slot *s;
+	char a[32];
+	size_t nproc = 0;
+
+	for (size_t i = 0; i < r->ndirs; i++) {
+		const struct ss_info *in = &r->info[i];
+		fprintf(f, "trace      %s\n", r->dirs[i]);
+		if (in->command)
+			fprintf(f, "command    %s", in->command);
+		if (in->command && in->status >= 0)
+			fprintf(f, "  (exit status %lld)", (long long)in->status);
+		if (in->command)
+			fputc('\n', f);
+	}
+	const struct ss_proc **pv = ss_xcalloc(m->procs.used, sizeof(*pv));
+	for (size_t i = 0; ss_hmap_next(&m->procs, &i, &s);)
+		if (((const struct ss_proc *)s->v)->events)
+			pv[nproc++] = s->v;
+	qsort(pv, nproc, sizeof(*pv), by_first);
+	fprintf(f, "processes  %zu:", nproc);
+	size_t shown;
+	for (shown = 0; shown < nproc && shown < 8; shown++) {
+		const struct ss_proc *p = pv[shown];
+		fprintf(f, "%s %lld %s", shown ? "," : "", (long long)p->vpid, p->comm);
+		if (p->ppid)
+			fprintf(f, " (child of %lld)", (long long)p->ppid);
+	}
+	free(pv);
+	fprintf(f, "%s\n", nproc > shown ? ", ..." : "");
+	fprintf(f, "events     %llu in %s", (unsigned long long)m->events,
+		dur(m->last_ts - m->first_ts, a, sizeof(a)));
+	if (m->read != m->events)
+		fprintf(f, " (%llu read)", (unsigned long long)m->read);
+	fprintf(f, ", %llu discarded", (unsigned long long)m->lost);
+	if (m->lost_packets)
+		fprintf(f, ", %llu packets lost", (unsigned long long)m->lost_packets);
+	fputc('\n', f);
+	if (m->lost)
+		fprintf(f, "           (the tracer's buffers were full: counts below are low; "
+			   "record with a larger --buffer-size or --block)\n");
+}
+
+static void syscalls(struct ss_call_stat **v, size_t n, FILE *f)
+{
+	uint64_t total = 0, calls = 0, errors = 0;
+	char p50[16], p99[16], mx[16], errs[24];
+
+	for (size_t i = 0; i < n; i++) {
+		total += v[i]->h.total;
+		calls += v[i]->h.count;
+		errors += v[i]->errors;
+	}
+	if (!calls)
+		return;
+	fprintf(f, "\n%6s %11s %11s %9s %9s %9s %9s %9s %s\n", "% time", "seconds", "usecs/call",
+		"calls", "errors", "p50", "p99", "max", "syscall");
+	fprintf(f, "------ ----------- ----------- --------- --------- --------- --------- "
+		   "--------- ----------------\n");
+	for (size_t i = 0; i < n && v[i]->h.count; i++) {
+		const struct ss_hist *h = &v[i]->h;
+		snprintf(errs, sizeof(errs), "%llu", (unsigned long long)v[i]->errors);
+		fprintf(f, "%6.2f %11.6f %11llu %9llu %9s %9s %9s %9s %s\n",
+			total ? 100.0 * (double)h->total / (double)total : 0.0, (double)h->total / 1e9,
+			(unsigned long long)(h->total / h->count / 1000), (unsigned long long)h->count,
+			v[i]->errors ? errs : "",
+			dur(ss_hist_percentile(h, 50), p50, sizeof(p50)),
+			dur(ss_hist_percentile(h, 99), p99, sizeof(p99)), dur(h->max, mx, sizeof(mx)),
+			v[i]->name);
+	}
+	fprintf(f, "------ ----------- ----------- --------- --------- --------- --------- "
+		   "--------- ----------------\n");
+	fprintf(f, "100.00 %11.6f %11s %9llu %9llu %29s total\n", (double)total / 1e9, "",
+		(unsigned long long)calls, (unsigned long long)errors, "");
+}
+
+struct conn_ctx {
+	FILE *f;
+	uint64_t n;
+};
+
+static void conn_line(const struct ss_conn_row *r, void *arg)
+{
+	struct conn_ctx *x = arg;
+	char tx[16], rx[16], d[16];
+
+	if (!x->n++)
+		fprintf(x->f, "\n%-7s %-15s %-8s %-22s %-22s %7s %7s %9s %s\n", "PID", "COMM", "ROLE",
+			"LOCAL", "REMOTE", "TX", "RX", "DURATION", "NOTE");
+	char remote[64];
+	if (!*r->remote && r->npeers > 1)
+		snprintf(remote, sizeof(remote), "(%d peers)", r->npeers);
+	else
+		snprintf(remote, sizeof(remote), "%s", *r->remote ? r->remote : "-");
+	fprintf(x->f, "%-7lld %-15.15s %-8s %-22s %-22s %7s %7s %9s %s\n", (long long)r->pid,
+		r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
+		bytes(r->rx, rx, sizeof(rx)), dur(r->duration, d, sizeof(d)),
+		r->error ? r->error : "");
+	for (int i = 0; r->npeers > 1 && i < r->npeers; i++)
+		fprintf(x->f, "%-7s %-15s %-8s %-22s %-22s %7s %7s\n", "", "", "", "  peer",
+			r->peers[i].addr, bytes(r->peers[i].tx, tx, sizeof(tx)),
+			bytes(r->peers[i].rx, rx, sizeof(rx)));
+}
+
+static void errors(struct ss_model *m, FILE *f)
+{
+	size_t n;
+	struct ss_err **v = ss_model_errors_sorted(m, &n);
+
+	if (n)
+		fprintf(f, "\n%-16s %-24s %9s\n", "CALL", "ERROR", "COUNT");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%-16s %-24s %9llu\n", m->calls[v[i]->id]->name, v[i]->name,
+			(unsigned long long)v[i]->count);
+	free(v);
+}
+
+static int dns_by_count(const void *a, const void *b)
+{
+	const struct ss_dns_agg *x = *(const struct ss_dns_agg *const *)a;
+	const struct ss_dns_agg *y = *(const struct ss_dns_agg *const *)b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->query, y->query);
+}
+
+static void lookups(struct ss_model *m, FILE *f)
+{
+	const struct ss_hmap_slot *s;
+	struct ss_dns_agg **v = ss_xcalloc(m->dnsagg.used, sizeof(*v));
+	size_t n = 0;
+	char avg[16], mx[16];
+
+	for (size_t i = 0; ss_hmap_next(&m->dnsagg, &i, &s);)
+		v[n++] = s->v;
+	qsort(v, n, sizeof(*v), dns_by_count);
+	if (n)
+		fprintf(f, "\n%-16s %-28s %-26s %7s %9s %9s\n", "LOOKUP", "QUERY", "RESULT", "COUNT",
+			"AVG", "MAX");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%-16s %-28s %-26s %7llu %9s %9s\n", m->calls[v[i]->id]->name,
+			v[i]->query, v[i]->result, (unsigned long long)v[i]->count,
+			dur(v[i]->total / v[i]->count, avg, sizeof(avg)), dur(v[i]->max, mx, sizeof(mx)));
+	free(v);
+}
+
+static void library(struct ss_model *m, FILE *f)
+{
+	char p50[16], p99[16], mx[16];
+	int any = 0;
+
+	for (size_t i = 0; i < m->napi; i++) {
+		const struct ss_api_stat *a = m->api[i];
+		if (!a->h.count)
+			continue;
+		if (!any++)
+			fprintf(f, "\n%-18s %7s %7s %9s %9s %9s %s\n", "LIBRARY METHOD", "CALLS",
+				"ERRORS", "P50", "P99", "MAX", "SYSCALLS MADE");
+		fprintf(f, "%-18s %7llu %7llu %9s %9s %9s ", a->name, (unsigned long long)a->h.count,
+			(unsigned long long)a->errors, dur(ss_hist_percentile(&a->h, 50), p50, 16),
+			dur(ss_hist_percentile(&a->h, 99), p99, 16), dur(a->h.max, mx, 16));
+		int k = 0;
+		for (size_t c = 0; c < a->ncaused; c++)
+			if (a->caused[c])
+				fprintf(f, "%s%s x%llu", k++ ? ", " : "", m->calls[c]->name,
+					(unsigned long long)a->caused[c]);
+		fprintf(f, "%s\n", k ? "" : "-");
+	}
+}
+
+void ss_out_text(const struct ss_report *r, FILE *f)
+{
+	struct ss_model *m = r->m;
+	struct ss_call_stat **v = ss_model_calls_sorted(m);
+
+	header(r, f);
+	syscalls(v, m->ncalls, f);
+	struct conn_ctx x = { f, 0 };
+	ss_model_each_conn(m, conn_line, &x);
+	errors(m, f);
+	lookups(m, f);
+	library(m, f);
+	for (size_t i = 0; r->hist && i < m->ncalls && i < 4; i++) {
+		if (v[i]->h.count < 2)
+			continue;
+		fprintf(f, "\n%s latency (%llu calls)\n", v[i]->name, (unsigned long long)v[i]->h.count);
+		ss_hist_draw(&v[i]->h, f);
+	}
+	free(v);
+}

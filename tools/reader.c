@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading traces with libbabeltrace2: every CTF trace under the given
+ * directories becomes a source.ctf.fs component, all of them feed one
+ * utils.muxer (events in time order across streams and traces), and our
+ * simple sink decodes each event into a struct ss_ev for the model.
+ *
+ * The hot path is one lookup of the event class in a cache that holds,
+ * per class, which payload and context members to read (by index, with
+ * their types checked once) and where they go in the struct ss_ev; no
+ * name is looked up and nothing is allocated per event.
+ */
+#include "reader.h"
+#include "tool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <babeltrace2/babeltrace.h>
+
+/* Where a member goes in struct ss_ev. */
+struct member {
+	const char *name;
+	size_t off;
+	int str;
+};
+
+#define INT_MEMBER(n) { #n, offsetof(struct ss_ev, n), 0 }
+#define STR_MEMBER(n) { #n, offsetof(struct ss_ev, n), 1 }
+static const struct member payload_members[] = {
+	INT_MEMBER(fd), INT_MEMBER(sock), INT_MEMBER(ret), INT_MEMBER(err),
+	{ "dur_ns", offsetof(struct ss_ev, dur), 0 }, INT_MEMBER(family), INT_MEMBER(port),
+	INT_MEMBER(fd2), INT_MEMBER(sock2), INT_MEMBER(newsock), INT_MEMBER(newfd),
+	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags), INT_MEMBER(rec),
+	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
+	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(args),
+};
+static const struct member context_members[] = {
+	INT_MEMBER(vpid), INT_MEMBER(vtid), { "procname", offsetof(struct ss_ev, comm), 1 },
+};
+#define MAX_PLAN (sizeof(payload_members) / sizeof(payload_members[0]))
+
+/* What a sockscope:* event does to connections, by its name.  Events
+ * with `query` and `result` members are name lookups whatever their name;
+ * the others count as calls only. */
+static const struct {
+	const char *name;
+	enum ss_kind kind;
+} kinds[] = {
+	{ "socket", SS_K_SOCKET }, { "socketpair", SS_K_PAIR }, { "bind", SS_K_BIND },
+	{ "connect", SS_K_CONNECT }, { "getsockname", SS_K_SOCKNAME },
+	{ "getpeername", SS_K_PEERNAME }, { "accept", SS_K_ACCEPT }, { "accept4", SS_K_ACCEPT },
+	{ "listen", SS_K_LISTEN }, { "send", SS_K_TX }, { "sendto", SS_K_TX },
+	{ "sendmsg", SS_K_TX }, { "write", SS_K_TX }, { "writev", SS_K_TX },
+	{ "sendfile", SS_K_TX }, { "recv", SS_K_RX }, { "recvfrom", SS_K_RX },
+	{ "recvmsg", SS_K_RX }, { "read", SS_K_RX }, { "readv", SS_K_RX },
+	{ "sendmmsg", SS_K_TX_MMSG }, { "recvmmsg", SS_K_RX_MMSG },
+	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "closefrom", SS_K_CLOSEFROM },
+	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
+	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
+	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK },
+};
+
+struct plan {
+	uint64_t idx;
+	uint32_t off;
+	uint8_t str, is_signed;
+};
+
+/* An event class as the sink reads it. */
+struct evclass {
+	int kind, id, has_clock;
+	int npay, nctx;
+	struct plan pay[MAX_PLAN], ctx[3];
+};
+
+struct reader {
+	struct ss_model *m;
+	struct ss_hmap classes; /* event class address -> evclass */
+	const bt_event_class *last_ec;
+	struct evclass *last;
+	struct ss_hmap seen_sc; /* stream classes already scanned */
+	int progress;
+	uint64_t t0, next_check, shown;
+};
+
+/* Plan the reading of the members of struct field class fc we know. */
+static int make_plan(const bt_field_class *fc, const struct member *want, size_t nwant,
+		     struct plan *plan)
+{
+	int n = 0;
+
+	if (!fc || bt_field_class_get_type(fc) != BT_FIELD_CLASS_TYPE_STRUCTURE)
+		return 0;
+	uint64_t count = bt_field_class_structure_get_member_count(fc);
+	for (uint64_t i = 0; i < count; i++) {
+		const bt_field_class_structure_member *mb =
+			bt_field_class_structure_borrow_member_by_index_const(fc, i);
+		const char *name = bt_field_class_structure_member_get_name(mb);
+		bt_field_class_type t = bt_field_class_get_type(
+			bt_field_class_structure_member_borrow_field_class_const(mb));
+		for (size_t k = 0; k < nwant; k++) {
+			if (strcmp(name, want[k].name))
+				continue;
+			int is_str = t == BT_FIELD_CLASS_TYPE_STRING;
+			int is_int = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_INTEGER);
+			if (want[k].str ? !is_str : !is_int)
+				break; /* not the type we know: leave it out */
+			plan[n++] = (struct plan){ i, (uint32_t)want[k].off, (uint8_t)is_str,
+						   (uint8_t)bt_field_class_type_is(
+							   t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER) };
+			break;
+		}
+	}
+	return n;
+}
+
+static int has_member(const struct plan *p, int n, size_t off)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i].off == off)
+			return 1;
+	return 0;
+}
+
+/* Whether a stream class carries companion-library events: then the
+ * model keeps each thread's recent calls to nest them. */
+static void scan_stream_class(struct reader *r, const bt_stream_class *sc)
+{
+	if (ss_hmap_get(&r->seen_sc, (uintptr_t)sc, 0))
+		return;
+	ss_hmap_put(&r->seen_sc, (uintptr_t)sc, 0, (void *)1);
+	uint64_t n = bt_stream_class_get_event_class_count(sc);
+	for (uint64_t i = 0; i < n; i++) {
+		const char *name = bt_event_class_get_name(
+			bt_stream_class_borrow_event_class_by_index_const(sc, i));
+		if (name && !strncmp(name, "sockscope_api:", 14))
+			r->m->have_api = 1;
+	}
+}
+
+static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
+{
+	struct evclass *c = ss_xcalloc(1, sizeof(*c));
+	const bt_stream_class *sc = bt_event_class_borrow_stream_class_const(ec);
+	const char *name = bt_event_class_get_name(ec);
+
+	scan_stream_class(r, sc);
+	c->has_clock = bt_stream_class_borrow_default_clock_class_const(sc) != NULL;
+	c->npay = make_plan(bt_event_class_borrow_payload_field_class_const(ec), payload_members,
+			    MAX_PLAN, c->pay);
+	c->nctx = make_plan(bt_stream_class_borrow_event_common_context_field_class_const(sc),
+			    context_members, 3, c->ctx);
+	c->kind = SS_K_OTHER;
+	if (name && !strncmp(name, "sockscope:", 10)) {
+		name += 10;
+		c->kind = SS_K_CALL;
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (!strcmp(name, kinds[i].name))
+				c->kind = kinds[i].kind;
+		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
+		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
+			c->kind = SS_K_DNS;
+		c->id = c->kind == SS_K_DESCRIBE ? -1 : ss_model_call_id(r->m, name);
+	} else if (name && !strncmp(name, "sockscope_api:", 14)) {
+		c->kind = SS_K_API;
+		c->id = ss_model_api_id(r->m, name + 14);
+	}
+	/* Without the base fields an event of ours cannot be understood. */
+	if (c->kind != SS_K_OTHER && !has_member(c->pay, c->npay, offsetof(struct ss_ev, ret)))
+		c->kind = SS_K_OTHER;
+	ss_hmap_put(&r->classes, (uintptr_t)ec, 0, c);
+	return c;
+}
+
+static inline void read_plan(const bt_field *s, const struct plan *p, int n, struct ss_ev *e)
+{
+	char *base = (char *)e;
+
+	for (int i = 0; i < n; i++) {
+		const bt_field *f = bt_field_structure_borrow_member_field_by_index_const(s, p[i].idx);
+		if (p[i].str)
+			*(const char **)(base + p[i].off) = bt_field_string_get_value(f);
+		else if (p[i].is_signed)
+			*(int64_t *)(base + p[i].off) = bt_field_integer_signed_get_value(f);
+		else
+			*(int64_t *)(base + p[i].off) = (int64_t)bt_field_integer_unsigned_get_value(f);
+	}
+}
+
+static void on_event(struct reader *r, const bt_message *msg)
+{
+	const bt_event *ev = bt_message_event_borrow_event_const(msg);
+	const bt_event_class *ec = bt_event_borrow_class_const(ev);
+	struct evclass *c = r->last;
+
+	if (ec != r->last_ec) {
+		c = ss_hmap_get(&r->classes, (uintptr_t)ec, 0);
+		if (!c)
+			c = learn_class(r, ec);
+		r->last_ec = ec;
+		r->last = c;
+	}
+	struct ss_ev e;
+	memset(&e, 0, sizeof(e));
+	e.family = -1;
+	e.kind = c->kind;
+	e.id = c->id;
+	if (c->has_clock) {
+		int64_t ns;
+		if (bt_clock_snapshot_get_ns_from_origin(
+			    bt_message_event_borrow_default_clock_snapshot_const(msg), &ns) ==
+		    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+			e.ts = (uint64_t)ns;
+	}
+	if (c->kind != SS_K_OTHER) {
+		read_plan(bt_event_borrow_payload_field_const(ev), c->pay, c->npay, &e);
+		if (c->nctx)
+			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
+	}
+	ss_model_event(r->m, &e);
+}
+
+static void show_progress(struct reader *r, int done)
+{
+	uint64_t now = ss_mono_ns();
+
+	if (done) {
+		if (r->shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (now - r->t0 < 1000000000ull)
+		return;
+	double secs = (double)(now - r->t0) / 1e9;
+	fprintf(stderr, "\rsockscope: report: %.1fM events read (%.1fM/s)\033[K",
+		(double)r->m->read / 1e6, (double)r->m->read / 1e6 / secs);
+	r->shown = 1;
+}
+
+static bt_graph_simple_sink_component_consume_func_status consume(bt_message_iterator *it,
+								  void *data)
+{
+	struct reader *r = data;
+	bt_message_array_const msgs;
+	uint64_t count, n;
+
+	switch (bt_message_iterator_next(it, &msgs, &count)) {
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+		break;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+	default:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		const bt_message *msg = msgs[i];
+		switch (bt_message_get_type(msg)) {
+		case BT_MESSAGE_TYPE_EVENT:
+			on_event(r, msg);
+			break;
+		case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
+			if (bt_message_discarded_events_get_count(msg, &n) !=
+			    BT_PROPERTY_AVAILABILITY_AVAILABLE)
+				n = 1;
+			ss_model_lost(r->m, n, 0);
+			break;
+		case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+			if (bt_message_discarded_packets_get_count(msg, &n) !=
+			    BT_PROPERTY_AVAILABILITY_AVAILABLE)
+				n = 1;
+			ss_model_lost(r->m, n, 1);
+			break;
+		default:
+			break;
+		}
+		bt_message_put_ref(msg);
+	}
+	if (r->progress && r->m->read >= r->next_check) {
+		r->next_check = r->m->read + (1u << 18);
+		show_progress(r, 0);
+	}
+	return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+}
+
+/* ---- finding traces ---- */
+
+struct dirlist {
+	char **v;
+	size_t n, cap;
+};
+
+static void push(struct dirlist *l, char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = ss_xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every directory under dir (itself included) that holds a CTF metadata
+ * file, in name order. */
+static void find_traces(const char *dir, struct dirlist *out, int depth)
+{
+	char *meta = ss_xasprintf("%s/metadata", dir);
+	struct stat st;
+	int is_trace = stat(meta, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(meta);
+	if (is_trace) {
+		push(out, ss_xstrdup(dir));
+		return;
+	}
+	DIR *d = depth < 12 ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	struct dirlist subs = { 0 };
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *sub = ss_xasprintf("%s/%s", dir, de->d_name);
+		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			push(&subs, sub);
+		else
+			free(sub);
+	}
+	closedir(d);
+	if (subs.n)
+		qsort(subs.v, subs.n, sizeof(*subs.v), by_name);
+	for (size_t i = 0; i < subs.n; i++) {
+		find_traces(subs.v[i], out, depth + 1);
+		free(subs.v[i]);
+	}
+	free(subs.v);
+}
+
+/* ---- the graph ---- */
+
+int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir,
+		      size_t k, const bt_component_source **src)
+{
+	bt_value *params = bt_value_map_create();
+	bt_value *inputs = NULL;
+	char name[32];
+	int ret = -1;
+
+	snprintf(name, sizeof(name), "src%zu", k);
+	if (params && bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ==
+			      BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+	    bt_value_array_append_string_element(inputs, dir) ==
+		    BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK &&
+	    bt_graph_add_source_component(g, cc, name, params, BT_LOGGING_LEVEL_NONE, src) ==
+		    BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+		ret = 0;
+	bt_value_put_ref(params);
+	return ret;
+}
+
+
+static int connect_all(bt_graph *g, const bt_component_source *src, const bt_component_filter *mux)
+{
+	uint64_t n = bt_component_source_get_output_port_count(src);
+
+	for (uint64_t i = 0; i < n; i++) {
+		const bt_port_output *out = bt_component_source_borrow_output_port_by_index_const(src, i);
+		const bt_port_input *in = bt_component_filter_borrow_input_port_by_index_const(
+			mux, bt_component_filter_get_input_port_count(mux) - 1);
+		if (bt_graph_connect_ports(g, out, in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static const bt_plugin *plugin(const char *name)
+{
+	const bt_plugin *p = NULL;
+
+	if (bt_plugin_find(name, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &p) !=
+	    BT_PLUGIN_FIND_STATUS_OK)
+		return NULL;
+	return p;
+}
+
+int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
+{
+	struct dirlist traces = { 0 };
+	struct reader r = { .m = m, .progress = progress, .t0 = ss_mono_ns() };
+	const bt_plugin *ctf = NULL, *utils = NULL;
+	bt_graph *g = NULL;
+	int ret = -1;
+
+	bt_logging_set_global_level(BT_LOGGING_LEVEL_NONE);
+	for (size_t i = 0; i < ndirs; i++) {
+		struct stat st;
+		if (stat(dirs[i], &st) < 0) {
+			ss_warn("%s: %s", dirs[i], strerror(errno));
+			goto out;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			ss_warn("%s: not a directory (give the trace directory)", dirs[i]);
+			goto out;
+		}
+		size_t before = traces.n;
+		find_traces(dirs[i], &traces, 0);
+		if (traces.n == before) {
+			ss_warn("%s: no CTF trace in it (no metadata file)", dirs[i]);
+			goto out;
+		}
+	}
+	ctf = plugin("ctf");
+	utils = plugin("utils");
+	if (!ctf || !utils) {
+		ss_warn("cannot load the babeltrace2 plugins 'ctf' and 'utils' "
+			"(is libbabeltrace2 installed with its plugins?)");
+		goto out;
+	}
+	const bt_component_class_source *fs =
+		bt_plugin_borrow_source_component_class_by_name_const(ctf, "fs");
+	const bt_component_class_filter *muxer =
+		bt_plugin_borrow_filter_component_class_by_name_const(utils, "muxer");
+	const bt_component_filter *mux;
+	const bt_component_sink *sink;
+	g = bt_graph_create(0);
+	if (!fs || !muxer || !g ||
+	    bt_graph_add_filter_component(g, muxer, "muxer", NULL, BT_LOGGING_LEVEL_NONE, &mux) !=
+		    BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		ss_report_bt_error("setting up babeltrace2", traces.v, traces.n);
+		goto out;
+	}
+	for (size_t k = 0; k < traces.n; k++) {
+		const bt_component_source *src;
+		if (ss_add_source(g, fs, traces.v[k], k, &src) < 0) {
+			/* A component that fails to start says little about
+			 * why; a broken metadata file is the usual reason. */
+			char why[1024], line[1024], file[4096];
+			const char *trace = traces.v[k];
+			ss_take_error(line, sizeof(line), file, sizeof(file), NULL, 0, &trace);
+			if (!file[0] && ss_metadata_broken(fs, traces.v[k], why, sizeof(why)))
+				ss_warn("%s/metadata: %s", traces.v[k], why[0] ? why : "unreadable");
+			else
+				ss_say_error(traces.v[k], line, sizeof(line), file, sizeof(file), trace);
+			goto out;
+		}
+		if (connect_all(g, src, mux) < 0) {
+			ss_report_bt_error(traces.v[k], traces.v, traces.n);
+			goto out;
+		}
+	}
+	ss_hmap_init(&r.classes);
+	ss_hmap_init(&r.seen_sc);
+	if (bt_graph_add_simple_sink_component(g, "sockscope", NULL, consume, NULL, &r, &sink) !=
+		    BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
+	    bt_graph_connect_ports(g, bt_component_filter_borrow_output_port_by_index_const(mux, 0),
+				   bt_component_sink_borrow_input_port_by_index_const(sink, 0),
+				   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
+		ss_report_bt_error("setting up babeltrace2", traces.v, traces.n);
+		goto out_classes;
+	}
+	for (;;) {
+		bt_graph_run_status st = bt_graph_run(g);
+		if (st == BT_GRAPH_RUN_STATUS_OK)
+			break;
+		if (st == BT_GRAPH_RUN_STATUS_AGAIN) {
+			usleep(1000);
+			continue;
+		}
+		if (progress)
+			show_progress(&r, 1);
+		char line[1024], file[4096];
+		const char *trace = NULL;
+		ss_take_error(line, sizeof(line), file, sizeof(file), traces.v, traces.n, &trace);
+		if (!file[0] && trace)
+			ss_find_bad_stream(fs, trace, file, sizeof(file));
+		ss_say_error("reading the trace", line, sizeof(line), file, sizeof(file), trace);
+		goto out_classes;
+	}
+	if (progress)
+		show_progress(&r, 1);
+	ret = 0;
+out_classes:
+	for (size_t i = 0; i <= r.classes.mask; i++)
+		free(r.classes.slot[i].v);
+	ss_hmap_free(&r.classes);
+	ss_hmap_free(&r.seen_sc);
+out:
+	bt_graph_put_ref(g);
+	bt_plugin_put_ref(ctf);
+	bt_plugin_put_ref(utils);
+	for (size_t i = 0; i < traces.n; i++)
+		free(traces.v[i]);
+	free(traces.v);
+	return ret;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Between the trace reader (reader.c) and its error reporting
+ * (trace_errors.c): both build source.ctf.fs components the same way.
+ */
+#ifndef SS_READER_H
+#define SS_READER_H
+
+#include <stddef.h>
+
+#include <babeltrace2/babeltrace.h>
+
+#include "report.h"
+
+/* Add a source.ctf.fs component named src<k> reading the trace at dir. */
+int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir, size_t k,
+		  const bt_component_source **src);
+
+/* The root cause of the thread's error into line, a file it names into
+ * file, and the trace of the failing component src<k> into *trace. */
+void ss_take_error(char *line, size_t lsize, char *file, size_t fsize, char **traces,
+		   size_t ntraces, const char **trace);
+/* Whether dir's metadata cannot be read; its reason in why. */
+int ss_metadata_broken(const bt_component_class_source *cc, const char *dir, char *why,
+		       size_t size);
+/* The stream file of the trace at dir that fails to read, into file. */
+void ss_find_bad_stream(const bt_component_class_source *cc, const char *dir, char *file,
+			size_t size);
+/* Print one line: what failed (line), naming file, else trace, else what. */
+void ss_say_error(const char *what, char *line, size_t lsize, char *file, size_t fsize,
+		  const char *trace);
+/* ss_take_error then ss_say_error. */
+void ss_report_bt_error(const char *what, char **traces, size_t ntraces);
+
+#endif

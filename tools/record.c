@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `sockscope record [options] [--] CMD [ARGS...]`: trace one command and
+ * the processes it starts, with one command.  Through liblttng-ctl it
+ * creates a session of its own, enables the sockscope events with a filter
+ * on a recording tag that only its command carries (SOCKSCOPE_REC, see
+ * common/ss_runtime.h), runs the command under the preload, forwards
+ * signals to it, and when it ends stops (flushing the buffers), destroys
+ * the session and exits with the command's status.
+ */
+#include "execheck.h"
+#include "sessiond.h"
+#include "tool.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lttng/lttng.h>
+
+#ifndef SS_LIBDIR
+#define SS_LIBDIR "/usr/local/lib"
+#endif
+
+#define CHANNEL "sockscope"
+#define DEFAULT_EVENTS "sockscope:*,sockscope_api:*"
+
+static const char usage[] =
+	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
+	"\n"
+	"Run CMD with its socket calls traced, and write the trace to a directory.\n"
+	"Exits with CMD's exit status (128+N when a signal N killed it).\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR       write the trace to DIR (default: a new directory\n"
+	"                         sockscope-trace-DATE-TIME in the current one)\n"
+	"  -e, --events LIST      event patterns to record, comma-separated\n"
+	"                         (default: " DEFAULT_EVENTS ")\n"
+	"  -b, --buffer-size SIZE ring buffer per CPU, e.g. 64M (default: 8M)\n"
+	"      --subbuffers N     sub-buffers in each ring buffer (default: 8)\n"
+	"      --block            never discard: CMD waits when the buffers are full\n"
+	"  -f, --force            run CMD even if it looks untraceable\n"
+	"  -q, --quiet            print nothing but errors\n"
+	"  -v, --verbose          say what is being done\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"Examples:\n"
+	"  sockscope record -- curl -s https://example.org/    # trace curl\n"
+	"  sockscope record -o echo.trace python3 echo-server.py\n"
+	"  sockscope record --block -b 64M -- ./load-test     # lose no event\n"
+	"  sockscope report echo.trace                        # then read it\n"
+	"\n"
+	"See sockscope(1).\n";
+
+struct rec_opts {
+	const char *output;
+	const char *events;
+	uint64_t bufsize, nsub;
+	int block, force, quiet, verbose;
+};
+
+/* A file beside sockscope, in ../lib, else in the install LIBDIR; the
+ * environment overrides. */
+static char *find_preload(void)
+{
+	const char *env = getenv("SOCKSCOPE_PRELOAD");
+	char self[PATH_MAX];
+
+	if (env && *env)
+		return access(env, R_OK) == 0 ? ss_xstrdup(env) : NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			/* The build tree keeps it beside us; an install moved
+			 * as a whole, in ../lib. */
+			char *p = ss_xasprintf("%s/libsockscope-preload.so", self);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+			p = ss_xasprintf("%s/../lib/libsockscope-preload.so", self);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	char *p = ss_xasprintf("%s/libsockscope-preload.so", SS_LIBDIR);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/*
+ * liblttng-ust-fork.so.1 lies in the library directory of the LTTng
+ * libraries (we are linked with liblttng-ctl) or of libc; we look there
+ * rather than loading it, which would make this process a traced one.
+ */
+static char *find_ust_fork(void)
+{
+	static const char name[] = "liblttng-ust-fork.so.1";
+	const char *env = getenv("SOCKSCOPE_UST_FORK");
+	const void *anchors[] = { (const void *)lttng_session_daemon_alive, (const void *)fork };
+	const char *fixed[] = { "/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib64", "/lib" };
+	Dl_info info;
+
+	if (env)
+		return *env && access(env, R_OK) == 0 ? ss_xstrdup(env) : NULL;
+	for (size_t i = 0; i < 2; i++) {
+		if (!dladdr(anchors[i], &info) || !info.dli_fname || !strchr(info.dli_fname, '/'))
+			continue;
+		char *dir = ss_xstrdup(info.dli_fname);
+		*strrchr(dir, '/') = 0;
+		char *p = ss_xasprintf("%s/%s", dir, name);
+		free(dir);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char *p = ss_xasprintf("%s/%s", fixed[i], name);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/* The output directory, created 0700 (it may exist if empty). */
+static char *make_output(const char *want)
+{
+	char buf[PATH_MAX], *path;
+
+	if (want) {
+		path = ss_xstrdup(want);
+		if (mkdir(path, 0700) < 0) {
+			struct stat st;
+			if (errno != EEXIST || stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+				ss_die(2, "cannot create %s: %s", path, strerror(errno));
+			if (rmdir(path) < 0 && (errno == ENOTEMPTY || errno == EEXIST))
+				ss_die(2, "%s exists and is not empty: choose another directory", path);
+			if (mkdir(path, 0700) < 0)
+				ss_die(2, "cannot create %s: %s", path, strerror(errno));
+		}
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(buf, sizeof(buf), "sockscope-trace-%Y%m%d-%H%M%S", &tm);
+		path = ss_xstrdup(buf);
+		for (int i = 2; mkdir(path, 0700) < 0; i++) {
+			if (errno != EEXIST || i > 1000)
+				ss_die(2, "cannot create %s: %s", path, strerror(errno));
+			free(path);
+			path = ss_xasprintf("%s-%d", buf, i);
+		}
+	}
+	if (!realpath(path, buf))
+		ss_die(2, "%s: %s", path, strerror(errno));
+	free(path);
+	return ss_xstrdup(buf);
+}
+
+/* A tag no other recording running now uses: our pid, plus random bits
+ * for recordings in other pid namespaces.  Below 2^53, never 0. */
+static uint64_t make_tag(void)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (uint32_t)ss_mono_ns();
+	return ((uint64_t)getpid() << 20) | (r & 0xfffff);
+}
+
+static uint64_t pow2_floor(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p <= v / 2)
+		p *= 2;
+	return p;
+}
+
+static int lttng_fail(const char *what, int ret)
+{
+	ss_warn("%s: %s", what, lttng_strerror(ret));
+	return -1;
+}
+
+/* Create, configure and start the session; the daemon lock is held. */
+static int session_setup(const char *name, const char *dir, uint64_t tag, const struct rec_opts *o)
+{
+	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
+	struct lttng_session_descriptor *desc = lttng_session_descriptor_local_create(name, dir);
+	int ret;
+
+	if (!desc)
+		return lttng_fail("session descriptor", -LTTNG_ERR_NOMEM);
+	ret = lttng_create_session_ext(desc);
+	lttng_session_descriptor_destroy(desc);
+	if (ret != LTTNG_OK)
+		return lttng_fail("create session", -ret);
+	struct lttng_handle *h = lttng_create_handle(name, &dom);
+	struct lttng_channel *ch = lttng_channel_create(&dom);
+	if (!h || !ch) {
+		ret = -LTTNG_ERR_NOMEM;
+		goto fail;
+	}
+	snprintf(ch->name, sizeof(ch->name), "%s", CHANNEL);
+	ch->attr.overwrite = 0;
+	ch->attr.num_subbuf = o->nsub;
+	ch->attr.subbuf_size = pow2_floor(o->bufsize / o->nsub);
+	if (ch->attr.subbuf_size < 4096)
+		ch->attr.subbuf_size = 4096;
+	if (o->block && (ret = lttng_channel_set_blocking_timeout(ch, -1)) < 0)
+		goto fail;
+	if ((ret = lttng_enable_channel(h, ch)) < 0)
+		goto fail;
+	char *filter = ss_xasprintf("rec == %llu", (unsigned long long)tag);
+	char *list = ss_xstrdup(o->events), *save = NULL;
+	for (char *pat = strtok_r(list, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
+		struct lttng_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.type = LTTNG_EVENT_TRACEPOINT;
+		ev.loglevel = -1;
+		snprintf(ev.name, sizeof(ev.name), "%s", pat);
+		ret = lttng_enable_event_with_exclusions(h, &ev, CHANNEL, filter, 0, NULL);
+		if (ret < 0) {
+			ss_warn("enable event %s: %s", pat, lttng_strerror(ret));
+			break;
+		}
+	}
+	free(list);
+	free(filter);
+	if (ret < 0)
+		goto fail_quiet;
+	const enum lttng_event_context_type ctxs[] = { LTTNG_EVENT_CONTEXT_VPID,
+						       LTTNG_EVENT_CONTEXT_VTID,
+						       LTTNG_EVENT_CONTEXT_PROCNAME };
+	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
+		struct lttng_event_context ctx;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.ctx = ctxs[i];
+		if ((ret = lttng_add_context(h, &ctx, NULL, CHANNEL)) < 0)
+			goto fail;
+	}
+	if ((ret = lttng_start_tracing(name)) < 0)
+		goto fail;
+	lttng_channel_destroy(ch);
+	lttng_destroy_handle(h);
+	return 0;
+fail:
+	ss_warn("session %s: %s", name, lttng_strerror(ret));
+fail_quiet:
+	if (ch)
+		lttng_channel_destroy(ch);
+	if (h)
+		lttng_destroy_handle(h);
+	lttng_destroy_session(name);
+	return -1;
+}
+
+/* Events the tracer had to drop, summed over the channel's buffers. */
+static uint64_t discarded_events(const char *name)
+{
+	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
+	struct lttng_handle *h = lttng_create_handle(name, &dom);
+	struct lttng_channel *chans = NULL;
+	uint64_t total = 0;
+
+	if (!h)
+		return 0;
+	int n = lttng_list_channels(h, &chans);
+	for (int i = 0; i < n; i++) {
+		uint64_t d = 0;
+		if (lttng_channel_get_discarded_event_count(&chans[i], &d) == 0)
+			total += d;
+	}
+	free(chans);
+	lttng_destroy_handle(h);
+	return total;
+}
+
+/* The command line, shell-quoted where needed, for the record's notes. */
+static char *join_cmd(char **argv)
+{
+	size_t len = 1;
+	for (char **a = argv; *a; a++)
+		len += 4 * strlen(*a) + 3;
+	char *s = ss_xmalloc(len), *p = s;
+	for (char **a = argv; *a; a++) {
+		int plain = **a && strspn(*a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789-_./:=@%+,") == strlen(*a);
+		if (a != argv)
+			*p++ = ' ';
+		if (plain) {
+			p = stpcpy(p, *a);
+			continue;
+		}
+		*p++ = '\'';
+		for (const char *c = *a; *c; c++) {
+			if (*c == '\'')
+				p = stpcpy(p, "'\\''");
+			else if (*c == '\n')
+				p = stpcpy(p, "'$'\\n''");
+			else
+				*p++ = *c;
+		}
+		*p++ = '\'';
+	}
+	*p = 0;
+	return s;
+}
+
+/*
+ * Notes for `sockscope report` beside the trace: what was run, the
+ * recording tag, the first process.  One "key value" per line.
+ */
+static void write_info(const char *dir, const char *fmt, ...) SS_PRINTF(2, 3);
+static void write_info(const char *dir, const char *fmt, ...)
+{
+	char *path = ss_xasprintf("%s/sockscope.info", dir);
+	FILE *f = fopen(path, "ae");
+	va_list ap;
+
+	if (f) {
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fclose(f);
+	}
+	free(path);
+}
+
+/* Environment of CMD: the preload first, then liblttng-ust-fork, then
+ * whatever the user preloads already. */
+static void child_env(const char *preload, const char *ust_fork, uint64_t tag, int block)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char *v = ss_xasprintf("%s%s%s%s%s", preload, ust_fork ? ":" : "", ust_fork ? ust_fork : "",
+			       old && *old ? ":" : "", old && *old ? old : "");
+	char tagtext[32];
+
+	setenv("LD_PRELOAD", v, 1);
+	snprintf(tagtext, sizeof(tagtext), "%llu", (unsigned long long)tag);
+	setenv("SOCKSCOPE_REC", tagtext, 1);
+	setenv("SOCKSCOPE_PROBES", "on", 1);
+	if (block)
+		setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1);
+	free(v);
+}
+
+/* Signals sockscope passes on to CMD rather than acting on. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+				 SIGWINCH, SIGCONT };
+
+/* Wait for CMD, passing signals on.  A signal the terminal sent to the
+ * whole foreground group (si_code SI_KERNEL) reached CMD already. */
+static int wait_child(pid_t child, const sigset_t *set)
+{
+	int st;
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+		if (sig < 0)
+			continue;
+		if (sig == SIGCHLD) {
+			pid_t r = waitpid(child, &st, WNOHANG);
+			if (r == child && (WIFEXITED(st) || WIFSIGNALED(st)))
+				break;
+			continue;
+		}
+		if (si.si_code == SI_KERNEL && getpgid(child) == getpgrp())
+			continue;
+		kill(child, sig);
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void parse(int argc, char **argv, struct rec_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "subbuffers", required_argument, NULL, 'S' },
+		{ "block", no_argument, NULL, 'B' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct rec_opts){ .events = DEFAULT_EVENTS, .bufsize = 8u << 20, .nsub = 8 };
+	while ((c = getopt_long(argc, argv, "+o:e:b:fqvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case 'e': o->events = optarg; break;
+		case 'b':
+			if (ss_parse_size(optarg, &o->bufsize) < 0 || o->bufsize < 8192)
+				ss_die(2, "--buffer-size: '%s' is not a size of at least 8K", optarg);
+			break;
+		case 'S':
+			if (ss_parse_u64(optarg, &o->nsub) < 0 || o->nsub < 2 || o->nsub > 1024 ||
+			    (o->nsub & (o->nsub - 1)))
+				ss_die(2, "--subbuffers: '%s' is not a power of two from 2 to 1024",
+				       optarg);
+			break;
+		case 'B': o->block = 1; break;
+		case 'f': o->force = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: fputs(usage, stderr); exit(2);
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		exit(2);
+	}
+}
+
+int ss_record_main(int argc, char **argv)
+{
+	struct rec_opts o;
+	char exe[PATH_MAX], why[PATH_MAX + 256];
+	struct ss_sessiond d;
+
+	ss_cmd = "record";
+	parse(argc, argv, &o);
+	char **cmd = argv + optind;
+	if (ss_resolve_cmd(cmd[0], exe, sizeof(exe)) < 0)
+		ss_die(127, "%s: %s", cmd[0], strerror(errno));
+	if (ss_exe_traceable(exe, why, sizeof(why)) == 0) {
+		if (!o.force)
+			ss_die(126, "refusing to run: %s (use --force to run it anyway)", why);
+		ss_warn("warning: %s; running anyway", why);
+	}
+	char *preload = find_preload();
+	if (!preload)
+		ss_die(2, "cannot find libsockscope-preload.so (beside sockscope, in %s, "
+		       "or SOCKSCOPE_PRELOAD)", SS_LIBDIR);
+	char *ust_fork = find_ust_fork();
+	if (!ust_fork && !o.quiet)
+		ss_warn("warning: liblttng-ust-fork.so.1 not found: forked children will not "
+			"be traced");
+
+	/* Signals wait until CMD runs, then go to it; nothing is left half
+	 * made by a Ctrl-C during set-up. */
+	sigset_t set, orig;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &orig);
+
+	char *dir = make_output(o.output);
+	uint64_t tag = make_tag();
+	char *name = ss_xasprintf("sockscope-%llu", (unsigned long long)tag);
+	if (ss_sessiond_acquire(&d) < 0) {
+		rmdir(dir);
+		return 2;
+	}
+	if (o.verbose)
+		ss_warn("session %s, tag %llu, daemon %s", name, (unsigned long long)tag,
+			d.started ? "started by sockscope" : "already running");
+	if (session_setup(name, dir, tag, &o) < 0) {
+		ss_sessiond_release(&d, o.verbose);
+		rmdir(dir);
+		return 2;
+	}
+	ss_sessiond_unlock(&d);
+	char *cmdline = join_cmd(cmd);
+	write_info(dir, "# sockscope record: what was traced\ncommand %s\ntag %llu\n", cmdline,
+		   (unsigned long long)tag);
+	free(cmdline);
+
+	int status = 130;
+	sigset_t pending;
+	sigpending(&pending);
+	if (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM) &&
+	    !sigismember(&pending, SIGHUP)) {
+		pid_t child = fork();
+		if (child < 0)
+			ss_die(2, "fork: %s", strerror(errno));
+		if (child == 0) {
+			child_env(preload, ust_fork, tag, o.block);
+			sigprocmask(SIG_SETMASK, &orig, NULL);
+			execv(exe, cmd);
+			int err = errno;
+			fprintf(stderr, "sockscope: record: %s: %s\n", cmd[0], strerror(err));
+			_exit(err == ENOENT ? 127 : 126);
+		}
+		write_info(dir, "pid %d\n", (int)child);
+		status = wait_child(child, &set);
+		write_info(dir, "status %d\n", status);
+	}
+
+	ss_sessiond_lock(&d);
+	int ret = lttng_stop_tracing(name);
+	if (ret < 0)
+		ss_warn("stop session %s: %s", name, lttng_strerror(ret));
+	uint64_t lost = discarded_events(name);
+	ret = lttng_destroy_session(name);
+	if (ret < 0)
+		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
+	ss_sessiond_release(&d, o.verbose);
+	write_info(dir, "discarded %llu\n", (unsigned long long)lost);
+
+	char *ust = ss_xasprintf("%s/ust", dir);
+	if (access(ust, F_OK) < 0)
+		ss_warn("warning: no event recorded: %s never registered with the tracer",
+			cmd[0]);
+	if (!o.quiet) {
+		ss_warn("trace written to %s", dir);
+		if (lost)
+			ss_warn("%llu events discarded (buffers full): use a larger --buffer-size "
+				"or --block", (unsigned long long)lost);
+	}
+	free(ust);
+	free(name);
+	free(dir);
+	free(preload);
+	free(ust_fork);
+	return status;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inside of `sockscope report`: the reader (reader.c) decodes each
+ * event of the traces into a struct ss_ev and hands it to the model
+ * (model.c, conn.c), which keeps only aggregates and live connections;
+ * the outputs (out_text.c, out_json.c) print the model at the end.
+ *
+ * Memory is bounded by what is live, not by the number of events: a
+ * syscall is a fixed histogram, a finished connection or a name lookup is
+ * written to a temporary file (the spill) and read back only to print.
+ */
+#ifndef SS_REPORT_H
+#define SS_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hist.h"
+#include "hmap.h"
+
+/* What the model does with an event, from its name. */
+enum ss_kind {
+	SS_K_OTHER, /* not ours: counted only */
+	SS_K_CALL,  /* a call with no effect on connections */
+	SS_K_SOCKET, SS_K_PAIR, SS_K_BIND, SS_K_CONNECT, SS_K_SOCKNAME, SS_K_PEERNAME,
+	SS_K_ACCEPT, SS_K_LISTEN, SS_K_TX, SS_K_RX, SS_K_TX_MMSG, SS_K_RX_MMSG,
+	SS_K_GETSOCKOPT, SS_K_CLOSE, SS_K_CLOSEFROM, SS_K_CLOSE_RANGE, SS_K_CTL, SS_K_DUP,
+	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK,
+	SS_K_API, /* a sockscope_api:* method */
+};
+
+/*
+ * One decoded event.  Fields the event does not have are 0 (strings
+ * NULL, family -1); the strings live only during ss_model_event().
+ */
+struct ss_ev {
+	int kind, id;  /* id: syscall or method number in the model */
+	uint64_t ts;   /* ns from the clock's origin */
+	int64_t vpid, vtid;
+	int64_t fd, sock, ret, err, dur, family, port, fd2, sock2, newsock, newfd, bytes, optval,
+		last, flags, rec;
+	const char *comm, *addr, *type, *query, *result, *peer, *optname, *args;
+};
+
+/* Which events count: empty lists select everything. */
+struct ss_filter {
+	int64_t *pids;
+	size_t npids;
+	char **comms; /* fnmatch patterns */
+	size_t ncomms;
+	char **addrs; /* a whole endpoint, or its host part */
+	size_t naddrs;
+	long *ports;
+	size_t nports;
+};
+
+enum ss_role { SS_ROLE_UNKNOWN, SS_ROLE_CLIENT, SS_ROLE_SERVER, SS_ROLE_LISTENER,
+	       SS_ROLE_DATAGRAM, SS_ROLE_PAIR };
+
+#define SS_MAX_PEERS 16  /* datagram peers kept per socket; the rest are summed */
+#define SS_MAX_PENDING 8 /* calls held per socket until its address is known */
+
+struct ss_peer {
+	char *addr;
+	uint64_t tx, rx;
+};
+
+/* A call held back until its socket's address says whether it matches. */
+struct ss_pending {
+	int id;
+	int err;
+	uint64_t dur, ts;
+};
+
+/* A socket as seen from all the processes that hold it. */
+struct ss_conn {
+	int64_t vpid;     /* process that opened it (or first used it) */
+	int64_t sock;     /* its serial there */
+	char comm[24];
+	int family;       /* AF_*, -1 unknown */
+	char type[24];    /* SOCK_STREAM...: the type without its flags */
+	int guess;        /* first seen in use, its opening unknown */
+	enum ss_role role;
+	int connecting;   /* non-blocking connect in progress */
+	int err;          /* why connecting failed, 0 if it did not */
+	int match;        /* address filter: 1 matched (always 1 without one) */
+	int refs;         /* descriptors open on it, over all processes */
+	char *local, *remote;
+	uint64_t tx, rx, start, end;
+	struct ss_peer peers[SS_MAX_PEERS];
+	int npeers;
+	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS */
+	struct ss_pending pending[SS_MAX_PENDING];
+	int npending;
+	int64_t (*keys)[2]; /* (vpid, serial) pairs that name it */
+	int nkeys;
+	struct ss_conn *prev, *next; /* the live list */
+};
+
+/* A descriptor of a process that is a socket we know. */
+struct ss_fdent {
+	int64_t sock;
+	struct ss_conn *conn;
+};
+
+struct ss_proc {
+	int64_t vpid, ppid; /* ppid 0: unknown */
+	char comm[24];
+	uint64_t first, last, events;
+	struct ss_fdent *fds;
+	int64_t nfds;
+};
+
+/* Per libc function (event name), the strace -c line and errors by errno. */
+struct ss_call_stat {
+	char *name;
+	struct ss_hist h;
+	uint64_t errors;
+};
+
+/* Failures of one call with one error name. */
+struct ss_err {
+	int id;
+	char *name;
+	uint64_t count;
+};
+
+/* Per method of the companion library, and the libc calls it made. */
+struct ss_api_stat {
+	char *name;
+	struct ss_hist h;
+	uint64_t errors;
+	uint64_t *caused; /* by syscall id */
+	size_t ncaused;
+};
+
+/* Recent calls of one thread, to nest them under a library method. */
+struct ss_ring {
+	uint64_t *ts;
+	int *id;
+	size_t size, head, n;
+};
+
+/* A name lookup aggregated for the text report. */
+struct ss_dns_agg {
+	int id;
+	char *query, *result;
+	uint64_t count, total, max;
+};
+
+struct ss_model {
+	struct ss_filter f;
+	int filtering_addr, filtering_proc;
+	uint64_t read, events, lost, lost_packets;
+	uint64_t first_ts, last_ts;
+
+	struct ss_call_stat **calls;
+	size_t ncalls;
+	struct ss_api_stat **api;
+	size_t napi;
+	int have_api;
+
+	struct ss_hmap procs;  /* vpid -> proc */
+	struct ss_hmap conns;  /* (vpid, serial) -> conn */
+	struct ss_hmap rings;  /* vtid -> ring */
+	struct ss_hmap dnsagg; /* (hash, hash) -> dns_agg */
+	struct ss_hmap errs;   /* (call id, hash of name) -> err */
+	struct ss_hmap listeners; /* hash of a listening address -> 1 */
+	struct ss_conn *live;     /* every connection not finished */
+
+	struct ss_conn **dying; /* no descriptor left: finished after the event */
+	size_t ndying, capdying;
+
+	FILE *conn_spill, *dns_spill;
+	uint64_t nconn_spilled, ndns;
+};
+
+struct ss_model *ss_model_new(const struct ss_filter *f);
+void ss_model_free(struct ss_model *m);
+/* The number of a syscall or method name, registering it. */
+int ss_model_call_id(struct ss_model *m, const char *name);
+int ss_model_api_id(struct ss_model *m, const char *name);
+void ss_model_event(struct ss_model *m, const struct ss_ev *e);
+/* The tracer discarded n events (or n packets). */
+void ss_model_lost(struct ss_model *m, uint64_t n, int packets);
+
+/* The process vpid, created on first sight when create is set. */
+struct ss_proc *ss_model_proc(struct ss_model *m, int64_t vpid, int create);
+
+/* Connection tracking (conn.c), called by the model for each event;
+ * returns the connection the event is about, or NULL. */
+struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e);
+/* Whether a call on connection c (NULL: none) is selected by the address
+ * filter, holding the call back while that is not known.  1: count it. */
+int ss_conn_select(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e);
+/* Finish the connections that lost their last descriptor. */
+void ss_conn_reap(struct ss_model *m);
+/* Free what is left at the end (after the outputs). */
+void ss_conn_free_all(struct ss_model *m);
+/* Count a call (syscall summary, errors, library nesting); errname is
+ * the failure's name, NULL when the call did not fail. */
+void ss_model_account(struct ss_model *m, int id, uint64_t ts, int64_t vtid,
+		      const char *errname, uint64_t dur);
+/* Whether an endpoint's text is selected by the address and port filters. */
+int ss_endpoint_match(const struct ss_filter *f, const char *ep);
+
+/* A finished or live connection as printed. */
+struct ss_conn_row {
+	int64_t pid;
+	const char *comm;
+	int64_t sock;
+	const char *family, *type, *role, *local, *remote, *error;
+	uint64_t tx, rx, start, duration;
+	int npeers;
+	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
+};
+
+struct ss_dns_row {
+	int64_t pid;
+	const char *call, *query, *result;
+	uint64_t ts, dur;
+};
+
+/* Visit the connections: finished ones in the order they ended, then
+ * those still open at the end of the traces. */
+void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row *, void *),
+			void *arg);
+void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *, void *),
+		       void *arg);
+/* The calls, costliest first, and the errors, most frequent first:
+ * arrays to free (the elements belong to the model). */
+struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);
+struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
+/* Fill a row from a live connection (conn.c). */
+void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row *r);
+/* Write a finished connection to the spill (model.c). */
+void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r);
+
+/* What `sockscope record` noted beside a trace (sockscope.info). */
+struct ss_info {
+	char *dir, *command;
+	int64_t pid, status; /* -1 unknown */
+};
+
+/* Everything the outputs print. */
+struct ss_report {
+	struct ss_model *m;
+	struct ss_info *info;
+	size_t ninfo;
+	char **dirs;
+	size_t ndirs;
+	int hist; /* draw latency histograms (text) */
+};
+
+void ss_out_text(const struct ss_report *r, FILE *f);
+void ss_out_json(const struct ss_report *r, FILE *f);
+
+/* Read the traces under dirs into m.  Returns 0, or -1 after saying why
+ * (one line naming the file). */
+int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress);
+
+/* Names shared by the outputs. */
+const char *ss_role_name(enum ss_role r);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the parts of the sockscope command share: the entry points of the
+ * subcommands, messages to the user in one format ("sockscope: record:
+ * what went wrong"), allocation that never returns NULL, and small text
+ * helpers.  Each subcommand lives in its own files; this header is the
+ * only thing they have in common besides common/.
+ */
+#ifndef SS_TOOL_H
+#define SS_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Subcommands: argc/argv start at the subcommand's name. */
+int ss_record_main(int argc, char **argv);
+int ss_report_main(int argc, char **argv);
+
+/* The subcommand running, for messages ("record", "report"). */
+extern const char *ss_cmd;
+
+/* "sockscope: <cmd>: message" on stderr. */
+void ss_warn(const char *fmt, ...) SS_PRINTF(1, 2);
+/* The same, then exit(status). */
+__attribute__((noreturn)) void ss_die(int status, const char *fmt, ...) SS_PRINTF(2, 3);
+
+void *ss_xmalloc(size_t n);
+void *ss_xcalloc(size_t n, size_t size);
+void *ss_xrealloc(void *p, size_t n);
+char *ss_xstrdup(const char *s);
+char *ss_xasprintf(const char *fmt, ...) SS_PRINTF(1, 2);
+
+/*
+ * Parse a size with an optional K, M or G suffix (powers of 1024) into
+ * *out.  Returns 0, or -1 when s is not such a size.
+ */
+int ss_parse_size(const char *s, uint64_t *out);
+/* Parse a non-negative decimal number that fits in *out; 0 or -1. */
+int ss_parse_u64(const char *s, uint64_t *out);
+
+/* Monotonic time in nanoseconds. */
+uint64_t ss_mono_ns(void);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Messages, allocation and number parsing for the sockscope command.  An
+ * allocation failure in a command-line tool has no better answer than a
+ * clear message and exit, so the x* functions never return NULL.
+ */
+#include "tool.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *ss_cmd;
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	char buf[4096];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (ss_cmd)
+		fprintf(stderr, "sockscope: %s: %s\n", ss_cmd, buf);
+	else
+		fprintf(stderr, "sockscope: %s\n", buf);
+}
+
+void ss_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void ss_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+static void *checked(void *p)
+{
+	if (!p)
+		ss_die(2, "out of memory");
+	return p;
+}
+
+void *ss_xmalloc(size_t n)
+{
+	return checked(malloc(n ? n : 1));
+}
+
+void *ss_xcalloc(size_t n, size_t size)
+{
+	return checked(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *ss_xrealloc(void *p, size_t n)
+{
+	return checked(realloc(p, n ? n : 1));
+}
+
+char *ss_xstrdup(const char *s)
+{
+	return checked(strdup(s));
+}
+
+char *ss_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return checked(s);
+}
+
+/* The decimal number at the start of s; -1 unless s starts with a digit
+ * and the number fits. */
+static int leading_number(const char *s, unsigned long long *v, char **end)
+{
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, end, 10);
+	return errno ? -1 : 0;
+}
+
+int ss_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (leading_number(s, &v, &end) < 0 || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ss_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (leading_number(s, &v, &end) < 0)
+		return -1;
+	int shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+uint64_t ss_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
