@@ -40,21 +40,19 @@ uint64_t ss_hist_percentile(const struct ss_hist *h, double p)
 	return h->max;
 }
 
-/* A duration as a short label: 512ns, 16us, 2ms, 4s. */
+/* A duration as a short label, three significant digits in the largest
+ * unit that keeps it at 1 or more: 512ns, 16.4us, 1.05ms, 4.29s. */
 static void label(uint64_t ns, char *buf, size_t size)
 {
 	static const char *const unit[] = { "ns", "us", "ms", "s" };
+	double v = (double)ns;
 	int u = 0;
 
-	while (u < 3 && ns >= 1000 && ns % 1000 == 0) {
-		ns /= 1000;
+	while (u < 3 && v >= 999.5) { /* 999.7 would print as 1e+03 */
+		v /= 1000;
 		u++;
 	}
-	if (u < 3 && ns >= 1024) {
-		snprintf(buf, size, "%.3g%s", (double)ns / 1000.0, unit[u + 1]);
-		return;
-	}
-	snprintf(buf, size, "%llu%s", (unsigned long long)ns, unit[u]);
+	snprintf(buf, size, "%.3g%s", v, unit[u]);
 }
 
 void ss_hist_draw(const struct ss_hist *h, FILE *f)
