@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 import workloads as wl
 
@@ -31,6 +32,7 @@ import sstest  # noqa: E402  (session daemon and session helpers)
 
 BUILD = sstest.BUILD
 MICRO = os.path.join(BUILD, "bench", "micro")
+SOCKSCOPE = os.path.join(BUILD, "sockscope")
 
 
 class Config:
@@ -40,15 +42,23 @@ class Config:
     the same for servers."""
 
     def __init__(self, name, desc, preload=False, env=None, prefix=None, session=None,
-                 needs=None, cost=1.0, server_cost=1.0, servers=True):
-        self.name, self.desc = name, desc
+                 needs=None, cost=1.0, server_cost=1.0, servers=True, record=False):
+        self.name, self.desc, self.record = name, desc, record
         self.preload, self.env, self.prefix = preload, env or {}, prefix or []
         self.session = session  # None, or dict(events=..., filter=...)
         self.needs = needs
         self.cost, self.server_cost, self.servers = cost, server_cost, servers
 
     def available(self):
+        if self.record:
+            return os.path.exists(SOCKSCOPE)
         return not self.needs or shutil.which(self.needs) is not None
+
+    def argv(self, argv, tmp):
+        """The command line of one run; tmp is a directory of the run's own."""
+        if self.record:
+            return [SOCKSCOPE, "record", "-q", "-o", os.path.join(tmp, "trace"), "--"] + argv
+        return self.prefix + argv
 
     def environ(self):
         e = dict(os.environ)
@@ -74,6 +84,7 @@ CONFIGS = [
     Config("traced-rec", "as `sockscope record`: every event, filter on rec", preload=True,
            env={"SOCKSCOPE_REC": REC_TAG},
            session={"events": "sockscope:*", "filter": "rec == " + REC_TAG}),
+    Config("record", "sockscope record (default buffers)", record=True),
     Config("strace", "strace -f", prefix=STRACE, needs="strace", cost=40, server_cost=5),
     Config("strace-net", "strace -f -e trace=%net",
            prefix=STRACE[:3] + ["-e", "trace=%net"] + STRACE[3:], needs="strace", cost=40,
@@ -90,6 +101,7 @@ WORKLOADS = [
     wl.Redis(),
     wl.Nginx(),
 ]
+READING = wl.TraceReading(BUILD, 10000000)
 
 # (metric, config): the goal, shown beside the figure, never asserted.
 GOALS = {
@@ -102,6 +114,9 @@ GOALS = {
     ("redis SET", "traced-rec"): "≥ 0.90x",
     ("redis GET", "traced-rec"): "≥ 0.90x",
     ("nginx", "traced-rec"): "≥ 0.90x",
+    ("redis SET", "record"): "≥ 0.90x",
+    ("redis GET", "record"): "≥ 0.90x",
+    ("nginx", "record"): "≥ 0.90x",
 }
 
 
@@ -156,9 +171,12 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a tenth of the work per run")
     ap.add_argument("--only", default="", help="comma-separated workloads")
     ap.add_argument("--configs", default="", help="comma-separated configurations (bare always)")
+    ap.add_argument("--trace-events", type=int, default=READING.events,
+                    help="events in the trace of the reading benchmark")
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results", "latest.json"))
     a = ap.parse_args()
     scale = 0.1 if a.quick else 1.0
+    READING.events = a.trace_events
     works = [w for w in WORKLOADS if (not a.only or w.name in a.only.split(","))
              and getattr(w, "available", lambda: True)()]
     configs = [c for c in CONFIGS if c.available() and
@@ -168,7 +186,7 @@ def main():
     env = sstest.Env("bench")
     env.need_sessiond()
 
-    samples = {}
+    samples, traces = {}, {}
     for rnd in range(a.rounds):
         print("# round %d/%d" % (rnd + 1, a.rounds), file=sys.stderr, flush=True)
         for c in configs:
@@ -176,8 +194,19 @@ def main():
                 for w in works:
                     if isinstance(w, wl.Server) and not c.servers:
                         continue
-                    for metric, v in w.run(c, c.environ(), scale).items():
-                        samples.setdefault((metric, c.name), []).append(v)
+                    tmp = tempfile.mkdtemp(prefix="sockscope-bench-")
+                    try:
+                        for metric, v in w.run(c, c.environ(), scale, tmp).items():
+                            samples.setdefault((metric, c.name), []).append(v)
+                        if c.record:
+                            rep = READING.report(os.path.join(tmp, "trace"))
+                            t = traces.setdefault(w.name, {"events": [], "lost_events": []})
+                            t["events"].append(rep["events"])
+                            t["lost_events"].append(rep["lost_events"])
+                    finally:
+                        shutil.rmtree(tmp, ignore_errors=True)
+    reading = measure_reading(a, scale) if "report" in (a.only or "report").split(",") \
+        and READING.available() else None
 
     med = {k: statistics.median(v) for k, v in samples.items()}
     rows = [(m, w) for w in works for m in w.metrics]
@@ -194,15 +223,65 @@ def main():
                             "samples": [round(x, 1) for x in samples[(metric, c.name)]],
                             "goal": GOALS.get((metric, c.name), "")})
     print_table(rows, configs, med)
+    if traces:
+        print("\nsockscope record, default buffers: events and discarded events per run\n")
+        print("| workload | events (median) | discarded (max) |")
+        print("|---|---:|---:|")
+        for name, t in traces.items():
+            print("| %s | %d | %d |" % (name, statistics.median(t["events"]), max(t["lost_events"])))
+    if reading:
+        print_reading(reading)
     if skipped:
         print("\n(not measured, command missing: %s)" % ", ".join(skipped))
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump({"machine": machine(), "rounds": a.rounds, "quick": a.quick,
-                   "configs": {c.name: c.desc for c in configs}, "results": results}, f,
+                   "configs": {c.name: c.desc for c in configs}, "results": results,
+                   "record_traces": traces, "reading": reading}, f,
                   indent=1, ensure_ascii=False)
         f.write("\n")
     print("\nwritten: %s" % os.path.relpath(a.out, TOP))
+
+
+def measure_reading(a, scale):
+    """Trace reading: one trace, every reader once per round, interleaved."""
+    tmp = tempfile.mkdtemp(prefix="sockscope-bench-")
+    try:
+        READING.events = int(READING.events * scale)
+        print("# recording %d events for the reading benchmark" % READING.events,
+              file=sys.stderr, flush=True)
+        trace, facts = READING.record(tmp)
+        times = {r: [] for r in READING.readers}
+        rss = {r: 0.0 for r in READING.readers}
+        for rnd in range(a.rounds):
+            print("# reading round %d/%d" % (rnd + 1, a.rounds), file=sys.stderr, flush=True)
+            for r in READING.readers:
+                t, m = READING.read(r, trace)
+                times[r].append(t)
+                rss[r] = max(rss[r], m)
+        out = dict(facts)
+        out["readers"] = {r: {"median_s": round(statistics.median(times[r]), 3),
+                              "events_per_s": round(facts["events"] / statistics.median(times[r])),
+                              "max_rss_mb": round(rss[r], 1),
+                              "samples_s": [round(x, 3) for x in times[r]]}
+                          for r in READING.readers}
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_reading(rd):
+    print("\nReading a trace of %d events (%d discarded, %.1f bytes/event):\n" % (
+        rd["events"], rd["lost_events"], rd["bytes_per_event"]))
+    print("| reader | median s | events/s | max RSS MB | goal |")
+    print("|---|---:|---:|---:|---|")
+    base = rd["readers"]["babeltrace2 counter"]["median_s"]
+    for r, v in rd["readers"].items():
+        goal = ""
+        if r == "sockscope report":
+            goal = "≥ 3M events/s, ≤ 2x counter (%.2fx), ≤ 100 MB" % (v["median_s"] / base)
+        print("| %s | %.2f | %.2fM | %.0f | %s |" % (r, v["median_s"], v["events_per_s"] / 1e6,
+                                                 v["max_rss_mb"], goal))
 
 
 def cell(w, metric, c, med):

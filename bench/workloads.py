@@ -12,7 +12,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -75,9 +74,9 @@ class Micro:
         self.name, self.iterations, self.micro = name, iterations, micro
         self.metrics = [name]
 
-    def run(self, cfg, env, scale):
+    def run(self, cfg, env, scale, tmp):
         n = max(1000, int(self.iterations * scale / cfg.cost))
-        r = subprocess.run(cfg.prefix + [self.micro, self.name, str(n)], env=env,
+        r = subprocess.run(cfg.argv([self.micro, self.name, str(n)], tmp), env=env,
                            capture_output=True, text=True, timeout=900)
         if r.returncode != 0:
             raise RuntimeError("micro %s: %s" % (self.name, r.stderr.strip()))
@@ -95,13 +94,15 @@ class Server:
     def load(self, port, scale, cost):
         raise NotImplementedError
 
-    def run(self, cfg, env, scale):
-        tmp = tempfile.mkdtemp(prefix="sockscope-bench-")
+    def run(self, cfg, env, scale, tmp):
+        tmp = os.path.join(tmp, "server")
+        os.mkdir(tmp)
         port = free_port()
         pidfile = os.path.join(tmp, "server.pid")
         proc = None
         try:
-            proc = subprocess.Popen(cfg.prefix + self.argv(tmp, port, pidfile), env=env,
+            proc = subprocess.Popen(cfg.argv(self.argv(tmp, port, pidfile), os.path.dirname(tmp)),
+                                    env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             wait_port(port, proc)
             return self.load(port, scale, cfg.server_cost)
@@ -111,7 +112,6 @@ class Server:
                     stop_pid(read_pidfile(pidfile), self.stop_signal)
                 stop_pid(proc.pid)
                 proc.wait()
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Redis(Server):
@@ -187,3 +187,52 @@ class Nginx(Server):
         if not m or "Non-2xx" in r.stdout:
             raise RuntimeError("wrk: %s" % (r.stdout + r.stderr).strip()[-300:])
         return {"nginx": float(m.group(1))}
+
+
+class TraceReading:
+    """Reading one trace of about `events` events (ss-net's send/recv loop,
+    recorded with --block so none is lost) with `sockscope report` and with
+    babeltrace2 (its counter sink, and its text output): events/s and max
+    RSS of each reader.  Not per configuration: the trace is made once."""
+    name = "report"
+
+    def __init__(self, build, events):
+        self.build, self.events = build, events
+        self.sockscope = os.path.join(build, "sockscope")
+        self.readers = {
+            "sockscope report": lambda t: [self.sockscope, "report", "--format", "json", t],
+            "babeltrace2 counter": lambda t: ["babeltrace2", "-c", "sink.utils.counter", t],
+            "babeltrace2 text": lambda t: ["babeltrace2", t],
+        }
+
+    def available(self):
+        return os.path.exists(self.sockscope) and shutil.which("babeltrace2")
+
+    def record(self, tmp):
+        """Make the trace; returns (dir, facts about it)."""
+        trace = os.path.join(tmp, "trace")
+        net = os.path.join(self.build, "tests", "ss-net")
+        subprocess.run([self.sockscope, "record", "-q", "--block", "-b", "64M", "-o", trace,
+                        "--", net, "loop", str(self.events // 2)], check=True,
+                       stdout=subprocess.DEVNULL)
+        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(trace)
+                   for f in fs)
+        rep = self.report(trace)
+        return trace, {"events": rep["events"], "lost_events": rep["lost_events"],
+                       "trace_bytes": size, "bytes_per_event": round(size / rep["events"], 1)}
+
+    def report(self, trace):
+        import json
+        r = subprocess.run(self.readers["sockscope report"](trace), capture_output=True,
+                           text=True, check=True)
+        return json.loads(r.stdout)
+
+    def read(self, reader, trace):
+        """One read: (seconds, max RSS in MB)."""
+        t0 = time.monotonic()
+        p = subprocess.Popen(self.readers[reader](trace), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        if status:
+            raise RuntimeError("%s failed on %s" % (reader, trace))
+        return time.monotonic() - t0, ru.ru_maxrss / 1024.0
