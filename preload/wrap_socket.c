@@ -78,22 +78,38 @@ SS_EXPORT int socketpair(int family, int type, int protocol, int sv[2])
 	return r;
 }
 
-/* bind and connect: an endpoint given by the caller. */
-#define SS_ADDR_IN_WRAPPER(name)                                              \
-	SS_WRAPPER(int, name, (int fd, const struct sockaddr *sa, socklen_t len), \
-		   (fd, sa, len), SS_ENABLED(name))                           \
-	{                                                                     \
-		struct ss_call c;                                             \
-		struct ss_ep ep;                                              \
-		ss_call_begin(&c, fd, ss_sock_traced(fd));                    \
-		int r = REAL(name)(fd, sa, len);                              \
-		ss_call_end(&c, r, r < 0);                                    \
-		SS_EMIT(&c, name, ss_ep_decode(&ep, sa, len, r == 0));        \
-		return r;                                                     \
-	}
+SS_WRAPPER(int, bind, (int fd, const struct sockaddr *sa, socklen_t len), (fd, sa, len),
+	   SS_ENABLED(bind))
+{
+	struct ss_call c;
+	struct ss_ep ep;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(bind)(fd, sa, len);
+	ss_call_end(&c, r, r < 0);
+	SS_EMIT(&c, bind, ss_ep_decode(&ep, sa, len, r == 0));
+	return r;
+}
 
-SS_ADDR_IN_WRAPPER(bind)
-SS_ADDR_IN_WRAPPER(connect)
+/* connect: the peer as given, and the local endpoint once the kernel has
+ * chosen it (connected, or in progress), so a client's port is known
+ * without the program asking. */
+SS_WRAPPER(int, connect, (int fd, const struct sockaddr *sa, socklen_t len), (fd, sa, len),
+	   SS_ENABLED(connect))
+{
+	struct ss_call c;
+	struct ss_ep ep, local;
+	struct sockaddr_storage name;
+	socklen_t nlen = sizeof(name);
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(connect)(fd, sa, len);
+	ss_call_end(&c, r, r < 0);
+	local.tp.text = "";
+	if ((r == 0 || c.saved_errno == EINPROGRESS) &&
+	    REAL(getsockname)(fd, (struct sockaddr *)&name, &nlen) == 0)
+		ss_ep_decode(&local, &name, nlen, 1);
+	SS_EMIT(&c, connect, ss_ep_decode(&ep, sa, len, r == 0), local.tp.text);
+	return r;
+}
 
 /* Decode an endpoint the kernel wrote back: *lenp bytes of which the
  * caller's buffer held at most inlen. */

@@ -46,6 +46,9 @@ t.is_({(c["local"], c["tx_bytes"], c["rx_bytes"]) for c in by_role.get("server",
       {(ep, N, N)}, "servers: local %s, %d bytes each way" % (ep, N))
 t.ok(all(c["remote"].startswith("127.0.0.1:") and c["remote"] != ep
          for c in by_role.get("server", [])), "servers: the clients' ephemeral ports as remote")
+t.is_(sorted(c["local"] for c in by_role.get("client", [])),
+      sorted(c["remote"] for c in by_role.get("server", [])),
+      "clients: their local endpoints (from connect) are the servers' remotes")
 t.is_([(c["local"], c["tx_bytes"] + c["rx_bytes"]) for c in by_role.get("listener", [])],
       [(ep, 0)], "listener: bound to %s, no data" % ep)
 pid = {c["pid"] for c in conns}

@@ -310,6 +310,8 @@ static void connected(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 	if (e->family == AF_UNSPEC)
 		return; /* a datagram socket dissolving its association */
 	set_addr(m, c, &c->remote, e->addr);
+	if (e->local && *e->local && !c->local)
+		set_addr(m, c, &c->local, e->local);
 	if (c->role == SS_ROLE_UNKNOWN)
 		c->role = SS_ROLE_CLIENT;
 	if (e->ret == 0)

@@ -38,7 +38,7 @@ static const struct member payload_members[] = {
 	INT_MEMBER(fd2), INT_MEMBER(sock2), INT_MEMBER(newsock), INT_MEMBER(newfd),
 	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags), INT_MEMBER(rec),
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
-	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(args),
+	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(args), STR_MEMBER(local),
 };
 static const struct member context_members[] = {
 	INT_MEMBER(vpid), INT_MEMBER(vtid), { "procname", offsetof(struct ss_ev, comm), 1 },

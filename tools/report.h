@@ -39,7 +39,7 @@ struct ss_ev {
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, port, fd2, sock2, newsock, newfd, bytes, optval,
 		last, flags, rec;
-	const char *comm, *addr, *type, *query, *result, *peer, *optname, *args;
+	const char *comm, *addr, *type, *query, *result, *peer, *optname, *args, *local;
 };
 
 /* Which events count: empty lists select everything. */

@@ -81,6 +81,14 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, addr,
 			  const struct ss_tp_addr *, a),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)))
 
+/* connect: the peer asked for, and the local endpoint the kernel chose
+ * (empty unless the connection was made or is in progress). */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, connect,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
+			  const struct ss_tp_addr *, a, const char *, local),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
+		lttng_ust_field_string(local, local)))
+
 /* accept, accept4: fd/sock are the listener's, ret/newsock the new one's. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, accept,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
@@ -211,7 +219,7 @@ SS_TP_INSTANCE(create, socket, SS_A_BASE, int, family, const char *, type, int, 
 SS_TP_INSTANCE(pair, socketpair, SS_A_BASE, int, family, const char *, type,
 	       int, protocol, int, fd2, uint64_t, sock2)
 SS_TP_INSTANCE(addr, bind, SS_A_ADDR)
-SS_TP_INSTANCE(addr, connect, SS_A_ADDR)
+SS_TP_INSTANCE(connect, connect, SS_A_ADDR, const char *, local)
 SS_TP_INSTANCE(addr, getsockname, SS_A_ADDR)
 SS_TP_INSTANCE(addr, getpeername, SS_A_ADDR)
 SS_TP_INSTANCE(accept, accept, SS_A_ADDR, uint64_t, newsock, int, flags)
