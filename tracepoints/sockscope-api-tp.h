@@ -18,18 +18,7 @@
 #include <stdint.h>
 #include "ss_names.h"
 
-/*
- * The methods, in the order of the socket module's documentation, then the
- * helpers beyond it.  One line per method: the library emits
- * sockscope_api:<name>.
- */
-#define SS_API_METHODS(X)                                                 \
-	X(socket) X(fromfd) X(gethostbyname) X(gethostname)               \
-	X(gethostbyaddr) X(getservbyname) X(accept) X(bind) X(close)      \
-	X(connect) X(fileno) X(getpeername) X(getsockname) X(getsockopt)  \
-	X(listen) X(makefile) X(recv) X(recvfrom) X(send) X(sendto)       \
-	X(setblocking) X(setsockopt) X(shutdown) X(sendall) X(settimeout) \
-	X(create_connection) X(create_server)
+#include "ss-api-methods.h"
 
 #define SS_API_ENUM_VAL(name) lttng_ust_field_enum_value(#name, name)
 
