@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# libsockscope: the companion library (shared, static, pkg-config file).
+# libsockscope: the companion library (shared, static, pkg-config file)
+# and the C echo examples built on it.
 # Like the preload, it loads its probes (libsockscope-tp.so, next to it) at
 # run time, only when a session daemon is there to want them.
 LIB_VERSION := 0.1.0
@@ -10,7 +11,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(COMMON_OBJ)
 # What a static link needs besides the archive.
 LIB_PRIVATE := -ldl -lpthread
 
-all: $(B)/libsockscope.so $(B)/libsockscope.a $(B)/sockscope.pc
+all: $(B)/libsockscope.so $(B)/libsockscope.a $(B)/sockscope.pc \
+	$(B)/examples/echo-server $(B)/examples/echo-client
 
 $(B)/$(LIB_SONAME): $(LIB_OBJ) lib/libsockscope.map $(B)/libsockscope-tp.so
 	@echo "  LD      $@"
@@ -31,6 +33,13 @@ sockscope_pc = sed -e 's|@PREFIX@|$(1)|' -e 's|@LIBDIR@|$(2)|' -e 's|@INCDIR@|$(
 $(B)/sockscope.pc: lib/sockscope.pc.in lib/module.mk
 	@echo "  GEN     $@"
 	$(Q)$(call sockscope_pc,$(PREFIX),$(LIBDIR),$(INCDIR)) > $@
+
+# Programs on the library find it in build/ through their run path.
+$(B)/examples/%: examples/%.c examples/cli.h $(B)/libsockscope.so include/sockscope.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS) -L$(B) -lsockscope -lpthread \
+		-Wl,-rpath,'$$ORIGIN/..'
 
 INSTALL_TARGETS += install-lib
 install-lib: install-dirs
