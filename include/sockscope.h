@@ -168,7 +168,10 @@ SS_API FILE *ss_makefile(struct ss_sock *s, const char *mode, int bufsize,
 /*
  * Receive at most bufsize bytes into a buffer allocated for them: *data
  * (NUL-terminated after the bytes, released with free()) and the count as
- * the result; 0 at end of stream.  On failure *data is NULL.  ss_recvfrom
+ * the result.  When nothing came (0: end of stream) or on failure, *data
+ * is NULL and there is nothing to free.  (With
+ * MSG_TRUNC the result is the datagram's full size, which may exceed
+ * bufsize; *data still holds at most bufsize bytes.)  ss_recvfrom
  * also stores the sender's address into *from when from is not NULL
  * (family AF_UNSPEC when there is none, as on a stream).
  */

@@ -75,20 +75,24 @@ static ssize_t receive(struct ss_sock *s, enum ss__method m, size_t bufsize, int
 		return ss__end(&c, s, -1);
 	}
 	n = ss__io(s, POLLIN, ss__deadline(s), do_recv, &x);
-	if (n < 0) {
+	if (n < 0)
 		ss__wait_fail(&c, err, ss__method_name(m), s->where);
+	if (n >= 0 && from)
+		ss__address(from, &sa, x.sa ? x.salen : 0);
+	/* Nothing received, nothing to free: `if (n <= 0) break;` leaks not. */
+	if (n <= 0) {
 		free(x.buf);
-		return ss__end(&c, s, -1);
+		return ss__end(&c, s, n);
 	}
-	((char *)x.buf)[n] = '\0';
-	if (bufsize > 4096 && (size_t)n < bufsize / 2) {
-		char *smaller = realloc(x.buf, (size_t)n + 1);
+	/* With MSG_TRUNC, n is the datagram's size: only bufsize bytes came. */
+	size_t kept = (size_t)n < bufsize ? (size_t)n : bufsize;
+	((char *)x.buf)[kept] = '\0';
+	if (bufsize > 4096 && kept < bufsize / 2) {
+		char *smaller = realloc(x.buf, kept + 1);
 		if (smaller)
 			x.buf = smaller;
 	}
 	*data = x.buf;
-	if (from)
-		ss__address(from, &sa, x.sa ? x.salen : 0);
 	return ss__end(&c, s, n);
 }
 
