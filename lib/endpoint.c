@@ -37,7 +37,7 @@ SS_API int ss_bind(struct ss_sock *s, const char *host, int port, struct ss_erro
 	if (!r && (r = bind(s->fd, (const struct sockaddr *)&to.sa, to.len)) < 0)
 		ss__sys(&c, err, "bind", to.text);
 	if (!r)
-		snprintf(s->where, sizeof(s->where), "%s", to.text);
+		ss__bound(s, &to);
 	return (int)ss__end(&c, s, r);
 }
 
@@ -202,9 +202,9 @@ static int serve_on(struct ss__call *c, struct ss_error *err, struct ss_sock *s,
 		return ss__sys(c, err, "setsockopt", to->text);
 	if (bind(s->fd, (const struct sockaddr *)&to->sa, to->len) < 0)
 		return ss__sys(c, err, "bind", to->text);
+	ss__bound(s, to);
 	if (listen(s->fd, backlog) < 0)
-		return ss__sys(c, err, "listen", to->text);
-	snprintf(s->where, sizeof(s->where), "%s", to->text);
+		return ss__sys(c, err, "listen", s->where);
 	return 0;
 }
 

@@ -165,6 +165,10 @@ SS_HIDDEN ssize_t ss__io(const struct ss_sock *s, short events, uint64_t deadlin
 SS_HIDDEN int ss__wait_fail(struct ss__call *c, struct ss_error *err, const char *op,
 			    const char *where);
 
+/* After a bind to to: remember where s is, asking the system for the
+ * port it picked when to's port was 0. */
+SS_HIDDEN void ss__bound(struct ss_sock *s, const struct ss__sockaddr *to);
+
 /* Connect s to a resolved address, honouring its timeout; records where. */
 SS_HIDDEN int ss__connect(struct ss__call *c, struct ss_error *err, struct ss_sock *s,
 			  const struct ss__sockaddr *to);

@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "ss_names.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -193,6 +194,12 @@ SS_API int ss_settimeout(struct ss_sock *s, int timeout_ms, struct ss_error *err
 	return (int)ss__end(&c, s, r);
 }
 
+/* The port of an AF_INET or AF_INET6 address (same offset in both). */
+static int to_port(const struct ss__sockaddr *to)
+{
+	return ntohs(((const struct sockaddr_in *)&to->sa)->sin_port);
+}
+
 uint64_t ss__deadline(const struct ss_sock *s)
 {
 	return s->timeout_ms > 0 ? ss__now() + (uint64_t)s->timeout_ms * 1000000u : 0;
@@ -229,6 +236,23 @@ ssize_t ss__io(const struct ss_sock *s, short events, uint64_t deadline,
 		if (r >= 0 || s->timeout_ms <= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return r;
 	}
+}
+
+void ss__bound(struct ss_sock *s, const struct ss__sockaddr *to)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+	struct ss_endpoint ep;
+
+	/* Errors of a listener on an ephemeral port should name the port
+	 * clients use, not ":0". */
+	if ((to->sa.ss_family == AF_INET || to->sa.ss_family == AF_INET6) && !to_port(to) &&
+	    getsockname(s->fd, (struct sockaddr *)&sa, &len) == 0) {
+		ss_addr_format(&sa, len, &ep);
+		snprintf(s->where, sizeof(s->where), "%s", ep.text);
+		return;
+	}
+	snprintf(s->where, sizeof(s->where), "%s", to->text);
 }
 
 int ss__connect(struct ss__call *c, struct ss_error *err, struct ss_sock *s,
