@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# libsockscope: the companion library (shared, static, pkg-config file)
-# and the C echo examples built on it.
+# libsockscope: the companion library (shared, static, pkg-config file),
+# the C echo examples built on it, and its test programs (tests/api/*.c).
 # Like the preload, it loads its probes (libsockscope-tp.so, next to it) at
 # run time, only when a session daemon is there to want them.
 LIB_VERSION := 0.1.0
@@ -40,6 +40,17 @@ $(B)/examples/%: examples/%.c examples/cli.h $(B)/libsockscope.so include/socksc
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS) -L$(B) -lsockscope -lpthread \
 		-Wl,-rpath,'$$ORIGIN/..'
+
+LIB_TEST_SRC := $(wildcard tests/api/*.c)
+LIB_TESTS := $(LIB_TEST_SRC:tests/api/%.c=$(B)/tests/api/%)
+
+tests: $(LIB_TESTS)
+
+$(B)/tests/api/%: tests/api/%.c tests/api/tap.h $(B)/libsockscope.so include/sockscope.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS) -L$(B) -lsockscope -lpthread \
+		-Wl,-rpath,'$$ORIGIN/../..'
 
 INSTALL_TARGETS += install-lib
 install-lib: install-dirs
