@@ -3,9 +3,16 @@
  * The one place libsockscope traces: every method is timed by ss__begin and
  * ss__end, which emits sockscope_api:<method>.  As in the preload, the
  * tracepoints are defined here with dynamic probe linkage and the probes
- * (libsockscope-tp.so) are loaded from a constructor only when a session
- * daemon may want them, so a program without one never loads liblttng-ust
- * nor its threads.
+ * (libsockscope-tp.so) are loaded only when a session daemon may want them,
+ * so a program without one never loads liblttng-ust nor its threads.
+ *
+ * Unlike the preload, the probes are loaded at the first call rather than
+ * from a constructor.  Our constructor runs before the preload's (the
+ * preload is not a dependency of ours), and dlopen() holds the loader lock
+ * while liblttng-ust's constructor waits for its listener threads; those
+ * threads call socket() through the preload, whose real functions are not
+ * resolved yet, and its dlsym() waits for that same lock: a deadlock.  At
+ * the first call every constructor has run.
  */
 #define LTTNG_UST_TRACEPOINT_DEFINE
 #define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
@@ -15,17 +22,19 @@
 #include "lib.h"
 #include "ss_runtime.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
-/* This process's recording tag (SOCKSCOPE_REC), read once at start-up. */
+/* This process's recording tag (SOCKSCOPE_REC), read with the probes. */
 static uint64_t rec;
+static pthread_once_t probes_once = PTHREAD_ONCE_INIT;
 
-__attribute__((constructor)) static void ss__trace_init(void)
+static void load_probes(void)
 {
 	rec = ss_rec_from_env();
-	ss_probes_load((const void *)ss__trace_init);
+	ss_probes_load((const void *)load_probes);
 }
 
 uint64_t ss__now(void)
@@ -54,6 +63,7 @@ static int enabled(enum ss__method m)
 
 void ss__begin(struct ss__call *c, enum ss__method m)
 {
+	pthread_once(&probes_once, load_probes);
 	c->m = m;
 	c->on = enabled(m);
 	c->failed = 0;
