@@ -59,4 +59,5 @@ install-lib: install-dirs
 	install -m 0644 $(B)/libsockscope.a $(DESTDIR)$(LIBDIR)/
 	install -m 0644 include/sockscope.h $(DESTDIR)$(INCDIR)/
 	$(call sockscope_pc,$(PREFIX),$(LIBDIR),$(INCDIR)) > $(DESTDIR)$(LIBDIR)/pkgconfig/sockscope.pc
+	install -m 0644 man/sockscope.3 $(DESTDIR)$(MANDIR)/man3/
 .PHONY: install-lib

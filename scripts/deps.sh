@@ -4,7 +4,8 @@
 # Runs apt-get only if something is absent, so `make check` stays quick.
 set -eu
 PKGS="gcc make libc6-dev pkg-config perl python3 strace \
-liblttng-ust-dev liblttng-ctl-dev lttng-tools libbabeltrace2-dev babeltrace2 python3-bt2"
+liblttng-ust-dev liblttng-ctl-dev lttng-tools libbabeltrace2-dev babeltrace2 python3-bt2 \
+groff-base"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
