@@ -61,3 +61,11 @@ install-lib: install-dirs
 	$(call sockscope_pc,$(PREFIX),$(LIBDIR),$(INCDIR)) > $(DESTDIR)$(LIBDIR)/pkgconfig/sockscope.pc
 	install -m 0644 man/sockscope.3 $(DESTDIR)$(MANDIR)/man3/
 .PHONY: install-lib
+
+# What a library call costs (see bench/lib-micro.c).
+$(B)/bench/lib-micro: bench/lib-micro.c $(B)/libsockscope.so include/sockscope.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS) -L$(B) -lsockscope -Wl,-rpath,'$$ORIGIN/..'
+
+tests: $(B)/bench/lib-micro
