@@ -27,10 +27,11 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope_api, errno_e,
 		lttng_ust_field_enum_value("OK", 0)
 		SS_ERRNO_MAP(SS_API_ENUM_VAL)))
 
-/* sock: the object's serial (0 for module functions); args: the
- * arguments as text; ret: the method's result; err: errno, 0 when the
- * failure was not a system error (a name that does not resolve); rec: the
- * recording tag (SOCKSCOPE_REC, see ss_runtime.h). */
+/* sock: the object's serial (a new object's for the calls that make one,
+ * 0 for the name-service functions); args: the arguments as text; ret: the
+ * method's result; err: errno, 0 when the failure was not a system error
+ * (a name that does not resolve); rec: the recording tag (SOCKSCOPE_REC,
+ * see ss_runtime.h).  docs/events.md details each field. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 	LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args,
 			  int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec),
