@@ -124,7 +124,9 @@ SS_API struct ss_sock *ss_accept(struct ss_sock *s, struct ss_address *peer,
  * for an abstract name) and port is ignored.  AF_INET and AF_INET6: host is
  * a dotted quad, IPv6 text or a host name (resolved for the socket's
  * family), "" or NULL for any address; port is 0-65535.  ss_connect on a
- * socket with a timeout waits at most that long (ETIMEDOUT).
+ * socket with a timeout waits at most that long (ETIMEDOUT); on a
+ * non-blocking one it fails with EINPROGRESS when the connection cannot
+ * complete at once (it goes on: poll for writability).
  */
 SS_API int ss_bind(struct ss_sock *s, const char *host, int port, struct ss_error *err);
 SS_API int ss_connect(struct ss_sock *s, const char *host, int port, struct ss_error *err);

@@ -79,7 +79,7 @@ static ssize_t receive(struct ss_sock *s, enum ss__method m, size_t bufsize, int
 		ss__wait_fail(&c, err, ss__method_name(m), s->where);
 	if (n >= 0 && from)
 		ss__address(from, &sa, x.sa ? x.salen : 0);
-	/* Nothing received, nothing to free: `if (n <= 0) break;` leaks not. */
+	/* Nothing received, nothing to free: `if (n <= 0) break;` does not leak. */
 	if (n <= 0) {
 		free(x.buf);
 		return ss__end(&c, s, n);

@@ -68,8 +68,9 @@ SS_API struct ss_sock *ss_socket(int family, int type, int proto, struct ss_erro
 	char fbuf[16], tbuf[64];
 
 	ss__begin(&c, SS_M_socket);
-	ss__args(&c, "%s, %s, %d", af_text(family, fbuf, sizeof(fbuf)),
-		 ss_socktype_text(type, tbuf, sizeof(tbuf)), proto);
+	if (c.on)
+		ss__args(&c, "%s, %s, %d", af_text(family, fbuf, sizeof(fbuf)),
+			 ss_socktype_text(type, tbuf, sizeof(tbuf)), proto);
 	int fd = socket(family, type | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		ss__sys(&c, err, "socket", NULL);
@@ -87,8 +88,9 @@ SS_API struct ss_sock *ss_fromfd(int fd, int family, int type, struct ss_error *
 	int fl = -1;
 
 	ss__begin(&c, SS_M_fromfd);
-	ss__args(&c, "%d, %s, %s", fd, af_text(family, fbuf, sizeof(fbuf)),
-		 ss_socktype_text(type, tbuf, sizeof(tbuf)));
+	if (c.on)
+		ss__args(&c, "%d, %s, %s", fd, af_text(family, fbuf, sizeof(fbuf)),
+			 ss_socktype_text(type, tbuf, sizeof(tbuf)));
 	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (dup >= 0 && (fl = fcntl(dup, F_GETFL)) < 0) {
 		int code = errno;
