@@ -18,18 +18,7 @@
 #include <stdint.h>
 #include "ss_names.h"
 
-/*
- * The methods, in the order of the socket module's documentation, then the
- * helpers beyond it.  One line per method: the library emits
- * sockscope_api:<name>.
- */
-#define SS_API_METHODS(X)                                                 \
-	X(socket) X(fromfd) X(gethostbyname) X(gethostname)               \
-	X(gethostbyaddr) X(getservbyname) X(accept) X(bind) X(close)      \
-	X(connect) X(fileno) X(getpeername) X(getsockname) X(getsockopt)  \
-	X(listen) X(makefile) X(recv) X(recvfrom) X(send) X(sendto)       \
-	X(setblocking) X(setsockopt) X(shutdown) X(sendall) X(settimeout) \
-	X(create_connection) X(create_server)
+#include "ss-api-methods.h"
 
 #define SS_API_ENUM_VAL(name) lttng_ust_field_enum_value(#name, name)
 
@@ -38,10 +27,11 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope_api, errno_e,
 		lttng_ust_field_enum_value("OK", 0)
 		SS_ERRNO_MAP(SS_API_ENUM_VAL)))
 
-/* sock: the object's serial (0 for module functions); args: the
- * arguments as text; ret: the method's result; err: errno, 0 when the
- * failure was not a system error (a name that does not resolve); rec: the
- * recording tag (SOCKSCOPE_REC, see ss_runtime.h). */
+/* sock: the object's serial (a new object's for the calls that make one,
+ * 0 for the name-service functions); args: the arguments as text; ret: the
+ * method's result; err: errno, 0 when the failure was not a system error
+ * (a name that does not resolve); rec: the recording tag (SOCKSCOPE_REC,
+ * see ss_runtime.h).  docs/events.md details each field. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 	LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args,
 			  int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec),
