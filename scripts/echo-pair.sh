@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The seed's echo example end to end, on the C examples of libsockscope:
-# the server on port 50007 (a free port when 50007 is taken), one client
+# the server on PORT (default 50007; 0 picks a free one), one client
 # sending "Hello, world", then a small load (4 clients x 50 messages of 512
 # bytes).  Used by `make demo` under `sockscope record`.
-# Usage: echo-pair.sh [BUILD_DIR]
+# Usage: echo-pair.sh [BUILD_DIR [PORT]]
 set -eu
 build=${1:-build}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sockscope-echo.XXXXXX")
@@ -16,11 +16,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=50007
-if nc -z 127.0.0.1 "$port" 2>/dev/null; then
-	echo "echo-pair: port 50007 is taken, using a free one" >&2
-	port=0
-fi
+port=${2:-50007}
 "$build/examples/echo-server" --host 127.0.0.1 --port "$port" --clients 5 >"$tmp/server.out" &
 server_pid=$!
 i=0
