@@ -4,6 +4,10 @@
 # first in the init order and makes socket calls through the wrappers while
 # the real functions are not yet resolved.  Results must be those of a bare
 # run; the sockets made then are described on their first use from main.
+# Last, the same constructor first dlopen()s the probes, as a library that
+# loads LTTng from its constructor does: liblttng-ust's threads then call
+# socket() through the preload while the loader's lock is held, which must
+# not deadlock (dlsym() takes that lock).
 import os
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -39,4 +43,19 @@ io = [(e["name"].split(":")[1], e["ret"], e["sock"]) for e in mine
 t.ok(desc and io == [("recv", 5, desc[0]["sock"]), ("send", 5, desc[0]["sock"])],
      "recv and send on it carry its serial")
 t.is_(names[:2], ["describe", "recv"], "describe comes before the first event on the socket")
+
+sname, trace = env.session("early-dlopen")
+extra = {"SS_EARLY_DLOPEN": os.path.join(sstest.BUILD, "libsockscope-tp.so")}
+p = env.spawn([prog], env=env.preload_env(extra=extra), stdout=__import__("subprocess").PIPE)
+try:
+    out = p.communicate(timeout=60)[0].decode()
+except __import__("subprocess").TimeoutExpired:
+    p.kill()
+    out = p.communicate()[0].decode()
+    t.diag("deadlocked: killed after 60 s")
+env.stop(sname)
+t.is_((p.returncode, out), (0, bare), "probes dlopen()ed from a constructor: no deadlock, as bare")
+events, lost = sstest.read_trace(trace)
+t.ok(any(e["name"] == "sockscope:send" and e["vpid"] == p.pid for e in events),
+     "and main's calls are recorded")
 t.done()

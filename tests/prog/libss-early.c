@@ -4,8 +4,16 @@
  * is initialised before the preload's own constructor has run (the preload
  * comes later in the init order), so these calls reach the wrappers before
  * the real functions are resolved and before the tracer is there.
+ *
+ * With SS_EARLY_DLOPEN=LIB it first dlopen()s LIB, as a library that loads
+ * LTTng probes from its constructor does: the loader's lock is then held
+ * while liblttng-ust's threads make their first socket calls through the
+ * preload.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,7 +29,10 @@ EXPORT int early_resolved;
 __attribute__((constructor)) static void early(void)
 {
 	struct sockaddr sa = { .sa_family = AF_INET };
+	const char *lib = getenv("SS_EARLY_DLOPEN");
 
+	if (lib && !dlopen(lib, RTLD_NOW | RTLD_GLOBAL))
+		fprintf(stderr, "libss-early: %s\n", dlerror());
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, early_sv) != 0)
 		return;
 	early_sent = send(early_sv[0], "early", 5, 0);
