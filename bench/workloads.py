@@ -87,11 +87,14 @@ class Server:
     """A server started under the configuration, loaded by a bare client,
     then stopped by the pid it wrote."""
     unit, better = "requests/s", "higher"
+    exits_itself = False  # the server ends once its load is done
 
     def argv(self, tmp, port, pidfile):
         raise NotImplementedError
 
-    def load(self, port, scale, cost):
+    def load(self, port, scale, cost, cfg, env, tmp):
+        """Load the server on port; cfg, env and tmp are the configuration's
+        for a load generator that is traced too."""
         raise NotImplementedError
 
     def run(self, cfg, env, scale, tmp):
@@ -105,9 +108,14 @@ class Server:
                                     env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             wait_port(port, proc)
-            return self.load(port, scale, cfg.server_cost)
+            return self.load(port, scale, cfg.server_cost, cfg, env, os.path.dirname(tmp))
         finally:
             if proc is not None:
+                if self.exits_itself:
+                    try:
+                        proc.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        pass
                 if os.path.exists(pidfile):
                     stop_pid(read_pidfile(pidfile), self.stop_signal)
                 stop_pid(proc.pid)
@@ -127,7 +135,7 @@ class Redis(Server):
                 "--appendonly", "no", "--daemonize", "no", "--pidfile", pidfile,
                 "--dir", tmp, "--logfile", os.path.join(tmp, "redis.log")]
 
-    def load(self, port, scale, cost):
+    def load(self, port, scale, cost, cfg, env, tmp):
         n = max(2000, int(100000 * scale / cost))
         r = subprocess.run(["redis-benchmark", "-p", str(port), "-t", "set,get", "-n", str(n),
                             "-c", "20", "-q"], capture_output=True, text=True, timeout=900)
@@ -178,7 +186,7 @@ class Nginx(Server):
         os.symlink(os.path.join(tmp, "nginx.pid"), pidfile)
         return ["nginx", "-p", tmp, "-e", os.path.join(tmp, "error.log"), "-c", conf]
 
-    def load(self, port, scale, cost):
+    def load(self, port, scale, cost, cfg, env, tmp):
         secs = max(2, int(5 * scale + 0.5))
         r = subprocess.run(["wrk", "-t1", "-c16", "-d%ds" % secs,
                             "http://127.0.0.1:%d/index.html" % port],
@@ -236,3 +244,42 @@ class TraceReading:
         if status:
             raise RuntimeError("%s failed on %s" % (reader, trace))
         return time.monotonic() - t0, ru.ru_maxrss / 1024.0
+
+
+class Echo(Server):
+    """The seed's echo example in load mode: the C echo server and client
+    (examples/), both under the configuration; messages/s and MB/s echoed."""
+    name = "echo"
+    metrics = ["echo messages", "echo MB"]
+    units = {"echo messages": "messages/s", "echo MB": "MB/s"}
+    stop_signal = signal.SIGTERM
+    exits_itself = True
+    CLIENTS, COUNT, SIZE = 4, 5000, 1024
+
+    def __init__(self, build):
+        self.examples = os.path.join(build, "examples")
+
+    def available(self):
+        return os.path.exists(os.path.join(self.examples, "echo-client"))
+
+    def argv(self, tmp, port, pidfile):
+        # The server writes no pid file: it is the process started, or
+        # record's or strace's child, and exits after its clients: ours,
+        # and the connection that saw it listening (wait_port).
+        return [os.path.join(self.examples, "echo-server"), "--host", "127.0.0.1",
+                "--port", str(port), "--clients", str(self.CLIENTS + 1)]
+
+    def load(self, port, scale, cost, cfg, env, tmp):
+        count = max(50, int(self.COUNT * scale / cost))
+        ctmp = os.path.join(tmp, "client")
+        os.mkdir(ctmp)
+        r = subprocess.run(cfg.argv([os.path.join(self.examples, "echo-client"), "--port",
+                                     str(port), "--count", str(count), "--size",
+                                     str(self.SIZE), "--concurrency", str(self.CLIENTS)], ctmp),
+                           env=env, capture_output=True, text=True, timeout=600)
+        got = dict(kv.split("=", 1) for kv in r.stdout.split() if "=" in kv)
+        if r.returncode != 0 or got.get("errors") != "0":
+            raise RuntimeError("echo-client: %s" % (r.stdout + r.stderr).strip()[-300:])
+        secs = float(got["seconds"])
+        return {"echo messages": int(got["messages"]) / secs,
+                "echo MB": int(got["bytes"]) * 2 / secs / 1e6}
