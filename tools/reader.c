@@ -87,6 +87,8 @@ struct reader {
 	struct ss_hmap seen_sc; /* stream classes already scanned */
 	int progress;
 	uint64_t t0, next_check, shown;
+	int first_call; /* stop at the first socket call */
+	int found;      /* one was read */
 };
 
 /* Plan the reading of the members of struct field class fc we know. */
@@ -224,6 +226,8 @@ static void on_event(struct reader *r, const bt_message *msg)
 			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
 	}
 	ss_model_event(r->m, &e);
+	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK)
+		r->found = 1;
 }
 
 static void show_progress(struct reader *r, int done)
@@ -285,6 +289,8 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 		}
 		bt_message_put_ref(msg);
 	}
+	if (r->found)
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
 	if (r->progress && r->m->read >= r->next_check) {
 		r->next_check = r->m->read + (1u << 18);
 		show_progress(r, 0);
@@ -397,10 +403,12 @@ static const bt_plugin *plugin(const char *name)
 	return p;
 }
 
-int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
+static int read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress,
+		       int first_call, int *found)
 {
 	struct dirlist traces = { 0 };
-	struct reader r = { .m = m, .progress = progress, .t0 = ss_mono_ns() };
+	struct reader r = { .m = m, .progress = progress, .t0 = ss_mono_ns(),
+			    .first_call = first_call };
 	const bt_plugin *ctf = NULL, *utils = NULL;
 	bt_graph *g = NULL;
 	int ret = -1;
@@ -492,6 +500,8 @@ int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
 	}
 	if (progress)
 		show_progress(&r, 1);
+	if (found)
+		*found = r.found;
 	ret = 0;
 out_classes:
 	for (size_t i = 0; i <= r.classes.mask; i++)
@@ -506,4 +516,30 @@ out:
 		free(traces.v[i]);
 	free(traces.v);
 	return ret;
+}
+
+int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
+{
+	return read_traces(dirs, ndirs, m, progress, 0, NULL);
+}
+
+int ss_trace_has_calls(const char *dir)
+{
+	struct dirlist traces = { 0 };
+
+	/* No metadata anywhere: nothing was written, nothing to read. */
+	find_traces(dir, &traces, 0);
+	for (size_t i = 0; i < traces.n; i++)
+		free(traces.v[i]);
+	free(traces.v);
+	if (!traces.n)
+		return 0;
+	struct ss_filter none = { 0 };
+	struct ss_model *m = ss_model_new(&none);
+	char *dirs[] = { (char *)dir };
+	int found = 0;
+	int ret = read_traces(dirs, 1, m, 0, 1, &found);
+
+	ss_model_free(m);
+	return ret < 0 ? -1 : found;
 }
