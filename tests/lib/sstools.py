@@ -18,6 +18,7 @@ def record(env, argv, name, opts=(), timeout=120, **kw):
     """Record argv into env.tmp/traces/name; returns (rc, stdout, stderr, dir)."""
     os.makedirs(os.path.join(env.tmp, "traces"), exist_ok=True)
     out = os.path.join(env.tmp, "traces", name)
+    kw.setdefault("env", sstest.sanitizer_env(dict(os.environ), argv))
     p = subprocess.run([SOCKSCOPE, "record", "-o", out] + list(opts) + ["--"] + list(argv),
                        capture_output=True, text=True, timeout=timeout, **kw)
     return p.returncode, p.stdout, p.stderr, out
