@@ -15,8 +15,11 @@ import os
 import re
 import signal
 import socket
+import shutil
 import stat
 import subprocess
+import sys
+import tempfile
 import time
 
 import sstest
@@ -223,3 +226,26 @@ def pattern(n, seed=0):
     """n bytes of a repeating printable pattern (no newline but the last)."""
     line = bytes((48 + (seed + i) % 75) for i in range(79))
     return (line * (n // 79 + 1))[:n - 1] + b"\n"
+
+
+def private_name_service(hosts):
+    """Go on in a private mount namespace where /etc/hosts holds hosts and
+    the name service reads files only, so that no lookup leaves the
+    machine and every answer is known.  The test is run again inside
+    `unshare -m` (same pid); returns False when that cannot be done."""
+    if os.environ.get("SS_PRIVATE_NAMES") != "1":
+        if os.geteuid() != 0 or not shutil.which("unshare") or \
+                subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
+            return False
+        os.environ["SS_PRIVATE_NAMES"] = "1"
+        sys.stdout.flush()
+        os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable] +
+                  [os.path.abspath(sys.argv[0])] + sys.argv[1:])
+    d = tempfile.mkdtemp(prefix="sockscope-names-")
+    files = {"hosts": hosts, "nsswitch.conf": "hosts: files\nservices: files\n"}
+    for name, text in files.items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+        subprocess.run(["mount", "--bind", os.path.join(d, name), "/etc/" + name], check=True)
+    shutil.rmtree(d)
+    return True
