@@ -45,27 +45,6 @@ static const struct member context_members[] = {
 };
 #define MAX_PLAN (sizeof(payload_members) / sizeof(payload_members[0]))
 
-/* What a sockscope:* event does to connections, by its name.  Events
- * with `query` and `result` members are name lookups whatever their name;
- * the others count as calls only. */
-static const struct {
-	const char *name;
-	enum ss_kind kind;
-} kinds[] = {
-	{ "socket", SS_K_SOCKET }, { "socketpair", SS_K_PAIR }, { "bind", SS_K_BIND },
-	{ "connect", SS_K_CONNECT }, { "getsockname", SS_K_SOCKNAME },
-	{ "getpeername", SS_K_PEERNAME }, { "accept", SS_K_ACCEPT }, { "accept4", SS_K_ACCEPT },
-	{ "listen", SS_K_LISTEN }, { "send", SS_K_TX }, { "sendto", SS_K_TX },
-	{ "sendmsg", SS_K_TX }, { "write", SS_K_TX }, { "writev", SS_K_TX },
-	{ "sendfile", SS_K_TX }, { "recv", SS_K_RX }, { "recvfrom", SS_K_RX },
-	{ "recvmsg", SS_K_RX }, { "read", SS_K_RX }, { "readv", SS_K_RX },
-	{ "sendmmsg", SS_K_TX_MMSG }, { "recvmmsg", SS_K_RX_MMSG },
-	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "closefrom", SS_K_CLOSEFROM },
-	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
-	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
-	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK },
-};
-
 struct plan {
 	uint64_t idx;
 	uint32_t off;
@@ -161,10 +140,7 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 	c->kind = SS_K_OTHER;
 	if (name && !strncmp(name, "sockscope:", 10)) {
 		name += 10;
-		c->kind = SS_K_CALL;
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			if (!strcmp(name, kinds[i].name))
-				c->kind = kinds[i].kind;
+		c->kind = ss_kind_of(name);
 		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;

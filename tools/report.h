@@ -175,6 +175,11 @@ struct ss_model {
 	uint64_t nconn_spilled, ndns;
 };
 
+/* The kind of the event sockscope:<name> (SS_K_CALL for a name with no
+ * effect on connections).  Events with `query` and `result` members are
+ * name lookups whatever their name: the reader sees to that. */
+enum ss_kind ss_kind_of(const char *name);
+
 struct ss_model *ss_model_new(const struct ss_filter *f);
 void ss_model_free(struct ss_model *m);
 /* The number of a syscall or method name, registering it. */
