@@ -59,7 +59,7 @@ static const char usage[] =
 	"      --subbuffers N     sub-buffers in each ring buffer (default: 8)\n"
 	"      --block            never discard: CMD waits when the buffers are full\n"
 	"  -f, --force            run CMD even if it looks untraceable\n"
-	"  -q, --quiet            print nothing but errors\n"
+	"  -q, --quiet            print nothing but errors and what was not seen\n"
 	"  -v, --verbose          say what is being done\n"
 	"  -h, --help             show this help\n"
 	"\n"
