@@ -185,6 +185,24 @@ class Run:
                     p.wait()
 
 
+def sanitizer_trouble(argv):
+    """Why argv cannot be tested in a sanitized build, or None.  The
+    sanitized preload needs the ASan runtime preloaded first, and some
+    programs do not run so even without sockscope (curl hangs in
+    setlocale): they are tested in the plain build only."""
+    if "address" not in sstest.SANITIZE:
+        return None
+    env = dict(os.environ, LD_PRELOAD=":".join(sstest._sanitizer_preload()),
+               ASAN_OPTIONS=sstest.ASAN_FOREIGN)
+    try:
+        p = subprocess.run(argv, env=env, capture_output=True, timeout=30)
+        bad = p.returncode != 0
+    except subprocess.TimeoutExpired:
+        bad = True
+    return "%s does not run with the ASan runtime preloaded, even without sockscope" % argv[0] \
+        if bad else None
+
+
 def both(env, label, scenario):
     """Run scenario(run) bare, then recorded: (bare, recorded, what the
     recorded scenario returned)."""
