@@ -4,10 +4,11 @@
 # private one, as user nobody): the program goes on unchanged, record says
 # what happened, and the trace up to then reads.  The traced program
 # killed by SIGKILL or crashing with SIGSEGV: record exits 128+N like a
-# shell and the trace up to the end reads.  An output directory that
-# cannot take the trace (a file, a non-empty directory, an unwritable
-# parent, a read-only or nearly full file system): a clear error before
-# the program runs.
+# shell and the trace up to the end reads.  The output file system filling
+# up during the recording: record says the trace may lack what did not
+# fit.  An output directory that cannot take the trace (a file, a
+# non-empty directory, an unwritable parent, a read-only or nearly full
+# file system): a clear error before the program runs.
 import os
 import signal
 import subprocess
@@ -83,13 +84,55 @@ def daemon_killed():
          "the trace up to the kill reads: the first round trip (4 bytes) is in it")
 
 
+# ---- the output file system filling up during the recording ----
+# The program fills a 2 MiB tmpfs (mounted in a mount namespace of the
+# test's own, where the private daemon record starts can see it) and then
+# makes a socket call.
+FILL = """import errno, os, socket, sys
+try:
+    with open(os.path.join(sys.argv[1], "fill"), "wb") as f:
+        while True:
+            f.write(bytes(65536))
+            f.flush()
+except OSError as e:
+    if e.errno != errno.ENOSPC:
+        raise
+a, b = socket.socketpair()
+a.send(b"x")
+print("full; got", b.recv(1).decode())
+"""
+
+
+def disk_filled():
+    nobody = sstools.Nobody()
+    mnt = os.path.join(nobody.home, "mnt")
+    os.mkdir(mnt)
+    script = ('mount -t tmpfs -o size=2m,uid=%d,gid=%d tmpfs "$1" && shift && '
+              'exec setpriv --reuid=%d --regid=%d --clear-groups "$@"' % ((nobody.UID,) * 4))
+    p = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", mnt, sstools.SOCKSCOPE,
+                        "record", "-o", os.path.join(mnt, "t"), "--", PY, "-c", FILL, mnt],
+                       capture_output=True, text=True, timeout=300, cwd=nobody.home,
+                       env=sstest.sanitizer_env(dict(nobody.env), [PY]))
+    t.is_((p.returncode, p.stdout), (0, "full; got x\n"),
+          "file system filled during the recording: the program runs on unchanged")
+    t.ok("KiB left on its file system" in p.stderr and "may lack" in p.stderr,
+         "record says the file system is full and the trace may lack what did not fit")
+    if "KiB left" not in p.stderr:
+        t.diag(p.stderr)
+
+
 why = sstools.Nobody.why_not()
 if why:
-    for i in range(4):
+    for i in range(6):
         t.ok(True, "# SKIP " + why)
 else:
     before = sstools.Nobody.system_daemon()
     daemon_killed()
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0:
+        disk_filled()
+    else:
+        for i in range(2):
+            t.ok(True, "# SKIP cannot make a mount namespace to mount file systems in")
     t.is_(sstools.Nobody.system_daemon(), before, "the system's daemon is untouched")
 
 

@@ -392,9 +392,10 @@ static int end_session(const char *name, uint64_t *lost)
 /*
  * Tell the user what the trace cannot show, rather than leave an empty or
  * partial trace unexplained: the daemon died during the recording; the
- * tracer never came into any process of the command; or it did, and the
- * filter on the recording tag (which only the command's processes carry)
- * let no socket call through.  Said even with --quiet.
+ * file system filled up; the tracer never came into any process of the
+ * command; or it did, and the filter on the recording tag (which only the
+ * command's processes carry) let no socket call through.  Said even with
+ * --quiet.
  */
 static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint64_t lost)
 {
@@ -407,6 +408,11 @@ static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint
 		ss_warn("warning: the LTTng session daemon ended during the recording: what %s "
 			"did after that was not recorded; the trace keeps what reached the disk "
 			"before (the buffers are written every %d s)", cmd, FLUSH_US / 1000000);
+	} else if (kib >= 0 && kib < MIN_FREE_KIB) {
+		/* The trace may be cut anywhere, even in its metadata: say that
+		 * rather than what reading it would say. */
+		ss_warn("warning: %s: %lld KiB left on its file system: the trace may lack what "
+			"could not be written, or be unreadable", dir, kib);
 	} else if (!registered) {
 		ss_warn("warning: no socket call was seen: the tracer never came into %s or "
 			"any program it ran: they are statically linked or set-user-ID, or were "
@@ -417,9 +423,6 @@ static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint
 			"(as Go programs do), or could not be traced (statically linked, "
 			"set-user-ID, or started without the LD_PRELOAD record set)", cmd);
 	}
-	if (kib >= 0 && kib < MIN_FREE_KIB)
-		ss_warn("warning: %s: %lld KiB left on its file system: the trace may lack what "
-			"could not be written", dir, kib);
 }
 
 /* The command line, shell-quoted where needed, for the record's notes. */
