@@ -7,9 +7,12 @@
 #include "ss_runtime.h"
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 /*
  * Whether a session daemon may be listening for applications: its socket
@@ -18,12 +21,12 @@
  */
 static int sessiond_socket_exists(void)
 {
-	static const char name[] = "/.lttng/lttng-ust-sock-8";
+	static const char name[] = "/.lttng/" SS_UST_SOCK_NAME;
 	const char *home = secure_getenv("LTTNG_HOME");
 	char path[4096];
 	struct stat st;
 
-	if (stat("/var/run/lttng/lttng-ust-sock-8", &st) == 0 && S_ISSOCK(st.st_mode))
+	if (stat("/var/run/lttng/" SS_UST_SOCK_NAME, &st) == 0 && S_ISSOCK(st.st_mode))
 		return 1;
 	if (!home)
 		home = secure_getenv("HOME");
@@ -76,4 +79,17 @@ uint64_t ss_rec_from_env(void)
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
 	return v;
+}
+
+int ss_is_sessiond_addr(const void *sa, unsigned len)
+{
+	static const char tail[] = "/" SS_UST_SOCK_NAME;
+	const struct sockaddr_un *un = sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+
+	if (!sa || len <= off || un->sun_family != AF_UNIX)
+		return 0;
+	size_t n = strnlen(un->sun_path, len - off);
+	return n >= sizeof(tail) - 1 && !memcmp(un->sun_path + n - (sizeof(tail) - 1), tail,
+						sizeof(tail) - 1);
 }

@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+/* The name of the unix socket where lttng-sessiond 2.13 listens for
+ * applications, in /var/run/lttng or LTTNG_HOME/.lttng (HOME/.lttng). */
+#define SS_UST_SOCK_NAME "lttng-ust-sock-8"
+
 /*
  * Load libsockscope-tp.so (the probes, which bring liblttng-ust) when a
  * session daemon may want our events, looking first beside the library that
@@ -25,5 +29,11 @@ int ss_probes_load(const void *self);
  * never mix.  0 when unset or not a number.
  */
 uint64_t ss_rec_from_env(void);
+
+/*
+ * Whether the unix socket address sa (len bytes) is a session daemon's
+ * application socket: a socket connected there is the tracer's own.
+ */
+int ss_is_sessiond_addr(const void *sa, unsigned len);
 
 #endif

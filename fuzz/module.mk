@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
 # libFuzzer targets (clang): fuzz/fuzz-<name>.c becomes build/fuzz/fuzz-<name>,
-# built with ASan and UBSan.  `make check` runs each briefly over its corpus
-# (tests/fuzz.t); `make fuzz FUZZ_SECONDS=600` runs each longer, adding what
-# it finds to build/fuzz/corpus-<name>/ (copy worthwhile inputs to
-# fuzz/corpus/<name>/ by hand).
+# built with ASan and UBSan with the common sources and, per target,
+# FUZZ_EXTRA (fuzz-model: the report's model from tools/).  `make check`
+# runs each briefly over its corpus (tests/fuzz.t); `make fuzz
+# FUZZ_SECONDS=600` runs each longer, adding what it finds to
+# build/fuzz/corpus-<name>/ (copy worthwhile inputs to fuzz/corpus/<name>/
+# by hand).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS   := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -14,7 +16,14 @@ FUZZ_BINS    := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) -ldl
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(FUZZ_EXTRA) -ldl
+
+# fuzz-model drives the report's model and outputs: the tools sources they
+# need (no babeltrace: the target makes the events itself).
+FUZZ_MODEL_SRC := tools/model.c tools/conn.c tools/hmap.c tools/hist.c tools/util.c \
+	tools/out_json.c tools/out_text.c
+$(B)/fuzz/fuzz-model: FUZZ_EXTRA = -Itools $(FUZZ_MODEL_SRC) -lm
+$(B)/fuzz/fuzz-model: $(FUZZ_MODEL_SRC) $(wildcard tools/*.h)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -169,10 +169,12 @@ struct ss_call {
 	struct ss_tp_base b;
 	uint64_t t0;
 	int saved_errno; /* errno as the real call left it */
+	int tracer;      /* on the tracer's own socket: emit nothing */
 };
 
 static inline void ss_call_begin(struct ss_call *c, int fd, uint64_t sock)
 {
+	c->tracer = !sock && ss_word_state(ss_fd_get(fd)) == SS_FD_TRACER;
 	c->b.fd = fd;
 	c->b.sock = sock;
 	c->b.rec = ss_rec;
@@ -193,7 +195,8 @@ static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
 #define SS_EMIT(c, ev, ...)                                                  \
 	do {                                                                 \
 		ss_guard++;                                                  \
-		lttng_ust_do_tracepoint(sockscope, ev, &(c)->b, ##__VA_ARGS__); \
+		if (ss_likely(!(c)->tracer))                                 \
+			lttng_ust_do_tracepoint(sockscope, ev, &(c)->b, ##__VA_ARGS__); \
 		ss_guard--;                                                  \
 		errno = (c)->saved_errno;                                    \
 	} while (0)

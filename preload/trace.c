@@ -159,15 +159,22 @@ static uint64_t describe(int fd, uint64_t old, int type)
 	socklen_t llen = sizeof(local), plen = sizeof(peer);
 	struct ss_ep lep, pep;
 	char typebuf[64];
-	uint64_t serial = ss_new_serial();
 
-	if (!ss_fd_cas(fd, old, ss_word(serial, SS_FD_SOCKET)))
-		return ss_sock_known(fd); /* another thread saw it first */
 	REAL(getsockopt)(fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
 	if (REAL(getsockname)(fd, (struct sockaddr *)&local, &llen) < 0)
 		llen = 0;
 	if (REAL(getpeername)(fd, (struct sockaddr *)&peer, &plen) < 0)
 		plen = 0;
+	/* The tracer's connection to its session daemon, first seen here when
+	 * another interposer (a sanitizer's runtime) called us in its stead:
+	 * the return address then does not tell it apart. */
+	if (ss_is_sessiond_addr(&peer, plen)) {
+		ss_fd_cas(fd, old, ss_word(0, SS_FD_TRACER));
+		return 0;
+	}
+	uint64_t serial = ss_new_serial();
+	if (!ss_fd_cas(fd, old, ss_word(serial, SS_FD_SOCKET)))
+		return ss_sock_known(fd); /* another thread saw it first */
 	ss_ep_decode(&lep, &local, llen, 1);
 	ss_ep_decode(&pep, &peer, plen, 1);
 	if (!plen)

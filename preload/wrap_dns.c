@@ -49,16 +49,20 @@ static void hostent_text(char *buf, const struct hostent *h, int herr)
 	textf(buf, "%s (%d)", ip, n);
 }
 
-/* The query of gethostbyaddr: the address alone. */
-static void addr_query(char *buf, const void *addr, socklen_t len, int type)
+/* The query of gethostbyaddr: the address alone.  A failed lookup's is
+ * as worth knowing, so the address is read then too, safely (trusted:
+ * the call succeeded, so it was readable). */
+static void addr_query(char *buf, const void *addr, socklen_t len, int type, int trusted)
 {
+	unsigned char copy[16];
+	size_t need = type == AF_INET ? 4 : type == AF_INET6 ? 16 : 0;
 	char ip[SS_ADDR_TEXT];
 
-	if (!addr || (type == AF_INET && len < 4) || (type == AF_INET6 && len < 16)) {
+	if (!addr || len < need || (need && ss_peek(copy, addr, need, trusted) != need)) {
 		textf(buf, "(invalid)");
 		return;
 	}
-	ss_ip_format(type, addr, ip);
+	ss_ip_format(type, copy, ip);
 	textf(buf, "%s", ip);
 }
 
@@ -148,7 +152,7 @@ SS_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int typ
 	ss_call_begin(&c, -1, 0);
 	struct hostent *h = REAL(gethostbyaddr)(addr, len, type);
 	ss_call_end(&c, h ? 0 : -1, 0);
-	addr_query(q, h ? addr : NULL, len, type);
+	addr_query(q, addr, len, type, h != NULL);
 	if (h)
 		textf(res, "%s", nz(h->h_name));
 	else
@@ -168,7 +172,7 @@ SS_EXPORT int gethostbyaddr_r(const void *addr, socklen_t len, int type, struct 
 	int r = REAL(gethostbyaddr_r)(addr, len, type, ret, buf, buflen, result, herrp);
 	ss_call_end(&c, r, r != 0);
 	struct hostent *h = !r && result ? *result : NULL;
-	addr_query(q, h ? addr : NULL, len, type);
+	addr_query(q, addr, len, type, h != NULL);
 	if (h)
 		textf(res, "%s", nz(h->h_name));
 	else if (r)

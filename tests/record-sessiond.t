@@ -5,59 +5,22 @@
 # system's daemon: as user nobody with a private LTTNG_HOME, whose own
 # daemon (run directory LTTNG_HOME/.lttng) is the one record must start.
 import os
-import subprocess
 import sys
-import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import sstest
 import sstools
 
-if os.geteuid() != 0:
-    print("1..0 # SKIP needs root to run as another user")
-    sys.exit(0)
+sstools.Nobody.skip_unless_possible()
 env = sstest.Env("sessiond")
-home = tempfile.mkdtemp(prefix="sockscope-home-")
-env_home = dict(os.environ, HOME=home, LTTNG_HOME=home)
-os.chown(home, 65534, 65534)
-os.chmod(home, 0o755)
-
-
-def cleanup_home():
-    # Stop a daemon this test's recordings left behind, by its pid file.
-    try:
-        with open(os.path.join(home, ".lttng", "sockscope-sessiond.pid")) as f:
-            os.kill(int(f.read()), 15)
-    except (OSError, ValueError):
-        pass
-    subprocess.run(["rm", "-rf", home])
-
-
-import atexit
-atexit.register(cleanup_home)
+nobody = sstools.Nobody()
+home = nobody.home
 
 
 def as_nobody(argv, **kw):
-    return subprocess.Popen(argv, user=65534, group=65534, extra_groups=[], env=env_home,
-                            cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            **kw)
+    return nobody.popen(argv, **kw)
 
 
-def system_daemon():
-    try:
-        with open("/var/run/lttng/lttng-sessiond.pid") as f:
-            pid = int(f.read())
-        os.kill(pid, 0)
-        return pid
-    except (OSError, ValueError):
-        return None
-
-
-v = as_nobody([sstools.SOCKSCOPE, "--version"])
-v.communicate()
-if v.returncode != 0:
-    print("1..0 # SKIP user nobody cannot run the build tree's sockscope")
-    sys.exit(0)
-before = system_daemon()
+before = sstools.Nobody.system_daemon()
 t = sstest.Tap()
 p = as_nobody(["lttng", "list"])
 p.communicate()
@@ -101,5 +64,5 @@ t.ok("already running" in errb and "left running" in errb,
 t.ok("stopped the session daemon (pid %d)" % shared in erra, "the last to end stopped it")
 t.is_((sstools.calls(sstools.report_json(ta)), sstools.calls(sstools.report_json(tb))["connect"]),
       ({"socket": 1, "close": 1}, 2), "each trace holds its own command")
-t.is_(system_daemon(), before, "the system's daemon is untouched")
+t.is_(sstools.Nobody.system_daemon(), before, "the system's daemon is untouched")
 t.done()

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ss_names.h"
 
@@ -411,14 +412,15 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		break;
 	case SS_K_TX:
 	case SS_K_RX:
-		if (e->ret > 0)
+		/* A peek leaves the data to be received again: count it then. */
+		if (e->ret > 0 && !(e->kind == SS_K_RX && (e->flags & MSG_PEEK)))
 			add_bytes(m, c, e, e->kind == SS_K_TX, (uint64_t)e->ret);
 		else if (e->ret < 0 && c->connecting && e->err != EAGAIN && e->err != EINTR)
 			c->err = (int)e->err, c->connecting = 0;
 		break;
 	case SS_K_TX_MMSG:
 	case SS_K_RX_MMSG:
-		if (e->ret > 0)
+		if (e->ret > 0 && !(e->kind == SS_K_RX_MMSG && (e->flags & MSG_PEEK)))
 			add_bytes(m, c, e, e->kind == SS_K_TX_MMSG, (uint64_t)e->bytes);
 		break;
 	case SS_K_GETSOCKOPT:

@@ -61,7 +61,7 @@ int ss_resolve_cmd(const char *cmd, char *path, size_t size)
 		strcpy(path, cmd);
 		return access(path, X_OK);
 	}
-	const char *p = getenv("PATH");
+	const char *p = secure_getenv("PATH");
 	if (!p)
 		p = "/usr/local/bin:/usr/bin:/bin";
 	int err = ENOENT;
@@ -155,13 +155,20 @@ static int imports_socket_entry(const char *name)
 	return 0;
 }
 
+/* What the dynamic symbols and needed libraries say. */
+struct imports {
+	int sockets;     /* a socket entry point, or a library that may have one */
+	int syscall;     /* syscall(): system calls made without their libc wrapper */
+	int seen_dynsym; /* there was a dynamic symbol table to read */
+};
+
 /*
- * Look through the dynamic symbols and the needed libraries.  Returns 1
- * when something may use sockets, 0 when nothing can, -1 if unreadable.
+ * Look through the dynamic symbols and the needed libraries into *im.
+ * Returns 0, or -1 if unreadable.
  */
-static int may_use_sockets(const struct elf *e)
+static int read_imports(const struct elf *e, struct imports *im)
 {
-	int found = 0, seen_dynsym = 0;
+	int found = 0;
 
 	for (unsigned i = 0; i < e->eh.e_shnum && !found; i++) {
 		Elf64_Shdr sh;
@@ -176,7 +183,7 @@ static int may_use_sockets(const struct elf *e)
 		size_t ent = sh.sh_type == SHT_DYNSYM ? (e->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym))
 						      : (e->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn));
 		uint64_t n = sh.sh_size / ent;
-		seen_dynsym |= sh.sh_type == SHT_DYNSYM;
+		im->seen_dynsym |= sh.sh_type == SHT_DYNSYM;
 		for (uint64_t k = 0; k < n && !found; k++) {
 			uint64_t off = sh.sh_offset + k * ent, name;
 			if (sh.sh_type == SHT_DYNSYM) {
@@ -187,6 +194,8 @@ static int may_use_sockets(const struct elf *e)
 				if ((e->is64 ? s64.st_shndx : s32.st_shndx) != SHN_UNDEF)
 					continue;
 				name = e->is64 ? s64.st_name : s32.st_name;
+				if (name < slen && !strcmp(str + name, "syscall"))
+					im->syscall = 1;
 				found = name < slen && imports_socket_entry(str + name);
 			} else {
 				Elf64_Dyn d64;
@@ -202,8 +211,32 @@ static int may_use_sockets(const struct elf *e)
 		}
 		free(str);
 	}
-	/* Without a symbol table to read we cannot tell: let it run. */
-	return found || !seen_dynsym ? 1 : 0;
+	im->sockets |= found;
+	return 0;
+}
+
+/*
+ * Whether the file has a section of Go's linker: .go.buildinfo (Go 1.13
+ * on) or .note.go.buildid.  Go's runtime makes its system calls itself,
+ * not through libc.
+ */
+static int is_go(const struct elf *e)
+{
+	Elf64_Shdr sh;
+	uint64_t slen;
+	int go = 0;
+
+	if (e->eh.e_shstrndx == SHN_UNDEF || e->eh.e_shstrndx >= e->eh.e_shnum)
+		return 0;
+	char *names = strtab(e, e->eh.e_shstrndx, &slen);
+	if (!names)
+		return 0;
+	for (unsigned i = 0; i < e->eh.e_shnum && !go; i++)
+		if (shdr(e, i, &sh) == 0 && sh.sh_name < slen)
+			go = !strcmp(names + sh.sh_name, ".go.buildinfo") ||
+			     !strcmp(names + sh.sh_name, ".note.go.buildid");
+	free(names);
+	return go;
 }
 
 static int std_fd_is_socket(void)
@@ -298,6 +331,7 @@ static int check(const char *path, char *why, size_t size, int depth)
 		e.eh.e_phnum = h.e_phnum;
 		e.eh.e_shentsize = h.e_shentsize;
 		e.eh.e_shnum = h.e_shnum;
+		e.eh.e_shstrndx = h.e_shstrndx;
 	}
 	int interp = 0;
 	for (unsigned i = 0; i < e.eh.e_phnum; i++) {
@@ -306,16 +340,27 @@ static int check(const char *path, char *why, size_t size, int depth)
 			goto out;
 		interp |= ph.p_type == PT_INTERP;
 	}
+	int go = is_go(&e);
 	if (!interp) {
-		snprintf(why, size, "%s is statically linked: no dynamic loader, so no "
-			 "LD_PRELOAD to see its socket calls", path);
+		snprintf(why, size, "%s is statically linked%s: no dynamic loader, so no "
+			 "LD_PRELOAD to see its socket calls", path, go ? " (a Go program)" : "");
 		ret = 0;
 		goto out;
 	}
-	ret = may_use_sockets(&e);
-	if (ret == 0 && std_fd_is_socket())
-		ret = 1;
-	if (ret == 0)
+	struct imports im = { 0 };
+	if (read_imports(&e, &im) < 0)
+		goto out;
+	/* Without a symbol table to read we cannot tell: let it run. */
+	ret = im.sockets || !im.seen_dynsym || std_fd_is_socket();
+	if (ret && go)
+		snprintf(why, size, "%s is a Go program: Go's runtime makes its socket calls "
+			 "with raw system calls, which LD_PRELOAD cannot see; only those made "
+			 "through libc (cgo: name lookups, C libraries) will be recorded", path);
+	else if (!ret && im.syscall)
+		snprintf(why, size, "%s imports no socket or name-service function from libc "
+			 "but calls syscall(): any socket call it makes is a raw system call, "
+			 "which LD_PRELOAD cannot see", path);
+	else if (!ret)
 		snprintf(why, size, "%s imports no socket or name-service function from libc, "
 			 "starts no program, loads no module, and needs no library that could: "
 			 "nothing to trace", path);

@@ -14,6 +14,12 @@
  * children may use sockets), or needs a library beyond the C runtime
  * (which may use sockets itself), or one of the standard descriptors it
  * inherits is a socket.
+ *
+ * What the rule cannot promise is said as a warning: a Go program (its
+ * runtime makes raw system calls; a dynamically linked one is traced for
+ * what goes through libc), and the reason for a refusal names raw
+ * syscall() calls when the program imports syscall() and no socket
+ * function.
  */
 #ifndef SS_EXECHECK_H
 #define SS_EXECHECK_H
@@ -28,8 +34,9 @@ int ss_resolve_cmd(const char *cmd, char *path, size_t size);
 
 /*
  * Apply the rule to the program at path.  Returns 1 when it can be
- * traced, 0 when not, with the reason in why; -1 when it cannot be read
- * (then exec will say what is wrong, and we let it).
+ * traced (why then holds a warning, or is empty), 0 when not, with the
+ * reason in why; -1 when it cannot be read (then exec will say what is
+ * wrong, and we let it).
  */
 int ss_exe_traceable(const char *path, char *why, size_t size);
 

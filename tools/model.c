@@ -157,6 +157,33 @@ void ss_model_lost(struct ss_model *m, uint64_t n, int packets)
 		m->lost += n;
 }
 
+/* What a sockscope:* event does to connections, by its name. */
+static const struct {
+	const char *name;
+	enum ss_kind kind;
+} kinds[] = {
+	{ "socket", SS_K_SOCKET }, { "socketpair", SS_K_PAIR }, { "bind", SS_K_BIND },
+	{ "connect", SS_K_CONNECT }, { "getsockname", SS_K_SOCKNAME },
+	{ "getpeername", SS_K_PEERNAME }, { "accept", SS_K_ACCEPT }, { "accept4", SS_K_ACCEPT },
+	{ "listen", SS_K_LISTEN }, { "send", SS_K_TX }, { "sendto", SS_K_TX },
+	{ "sendmsg", SS_K_TX }, { "write", SS_K_TX }, { "writev", SS_K_TX },
+	{ "sendfile", SS_K_TX }, { "recv", SS_K_RX }, { "recvfrom", SS_K_RX },
+	{ "recvmsg", SS_K_RX }, { "read", SS_K_RX }, { "readv", SS_K_RX },
+	{ "sendmmsg", SS_K_TX_MMSG }, { "recvmmsg", SS_K_RX_MMSG },
+	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "closefrom", SS_K_CLOSEFROM },
+	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
+	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
+	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK },
+};
+
+enum ss_kind ss_kind_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(name, kinds[i].name))
+			return kinds[i].kind;
+	return SS_K_CALL;
+}
+
 /* ---- nesting calls under library methods ---- */
 
 static struct ss_ring *ring_of(struct ss_model *m, int64_t vtid)
@@ -578,8 +605,10 @@ struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m)
 {
 	struct ss_call_stat **v = ss_xcalloc(m->ncalls, sizeof(*v));
 
-	memcpy(v, m->calls, m->ncalls * sizeof(*v));
-	qsort(v, m->ncalls, sizeof(*v), call_by_total);
+	if (m->ncalls) { /* no calls: m->calls is NULL, not for memcpy */
+		memcpy(v, m->calls, m->ncalls * sizeof(*v));
+		qsort(v, m->ncalls, sizeof(*v), call_by_total);
+	}
 	return v;
 }
 

@@ -45,27 +45,6 @@ static const struct member context_members[] = {
 };
 #define MAX_PLAN (sizeof(payload_members) / sizeof(payload_members[0]))
 
-/* What a sockscope:* event does to connections, by its name.  Events
- * with `query` and `result` members are name lookups whatever their name;
- * the others count as calls only. */
-static const struct {
-	const char *name;
-	enum ss_kind kind;
-} kinds[] = {
-	{ "socket", SS_K_SOCKET }, { "socketpair", SS_K_PAIR }, { "bind", SS_K_BIND },
-	{ "connect", SS_K_CONNECT }, { "getsockname", SS_K_SOCKNAME },
-	{ "getpeername", SS_K_PEERNAME }, { "accept", SS_K_ACCEPT }, { "accept4", SS_K_ACCEPT },
-	{ "listen", SS_K_LISTEN }, { "send", SS_K_TX }, { "sendto", SS_K_TX },
-	{ "sendmsg", SS_K_TX }, { "write", SS_K_TX }, { "writev", SS_K_TX },
-	{ "sendfile", SS_K_TX }, { "recv", SS_K_RX }, { "recvfrom", SS_K_RX },
-	{ "recvmsg", SS_K_RX }, { "read", SS_K_RX }, { "readv", SS_K_RX },
-	{ "sendmmsg", SS_K_TX_MMSG }, { "recvmmsg", SS_K_RX_MMSG },
-	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "closefrom", SS_K_CLOSEFROM },
-	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
-	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
-	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK },
-};
-
 struct plan {
 	uint64_t idx;
 	uint32_t off;
@@ -87,6 +66,8 @@ struct reader {
 	struct ss_hmap seen_sc; /* stream classes already scanned */
 	int progress;
 	uint64_t t0, next_check, shown;
+	int first_call; /* stop at the first socket call */
+	int found;      /* one was read */
 };
 
 /* Plan the reading of the members of struct field class fc we know. */
@@ -159,10 +140,7 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 	c->kind = SS_K_OTHER;
 	if (name && !strncmp(name, "sockscope:", 10)) {
 		name += 10;
-		c->kind = SS_K_CALL;
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			if (!strcmp(name, kinds[i].name))
-				c->kind = kinds[i].kind;
+		c->kind = ss_kind_of(name);
 		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;
@@ -224,6 +202,8 @@ static void on_event(struct reader *r, const bt_message *msg)
 			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
 	}
 	ss_model_event(r->m, &e);
+	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK)
+		r->found = 1;
 }
 
 static void show_progress(struct reader *r, int done)
@@ -285,6 +265,8 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 		}
 		bt_message_put_ref(msg);
 	}
+	if (r->found)
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
 	if (r->progress && r->m->read >= r->next_check) {
 		r->next_check = r->m->read + (1u << 18);
 		show_progress(r, 0);
@@ -397,10 +379,12 @@ static const bt_plugin *plugin(const char *name)
 	return p;
 }
 
-int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
+static int read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress,
+		       int first_call, int *found)
 {
 	struct dirlist traces = { 0 };
-	struct reader r = { .m = m, .progress = progress, .t0 = ss_mono_ns() };
+	struct reader r = { .m = m, .progress = progress, .t0 = ss_mono_ns(),
+			    .first_call = first_call };
 	const bt_plugin *ctf = NULL, *utils = NULL;
 	bt_graph *g = NULL;
 	int ret = -1;
@@ -492,6 +476,8 @@ int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
 	}
 	if (progress)
 		show_progress(&r, 1);
+	if (found)
+		*found = r.found;
 	ret = 0;
 out_classes:
 	for (size_t i = 0; i <= r.classes.mask; i++)
@@ -506,4 +492,30 @@ out:
 		free(traces.v[i]);
 	free(traces.v);
 	return ret;
+}
+
+int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
+{
+	return read_traces(dirs, ndirs, m, progress, 0, NULL);
+}
+
+int ss_trace_has_calls(const char *dir)
+{
+	struct dirlist traces = { 0 };
+
+	/* No metadata anywhere: nothing was written, nothing to read. */
+	find_traces(dir, &traces, 0);
+	for (size_t i = 0; i < traces.n; i++)
+		free(traces.v[i]);
+	free(traces.v);
+	if (!traces.n)
+		return 0;
+	struct ss_filter none = { 0 };
+	struct ss_model *m = ss_model_new(&none);
+	char *dirs[] = { (char *)dir };
+	int found = 0;
+	int ret = read_traces(dirs, 1, m, 0, 1, &found);
+
+	ss_model_free(m);
+	return ret < 0 ? -1 : found;
 }

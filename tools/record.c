@@ -9,9 +9,11 @@
  * the session and exits with the command's status.
  */
 #include "execheck.h"
+#include "report.h"
 #include "sessiond.h"
 #include "tool.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +38,11 @@
 
 #define CHANNEL "sockscope"
 #define DEFAULT_EVENTS "sockscope:*,sockscope_api:*"
+/* The consumer writes what the buffers hold at least this often (us), so
+ * that a trace stays readable up to then if the tracer dies. */
+#define FLUSH_US 1000000
+/* Less free space than this where the trace goes, and it cannot be made. */
+#define MIN_FREE_KIB 1024
 
 static const char usage[] =
 	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
@@ -51,7 +59,7 @@ static const char usage[] =
 	"      --subbuffers N     sub-buffers in each ring buffer (default: 8)\n"
 	"      --block            never discard: CMD waits when the buffers are full\n"
 	"  -f, --force            run CMD even if it looks untraceable\n"
-	"  -q, --quiet            print nothing but errors\n"
+	"  -q, --quiet            print nothing but errors and what was not seen\n"
 	"  -v, --verbose          say what is being done\n"
 	"  -h, --help             show this help\n"
 	"\n"
@@ -74,7 +82,7 @@ struct rec_opts {
  * environment overrides. */
 static char *find_preload(void)
 {
-	const char *env = getenv("SOCKSCOPE_PRELOAD");
+	const char *env = secure_getenv("SOCKSCOPE_PRELOAD");
 	char self[PATH_MAX];
 
 	if (env && *env)
@@ -112,7 +120,7 @@ static char *find_preload(void)
 static char *find_ust_fork(void)
 {
 	static const char name[] = "liblttng-ust-fork.so.1";
-	const char *env = getenv("SOCKSCOPE_UST_FORK");
+	const char *env = secure_getenv("SOCKSCOPE_UST_FORK");
 	const void *anchors[] = { (const void *)lttng_session_daemon_alive, (const void *)fork };
 	const char *fixed[] = { "/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib64", "/lib" };
 	Dl_info info;
@@ -139,7 +147,55 @@ static char *find_ust_fork(void)
 	return NULL;
 }
 
-/* The output directory, created 0700 (it may exist if empty). */
+/*
+ * A sanitized build's preload needs the sanitizer's runtime first in
+ * every program it goes into, as those programs were not built with it:
+ * the runtime this sockscope was linked with, or NULL.
+ */
+static char *sanitizer_runtime(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	extern void __asan_init(void) __attribute__((weak));
+	Dl_info info;
+
+	if (__asan_init && dladdr((const void *)__asan_init, &info) && info.dli_fname &&
+	    strstr(info.dli_fname, "libasan"))
+		return ss_xstrdup(info.dli_fname);
+#endif
+	return NULL;
+}
+
+static int dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/* Free space for an unprivileged writer on the file system of path, in
+ * KiB; -1 when unknown. */
+static long long free_kib(const char *path)
+{
+	struct statvfs sv;
+
+	if (statvfs(path, &sv) < 0)
+		return -1;
+	return (long long)((unsigned long long)sv.f_bavail * sv.f_frsize / 1024);
+}
+
+/*
+ * The output directory, created 0700 (it may exist if empty: it is made
+ * anew, so its mode and owner are ours).  Whatever would keep the trace
+ * from being written and can be known now stops record here, before
+ * CMD runs.
+ */
 static char *make_output(const char *want)
 {
 	char buf[PATH_MAX], *path;
@@ -148,12 +204,14 @@ static char *make_output(const char *want)
 		path = ss_xstrdup(want);
 		if (mkdir(path, 0700) < 0) {
 			struct stat st;
-			if (errno != EEXIST || stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			if (errno != EEXIST)
 				ss_die(2, "cannot create %s: %s", path, strerror(errno));
-			if (rmdir(path) < 0 && (errno == ENOTEMPTY || errno == EEXIST))
+			if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+				ss_die(2, "%s exists and is not a directory", path);
+			if (!dir_is_empty(path))
 				ss_die(2, "%s exists and is not empty: choose another directory", path);
-			if (mkdir(path, 0700) < 0)
-				ss_die(2, "cannot create %s: %s", path, strerror(errno));
+			if (rmdir(path) < 0 || mkdir(path, 0700) < 0)
+				ss_die(2, "cannot use %s: %s", path, strerror(errno));
 		}
 	} else {
 		time_t now = time(NULL);
@@ -167,6 +225,12 @@ static char *make_output(const char *want)
 			free(path);
 			path = ss_xasprintf("%s-%d", buf, i);
 		}
+	}
+	long long kib = free_kib(path);
+	if (kib >= 0 && kib < MIN_FREE_KIB) {
+		rmdir(path);
+		ss_die(2, "%s: only %lld KiB free on its file system; a trace needs at least %d KiB",
+		       path, kib, MIN_FREE_KIB);
 	}
 	if (!realpath(path, buf))
 		ss_die(2, "%s: %s", path, strerror(errno));
@@ -221,12 +285,23 @@ static int session_setup(const char *name, const char *dir, uint64_t tag, const 
 	}
 	snprintf(ch->name, sizeof(ch->name), "%s", CHANNEL);
 	ch->attr.overwrite = 0;
+	ch->attr.switch_timer_interval = FLUSH_US;
 	ch->attr.num_subbuf = o->nsub;
 	ch->attr.subbuf_size = pow2_floor(o->bufsize / o->nsub);
 	if (ch->attr.subbuf_size < 4096)
 		ch->attr.subbuf_size = 4096;
 	if (o->block && (ret = lttng_channel_set_blocking_timeout(ch, -1)) < 0)
 		goto fail;
+	if ((ret = lttng_enable_channel(h, ch)) < 0)
+		goto fail;
+	/* The metadata too: without it the data on disk cannot be read. */
+	lttng_channel_destroy(ch);
+	if (!(ch = lttng_channel_create(&dom))) {
+		ret = -LTTNG_ERR_NOMEM;
+		goto fail;
+	}
+	snprintf(ch->name, sizeof(ch->name), "metadata");
+	ch->attr.switch_timer_interval = FLUSH_US;
 	if ((ret = lttng_enable_channel(h, ch)) < 0)
 		goto fail;
 	char *filter = ss_xasprintf("rec == %llu", (unsigned long long)tag);
@@ -294,6 +369,62 @@ static uint64_t discarded_events(const char *name)
 	return total;
 }
 
+/*
+ * Stop the session (flushing the buffers), count what the tracer had to
+ * discard into *lost, destroy it.  Returns 1 when the session daemon is
+ * gone (killed during the recording), 0 otherwise.
+ */
+static int end_session(const char *name, uint64_t *lost)
+{
+	int ret = lttng_stop_tracing(name);
+
+	if (ret < 0 && lttng_session_daemon_alive() != 1)
+		return 1;
+	if (ret < 0)
+		ss_warn("stop session %s: %s", name, lttng_strerror(ret));
+	*lost = discarded_events(name);
+	ret = lttng_destroy_session(name);
+	if (ret < 0)
+		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
+	return 0;
+}
+
+/*
+ * Tell the user what the trace cannot show, rather than leave an empty or
+ * partial trace unexplained: the daemon died during the recording; the
+ * file system filled up; the tracer never came into any process of the
+ * command; or it did, and the filter on the recording tag (which only the
+ * command's processes carry) let no socket call through.  Said even with
+ * --quiet.
+ */
+static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint64_t lost)
+{
+	char *ust = ss_xasprintf("%s/ust", dir);
+	int registered = access(ust, F_OK) == 0;
+	long long kib = free_kib(dir);
+
+	free(ust);
+	if (gone) {
+		ss_warn("warning: the LTTng session daemon ended during the recording: what %s "
+			"did after that was not recorded; the trace keeps what reached the disk "
+			"before (the buffers are written every %d s)", cmd, FLUSH_US / 1000000);
+	} else if (kib >= 0 && kib < MIN_FREE_KIB) {
+		/* The trace may be cut anywhere, even in its metadata: say that
+		 * rather than what reading it would say. */
+		ss_warn("warning: %s: %lld KiB left on its file system: the trace may lack what "
+			"could not be written, or be unreadable", dir, kib);
+	} else if (!registered) {
+		ss_warn("warning: no socket call was seen: the tracer never came into %s or "
+			"any program it ran: they are statically linked or set-user-ID, or were "
+			"started without the LD_PRELOAD record set", cmd);
+	} else if (!lost && ss_trace_has_calls(dir) == 0) {
+		ss_warn("warning: no socket call was seen: the trace holds none from %s or the "
+			"programs it ran.  They made none, or made them with raw system calls "
+			"(as Go programs do), or could not be traced (statically linked, "
+			"set-user-ID, or started without the LD_PRELOAD record set)", cmd);
+	}
+}
+
 /* The command line, shell-quoted where needed, for the record's notes. */
 static char *join_cmd(char **argv)
 {
@@ -333,7 +464,8 @@ static void write_info(const char *dir, const char *fmt, ...) SS_PRINTF(2, 3);
 static void write_info(const char *dir, const char *fmt, ...)
 {
 	char *path = ss_xasprintf("%s/sockscope.info", dir);
-	FILE *f = fopen(path, "ae");
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 	va_list ap;
 
 	if (f) {
@@ -341,6 +473,8 @@ static void write_info(const char *dir, const char *fmt, ...)
 		vfprintf(f, fmt, ap);
 		va_end(ap);
 		fclose(f);
+	} else if (fd >= 0) {
+		close(fd);
 	}
 	free(path);
 }
@@ -349,9 +483,11 @@ static void write_info(const char *dir, const char *fmt, ...)
  * whatever the user preloads already. */
 static void child_env(const char *preload, const char *ust_fork, uint64_t tag, int block)
 {
-	const char *old = getenv("LD_PRELOAD");
-	char *v = ss_xasprintf("%s%s%s%s%s", preload, ust_fork ? ":" : "", ust_fork ? ust_fork : "",
-			       old && *old ? ":" : "", old && *old ? old : "");
+	const char *old = secure_getenv("LD_PRELOAD");
+	char *san = sanitizer_runtime();
+	char *v = ss_xasprintf("%s%s%s%s%s%s%s", san ? san : "", san ? ":" : "", preload,
+			       ust_fork ? ":" : "", ust_fork ? ust_fork : "", old && *old ? ":" : "",
+			       old && *old ? old : "");
 	char tagtext[32];
 
 	setenv("LD_PRELOAD", v, 1);
@@ -361,6 +497,7 @@ static void child_env(const char *preload, const char *ust_fork, uint64_t tag, i
 	if (block)
 		setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1);
 	free(v);
+	free(san);
 }
 
 /* Signals sockscope passes on to CMD rather than acting on. */
@@ -447,10 +584,13 @@ int ss_record_main(int argc, char **argv)
 	char **cmd = argv + optind;
 	if (ss_resolve_cmd(cmd[0], exe, sizeof(exe)) < 0)
 		ss_die(127, "%s: %s", cmd[0], strerror(errno));
-	if (ss_exe_traceable(exe, why, sizeof(why)) == 0) {
+	int traceable = ss_exe_traceable(exe, why, sizeof(why));
+	if (traceable == 0) {
 		if (!o.force)
 			ss_die(126, "refusing to run: %s (use --force to run it anyway)", why);
 		ss_warn("warning: %s; running anyway", why);
+	} else if (traceable == 1 && why[0]) {
+		ss_warn("warning: %s", why);
 	}
 	char *preload = find_preload();
 	if (!preload)
@@ -513,27 +653,18 @@ int ss_record_main(int argc, char **argv)
 	}
 
 	ss_sessiond_lock(&d);
-	int ret = lttng_stop_tracing(name);
-	if (ret < 0)
-		ss_warn("stop session %s: %s", name, lttng_strerror(ret));
-	uint64_t lost = discarded_events(name);
-	ret = lttng_destroy_session(name);
-	if (ret < 0)
-		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
+	uint64_t lost = 0;
+	int gone = end_session(name, &lost);
 	ss_sessiond_release(&d, o.verbose);
-	write_info(dir, "discarded %llu\n", (unsigned long long)lost);
-
-	char *ust = ss_xasprintf("%s/ust", dir);
-	if (access(ust, F_OK) < 0)
-		ss_warn("warning: no event recorded: %s never registered with the tracer",
-			cmd[0]);
+	if (!gone)
+		write_info(dir, "discarded %llu\n", (unsigned long long)lost);
+	say_what_was_missed(dir, cmd[0], gone, lost);
 	if (!o.quiet) {
 		ss_warn("trace written to %s", dir);
 		if (lost)
 			ss_warn("%llu events discarded (buffers full): use a larger --buffer-size "
 				"or --block", (unsigned long long)lost);
 	}
-	free(ust);
 	free(name);
 	free(dir);
 	free(preload);

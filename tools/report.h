@@ -175,6 +175,11 @@ struct ss_model {
 	uint64_t nconn_spilled, ndns;
 };
 
+/* The kind of the event sockscope:<name> (SS_K_CALL for a name with no
+ * effect on connections).  Events with `query` and `result` members are
+ * name lookups whatever their name: the reader sees to that. */
+enum ss_kind ss_kind_of(const char *name);
+
 struct ss_model *ss_model_new(const struct ss_filter *f);
 void ss_model_free(struct ss_model *m);
 /* The number of a syscall or method name, registering it. */
@@ -258,6 +263,10 @@ void ss_out_json(const struct ss_report *r, FILE *f);
 /* Read the traces under dirs into m.  Returns 0, or -1 after saying why
  * (one line naming the file). */
 int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress);
+/* Whether the trace at dir holds a socket call (an event of ours other
+ * than fork), read up to the first one: 1 or 0; -1 after saying why it
+ * cannot be read.  (For record's check of what it saw.) */
+int ss_trace_has_calls(const char *dir);
 
 /* Names shared by the outputs. */
 const char *ss_role_name(enum ss_role r);

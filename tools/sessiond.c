@@ -26,9 +26,9 @@ static char *run_dir(void)
 {
 	if (geteuid() == 0)
 		return ss_xstrdup("/var/run/lttng");
-	const char *home = getenv("LTTNG_HOME");
+	const char *home = secure_getenv("LTTNG_HOME");
 	if (!home || !*home)
-		home = getenv("HOME");
+		home = secure_getenv("HOME");
 	if (!home || !*home)
 		return NULL;
 	return ss_xasprintf("%s/.lttng", home);
@@ -70,7 +70,7 @@ static void sleep_ms(long ms)
 /* Run lttng-sessiond --daemonize and wait until it answers. */
 static int start_daemon(struct ss_sessiond *d)
 {
-	const char *bin = getenv("SOCKSCOPE_SESSIOND");
+	const char *bin = secure_getenv("SOCKSCOPE_SESSIOND");
 	char *pidopt = ss_xasprintf("--pidfile=%s", d->pidpath);
 	char *argv[] = { (char *)(bin && *bin ? bin : "lttng-sessiond"), "--daemonize",
 			 "--no-kernel", "--quiet", pidopt, NULL };

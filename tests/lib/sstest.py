@@ -29,6 +29,21 @@ def _sanitizer_preload():
     r = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True)
     return [r.stdout.strip()]
 PYTHON = "/usr/bin/python3"
+# ASan options for programs run with a sanitized preload: foreign programs
+# (python3) leak at exit by design, and their own crashes must end them as
+# without sanitizers (status 128+N), not as an ASan report (status 1).
+ASAN_FOREIGN = "detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0"
+ASAN_OURS = "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0"
+
+
+def sanitizer_env(env, argv):
+    """Set ASAN_OPTIONS in env for running argv under a sanitized preload:
+    leaks are checked in our own programs (built under BUILD) only."""
+    if "address" in SANITIZE and "ASAN_OPTIONS" not in os.environ:
+        exe = shutil.which(argv[0]) if argv else None
+        ours = exe and os.path.realpath(exe).startswith(os.path.realpath(BUILD) + os.sep)
+        env["ASAN_OPTIONS"] = ASAN_OURS if ours else ASAN_FOREIGN
+    return env
 
 
 def _find_ust_fork():
@@ -159,9 +174,8 @@ class Env:
         env = dict(os.environ)
         libs = _sanitizer_preload() + [PRELOAD] + ([UST_FORK] if fork and UST_FORK else [])
         env["LD_PRELOAD"] = ":".join(libs)
-        if SANITIZE:
-            # Foreign programs (python3) leak at exit by design.
-            env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+        if "address" in SANITIZE:
+            env.setdefault("ASAN_OPTIONS", ASAN_FOREIGN)
         if extra:
             env.update(extra)
         return env

@@ -3,9 +3,13 @@
 into the test's temporary directory, and `sockscope report` on what it
 wrote.  Built on sstest (TAP, temporary directory, cleanup)."""
 
+import atexit
 import json
 import os
+import signal
 import subprocess
+import sys
+import tempfile
 
 import sstest
 
@@ -18,6 +22,7 @@ def record(env, argv, name, opts=(), timeout=120, **kw):
     """Record argv into env.tmp/traces/name; returns (rc, stdout, stderr, dir)."""
     os.makedirs(os.path.join(env.tmp, "traces"), exist_ok=True)
     out = os.path.join(env.tmp, "traces", name)
+    kw.setdefault("env", sstest.sanitizer_env(dict(os.environ), argv))
     p = subprocess.run([SOCKSCOPE, "record", "-o", out] + list(opts) + ["--"] + list(argv),
                        capture_output=True, text=True, timeout=timeout, **kw)
     return p.returncode, p.stdout, p.stderr, out
@@ -86,3 +91,75 @@ def schema_problems(rep):
         if c.get("role") not in ROLES:
             bad.append("role %r" % c.get("role"))
     return bad
+
+
+class Nobody:
+    """User nobody with a private HOME and LTTNG_HOME: record, run as
+    nobody, starts a session daemon of its own there (run directory
+    HOME/.lttng) that no other test or user shares, so a test may stop or
+    kill it.  Needs root; skip_unless_possible() ends the test with a skip
+    otherwise.  The home (0755, nobody's) is removed at exit, after its
+    daemon, if one is left, is stopped by its pid file."""
+
+    UID = 65534
+
+    def __init__(self):
+        self.home = tempfile.mkdtemp(prefix="sockscope-home-")
+        os.chown(self.home, self.UID, self.UID)
+        os.chmod(self.home, 0o755)
+        self.env = dict(os.environ, HOME=self.home, LTTNG_HOME=self.home)
+        self.pidfile = os.path.join(self.home, ".lttng", "sockscope-sessiond.pid")
+        atexit.register(self.cleanup)
+
+    @staticmethod
+    def why_not():
+        """Why tests cannot run as nobody here, or None when they can."""
+        if os.geteuid() != 0:
+            return "needs root to run as another user"
+        p = subprocess.run([SOCKSCOPE, "--version"], user=Nobody.UID, group=Nobody.UID,
+                           extra_groups=[], capture_output=True)
+        return "user nobody cannot run the build tree's sockscope" if p.returncode else None
+
+    @staticmethod
+    def skip_unless_possible():
+        why = Nobody.why_not()
+        if why:
+            print("1..0 # SKIP " + why)
+            sys.exit(0)
+
+    def popen(self, argv, cmd=None, **kw):
+        """Start argv as nobody in the home, pipes on stdout and stderr
+        (text); ASan options as for running cmd (default argv)."""
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        return subprocess.Popen(argv, user=self.UID, group=self.UID, extra_groups=[],
+                                env=sstest.sanitizer_env(dict(self.env), cmd or argv),
+                                cwd=self.home, text=True, **kw)
+
+    def daemon_pid(self):
+        """The pid of the daemon record started here, or None."""
+        try:
+            with open(self.pidfile) as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def system_daemon():
+        """The pid of the system's session daemon (root's), or None."""
+        try:
+            with open("/var/run/lttng/lttng-sessiond.pid") as f:
+                pid = int(f.read())
+            os.kill(pid, 0)
+            return pid
+        except (OSError, ValueError):
+            return None
+
+    def cleanup(self):
+        pid = self.daemon_pid()
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        subprocess.run(["rm", "-rf", self.home])

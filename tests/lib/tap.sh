@@ -10,7 +10,7 @@ SS_PRELOAD=$SS_BUILD/libsockscope-preload.so
 case "${SS_SANITIZE:-}" in
 *address*)
 	SS_PRELOAD="$(gcc -print-file-name=libasan.so):$SS_PRELOAD"
-	export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" ;;
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0}" ;;
 esac
 SS_UST_FORK=$(ls /usr/lib/*/liblttng-ust-fork.so.1 2>/dev/null | head -n 1)
 export SS_TOP SS_BUILD SS_PRELOAD SS_UST_FORK

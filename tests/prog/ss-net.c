@@ -107,6 +107,8 @@ static int conns(int k, size_t n)
 		close(s);
 	}
 	close(l);
+	free(buf);
+	free(back);
 	return 0;
 }
 
@@ -128,6 +130,7 @@ static int forkconn(size_t n)
 	printf("child %d\n", (int)pid);
 	close(c);
 	close(l);
+	free(buf);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
@@ -189,6 +192,7 @@ static int udp(size_t n)
 	for (int i = 0; i < 3; i++)
 		close(peer[i]);
 	close(s);
+	free(buf);
 	return 0;
 }
 
@@ -212,6 +216,7 @@ static int unix_stream(const char *dir, size_t n)
 	close(s);
 	close(l);
 	unlink(a.sun_path);
+	free(buf);
 	return 0;
 }
 
@@ -227,6 +232,7 @@ static int dup_send(size_t n)
 	close(d);
 	close(s);
 	close(l);
+	free(buf);
 	return 0;
 }
 
