@@ -47,7 +47,8 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(fcntl) X(fcntl64) X(ioctl) X(dup) X(dup2) X(dup3) X(fork)         \
 	X(gethostbyname) X(gethostbyname2) X(gethostbyname_r)               \
 	X(gethostbyname2_r) X(gethostbyaddr) X(gethostbyaddr_r)             \
-	X(gethostname) X(getservbyname) X(getservbyname_r) X(getaddrinfo)   \
+	X(gethostname) X(getservbyname) X(getservbyname_r) X(getservbyport)      \
+	X(getservbyport_r) X(getaddrinfo)   \
 	X(getnameinfo) X(__read_chk) X(__recv_chk) X(__recvfrom_chk)        \
 	X(fclose) X(open) X(open64) X(openat) X(openat64) X(creat)          \
 	X(creat64) X(pipe) X(pipe2) X(fopen) X(fopen64) X(freopen)          \

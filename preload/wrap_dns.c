@@ -200,12 +200,25 @@ SS_EXPORT int gethostname(char *name, size_t len)
 	return r;
 }
 
-static void servent_text(char *buf, const struct servent *s)
+/* A servent as what was not asked: the port of a name, the name of a
+ * port; or the failure. */
+static void servent_text(char *buf, const struct servent *s, int by_port)
 {
-	if (s)
-		textf(buf, "%d", ntohs((uint16_t)s->s_port));
-	else
+	if (!s)
 		textf(buf, "not found");
+	else if (by_port)
+		textf(buf, "%s", nz(s->s_name));
+	else
+		textf(buf, "%d", ntohs((uint16_t)s->s_port));
+}
+
+/* The result of a _r variant: its error, or the servent. */
+static void servent_r_text(char *buf, int r, struct servent **result, int by_port)
+{
+	if (r)
+		textf(buf, "%s", nz(ss_errno_name(r)));
+	else
+		servent_text(buf, result ? *result : NULL, by_port);
 }
 
 SS_EXPORT struct servent *getservbyname(const char *name, const char *proto)
@@ -218,7 +231,7 @@ SS_EXPORT struct servent *getservbyname(const char *name, const char *proto)
 	struct servent *s = REAL(getservbyname)(name, proto);
 	ss_call_end(&c, s ? 0 : -1, 0);
 	textf(q, "%s/%s", nz(name), proto ? proto : "*");
-	servent_text(res, s);
+	servent_text(res, s, 0);
 	SS_EMIT(&c, getservbyname, q, res);
 	return s;
 }
@@ -234,11 +247,40 @@ SS_EXPORT int getservbyname_r(const char *name, const char *proto, struct serven
 	int r = REAL(getservbyname_r)(name, proto, ret, buf, buflen, result);
 	ss_call_end(&c, r, r != 0);
 	textf(q, "%s/%s", nz(name), proto ? proto : "*");
-	if (r)
-		textf(res, "%s", nz(ss_errno_name(r)));
-	else
-		servent_text(res, result ? *result : NULL);
+	servent_r_text(res, r, result, 0);
 	SS_EMIT(&c, getservbyname_r, q, res);
+	return r;
+}
+
+/* getservbyport: the port is in network order, as in struct servent. */
+SS_EXPORT struct servent *getservbyport(int port, const char *proto)
+{
+	if (!SS_ENTER(getservbyport))
+		return REAL(getservbyport)(port, proto);
+	struct ss_call c;
+	char q[SS_TEXT], res[SS_TEXT];
+	ss_call_begin(&c, -1, 0);
+	struct servent *s = REAL(getservbyport)(port, proto);
+	ss_call_end(&c, s ? 0 : -1, 0);
+	textf(q, "%d/%s", ntohs((uint16_t)port), proto ? proto : "*");
+	servent_text(res, s, 1);
+	SS_EMIT(&c, getservbyport, q, res);
+	return s;
+}
+
+SS_EXPORT int getservbyport_r(int port, const char *proto, struct servent *ret, char *buf,
+			      size_t buflen, struct servent **result)
+{
+	if (!SS_ENTER(getservbyport_r))
+		return REAL(getservbyport_r)(port, proto, ret, buf, buflen, result);
+	struct ss_call c;
+	char q[SS_TEXT], res[SS_TEXT];
+	ss_call_begin(&c, -1, 0);
+	int r = REAL(getservbyport_r)(port, proto, ret, buf, buflen, result);
+	ss_call_end(&c, r, r != 0);
+	textf(q, "%d/%s", ntohs((uint16_t)port), proto ? proto : "*");
+	servent_r_text(res, r, result, 1);
+	SS_EMIT(&c, getservbyport_r, q, res);
 	return r;
 }
 

@@ -106,7 +106,7 @@ QUERIES = {"hosts": ["hosts", "localhost"], "hosts4": ["hosts", "sockscope-accep
            "ahosts": ["ahosts", "sockscope-accept"], "addr": ["hosts", "127.0.0.1"],
            "addr6": ["hosts", "::1"], "missing": ["hosts", "no-such-host.invalid"],
            "missing-addr": ["hosts", "fe80::5"], "services": ["services", "http"],
-           "missing-service": ["services", "no-such-service"]}
+           "missing-service": ["services", "no-such-service"], "port": ["services", "443/tcp"]}
 WANT = {"hosts": ("gethostbyname2", "localhost AF_INET6", "::1"),
         "hosts4": ("gethostbyname2", "sockscope-accept AF_INET", "127.0.0.1"),
         "ahosts": ("getaddrinfo", "sockscope-accept", "127.0.0.1:0"),
@@ -114,7 +114,8 @@ WANT = {"hosts": ("gethostbyname2", "localhost AF_INET6", "::1"),
         "addr6": ("gethostbyaddr", "::1", "localhost"),
         "missing": ("gethostbyname2", "no-such-host.invalid AF_INET", "HOST_NOT_FOUND"),
         "missing-addr": ("gethostbyaddr", "fe80::5", "HOST_NOT_FOUND"),
-        "services": ("getservbyname", "http/*", "80")}
+        "services": ("getservbyname", "http/*", "80"),
+        "port": ("getservbyport", "443/tcp", "https")}
 
 
 def getent(run):

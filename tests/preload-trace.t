@@ -73,6 +73,10 @@ t.is_(g[1], ("no-such-host.invalid", "HOST_NOT_FOUND"), "gethostbyname: failure 
 t.is_([e["result"] for e in by["getaddrinfo"]], ["127.0.0.1:50007 (1)", "EAI_NONAME", "EAI_BADFLAGS"],
       "getaddrinfo: answers and EAI names")
 t.is_([e["result"] for e in by["getservbyname"]], ["80", "not found"], "getservbyname: port")
+t.is_([(e["query"], e["result"]) for e in by["getservbyport"]],
+      [("443/tcp", "https"), ("1/udp", "not found")], "getservbyport: the port's name")
+t.is_([(e["query"], e["result"]) for e in by["getservbyport_r"]],
+      [("22/tcp", "ssh"), ("22/tcp", "ERANGE")], "getservbyport_r: name, then ERANGE")
 so = [(e["level"], e["optname"], e["optval"]) for e in by["getsockopt"] if e["err"] == "OK"]
 t.ok(("SOL_SOCKET", "SO_REUSEADDR", 1) in so, "getsockopt: names and int value")
 t.ok(("IPPROTO_TCP", "TCP_NODELAY", 0) in so, "getsockopt: TCP level named")

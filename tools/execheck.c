@@ -28,7 +28,7 @@ static const char *const socket_entry[] = {
 	"socket", "socketpair", "accept", "accept4", "connect", "bind",
 	"getaddrinfo", "getnameinfo", "gethostbyname", "gethostbyname2",
 	"gethostbyname_r", "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
-	"getservbyname", "getservbyname_r", "gethostname",
+	"getservbyname", "getservbyname_r", "getservbyport", "getservbyport_r", "gethostname",
 	"dlopen", /* interpreters load their socket modules this way */
 	/* Programs that start others (shells, env, make): the others may. */
 	"fork", "vfork", "execve", "execv", "execvp", "execvpe", "execl", "execlp", "execle",

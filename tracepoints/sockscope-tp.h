@@ -261,6 +261,8 @@ SS_TP_INSTANCE(dns, gethostbyaddr_r, SS_A_DNS)
 SS_TP_INSTANCE(dns, gethostname, SS_A_DNS)
 SS_TP_INSTANCE(dns, getservbyname, SS_A_DNS)
 SS_TP_INSTANCE(dns, getservbyname_r, SS_A_DNS)
+SS_TP_INSTANCE(dns, getservbyport, SS_A_DNS)
+SS_TP_INSTANCE(dns, getservbyport_r, SS_A_DNS)
 SS_TP_INSTANCE(dns, getaddrinfo, SS_A_DNS)
 SS_TP_INSTANCE(dns, getnameinfo, SS_A_DNS)
 SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,

@@ -444,6 +444,13 @@ static void test_names(void)
 	printf("getservbyname unknown %s\n", s ? "found" : "NULL");
 	CALL("getservbyname_r", getservbyname_r("ssh", "tcp", &se, buf, sizeof(buf), &sres));
 	printf("getservbyname_r %d\n", sres ? ntohs((uint16_t)sres->s_port) : -1);
+	s = getservbyport(htons(443), "tcp");
+	printf("getservbyport 443 %s\n", s ? s->s_name : "NULL");
+	s = getservbyport(htons(1), "udp");
+	printf("getservbyport 1/udp %s\n", s ? s->s_name : "NULL");
+	CALL("getservbyport_r", getservbyport_r(htons(22), "tcp", &se, buf, sizeof(buf), &sres));
+	printf("getservbyport_r %s\n", sres ? sres->s_name : "NULL");
+	CALL("getservbyport_r small", getservbyport_r(htons(22), "tcp", &se, buf, 2, &sres));
 	struct addrinfo *ai = NULL, hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
 	CALL("getaddrinfo", getaddrinfo("localhost", "50007", &hints, &ai));
 	if (ai) {
