@@ -8,6 +8,7 @@
 #include "preload.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <sys/epoll.h>
@@ -261,7 +262,7 @@ SS_EXPORT int dup3(int fd, int newfd, int flags)
  * fork: the child keeps the parent's descriptors and their serials.  The
  * parent's event (ret: the child's pid) tells a reader whose sockets the
  * child's calls are on; the child itself emits nothing here.  (vfork and
- * glibc's internal forks, as in system() and posix_spawn, are not seen.)
+ * glibc's internal forks, as in system(), are not seen.)
  */
 SS_EXPORT pid_t fork(void)
 {
@@ -278,6 +279,36 @@ SS_EXPORT pid_t fork(void)
 	errno = c.saved_errno;
 	return r;
 }
+
+/*
+ * posix_spawn and posix_spawnp make a child that inherits the descriptors
+ * the file actions leave open, as fork does: their event, of the fork
+ * class, has the child's pid as ret on success; on failure ret is -1 and
+ * err the error the call returned.
+ */
+#define SS_SPAWN_WRAPPER(fn)                                                    \
+	SS_EXPORT int fn(pid_t *pid, const char *path,                          \
+			 const posix_spawn_file_actions_t *actions,             \
+			 const posix_spawnattr_t *attr, char *const argv[],     \
+			 char *const envp[])                                    \
+	{                                                                       \
+		int traced = SS_ENTER(fn);                                      \
+		pid_t child = 0;                                                \
+		struct ss_call c;                                               \
+		ss_call_begin(&c, -1, 0);                                       \
+		int r = REAL(fn)(&child, path, actions, attr, argv, envp);      \
+		if (pid && r == 0)                                              \
+			*pid = child;                                           \
+		ss_call_end(&c, r ? -1 : child, 0);                             \
+		c.b.err = r;                                                    \
+		if (traced)                                                     \
+			SS_EMIT(&c, fn);                                        \
+		errno = c.saved_errno;                                          \
+		return r;                                                       \
+	}
+
+SS_SPAWN_WRAPPER(posix_spawn)
+SS_SPAWN_WRAPPER(posix_spawnp)
 
 /* Mark the descriptors a creating call returned: never sockets. */
 static int made_other(int fd)

@@ -173,7 +173,8 @@ static const struct {
 	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "closefrom", SS_K_CLOSEFROM },
 	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
 	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
-	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK },
+	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK }, { "posix_spawn", SS_K_FORK },
+	{ "posix_spawnp", SS_K_FORK },
 };
 
 enum ss_kind ss_kind_of(const char *name)

@@ -48,7 +48,7 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, shut_e,
 	lttng_ust_field_string(addr, (a)->text)                         \
 	lttng_ust_field_integer(int, port, (a)->port)
 
-/* close, closefrom, fork: nothing beyond the base (fork: ret is the
+/* close, closefrom, fork, posix_spawn(p): nothing beyond the base (ret is the
  * child's pid, emitted by the parent). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, base,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b),
@@ -246,6 +246,8 @@ SS_TP_INSTANCE(sockopt, setsockopt, SS_A_BASE, const char *, level,
 SS_TP_INSTANCE(base, close, SS_A_BASE)
 SS_TP_INSTANCE(base, closefrom, SS_A_BASE)
 SS_TP_INSTANCE(base, fork, SS_A_BASE)
+SS_TP_INSTANCE(base, posix_spawn, SS_A_BASE)
+SS_TP_INSTANCE(base, posix_spawnp, SS_A_BASE)
 SS_TP_INSTANCE(range, close_range, SS_A_BASE, unsigned int, last, int, flags)
 SS_TP_INSTANCE(ctl, fcntl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd)
 SS_TP_INSTANCE(ctl, ioctl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd)

@@ -6,6 +6,7 @@
  *   threads N M     N threads, each M getsockopt calls on its own socket
  *   fork            a socketpair shared with a forked child (child sends)
  *   exec            like fork, but the child execs `inherit FD`
+ *   spawn           like exec, but the child is made by posix_spawn
  *   inherit FD      send "inherited" on FD, a socket opened by the parent
  *   sigclose        a signal handler closes a socket during a busy loop
  *   closefrom       closefrom(3), then a socketpair exchange
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,8 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static int loops;
 
@@ -76,6 +80,32 @@ static int fork_share(const char *self, int do_exec)
 	close(sv[1]);
 	ssize_t n = recv(sv[0], buf, sizeof(buf), MSG_WAITALL);
 	int st;
+	waitpid(pid, &st, 0);
+	printf("parent %d child %d received %zd\n", (int)getpid(), (int)pid, n);
+	close(sv[0]);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && n > 0 ? 0 : 1;
+}
+
+/* As fork_share with exec, the child made by posix_spawn. */
+static int spawn_share(const char *self)
+{
+	int sv[2], st;
+	char buf[64], fdtext[16];
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return 1;
+	snprintf(fdtext, sizeof(fdtext), "%d", sv[1]);
+	char *argv[] = { (char *)self, "inherit", fdtext, NULL };
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addclose(&fa, sv[0]);
+	int r = posix_spawn(&pid, self, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r)
+		return 1;
+	close(sv[1]);
+	ssize_t n = recv(sv[0], buf, sizeof(buf), MSG_WAITALL);
 	waitpid(pid, &st, 0);
 	printf("parent %d child %d received %zd\n", (int)getpid(), (int)pid, n);
 	close(sv[0]);
@@ -142,6 +172,8 @@ int main(int argc, char **argv)
 		return fork_share(argv[0], 0);
 	if (argc >= 2 && !strcmp(argv[1], "exec"))
 		return fork_share(argv[0], 1);
+	if (argc >= 2 && !strcmp(argv[1], "spawn"))
+		return spawn_share(argv[0]);
 	if (argc >= 3 && !strcmp(argv[1], "inherit"))
 		return inherit(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "sigclose"))
@@ -154,7 +186,7 @@ int main(int argc, char **argv)
 		close_range(3, ~0u, 0);
 		return exchange("close_range");
 	}
-	fprintf(stderr, "usage: ss-calls threads N M | fork | exec | inherit FD | sigclose | "
+	fprintf(stderr, "usage: ss-calls threads N M | fork | exec | spawn | inherit FD | sigclose | "
 			"closefrom | close_range\n");
 	return 2;
 }
