@@ -179,12 +179,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return 1;
 	}
-	printf("listening on %s\n", addr.text);
-
+	/* The handlers are in place before the port is announced: whoever
+	 * reads the announcement may signal at once. */
 	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART */
 	listen_fd = ss_fileno(s);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	printf("listening on %s\n", addr.text);
 
 	int status = 0;
 	while (!stopping && (clients == 0 || served < clients)) {
