@@ -103,7 +103,7 @@ int64_t ss__end(struct ss__call *c, const struct ss_sock *s, int64_t ret)
 #define SS__EMIT_CASE(name)                                                         \
 	case SS_M_##name:                                                           \
 		lttng_ust_tracepoint(sockscope_api, name, serial, fd, c->args, ret, err, \
-				     dur, rec);                                     \
+				     dur, rec, c->t0);                              \
 		break;
 		SS_API_METHODS(SS__EMIT_CASE)
 #undef SS__EMIT_CASE

@@ -56,14 +56,14 @@ int main(void)
 }
 EOF
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$SS_TMP/user-shared" "$SS_TMP/user.c" $(pkg-config --cflags --libs sockscope)
+cc -Wall -Werror $SS_SAN_CFLAGS -o "$SS_TMP/user-shared" "$SS_TMP/user.c" $(pkg-config --cflags --libs sockscope)
 check "a program builds against the installed library" [ $? -eq 0 ]
 # A hang is a failure, not a stall of the whole suite.
 run() { timeout -s KILL 60 env "$@"; }
 is "$(run LD_LIBRARY_PATH="$lib" SOCKSCOPE_PROBES=off "$SS_TMP/user-shared")" "got user" \
 	"... and runs with it"
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$SS_TMP/user-static" "$SS_TMP/user.c" $(pkg-config --cflags sockscope) \
+cc -Wall -Werror $SS_SAN_CFLAGS -o "$SS_TMP/user-static" "$SS_TMP/user.c" $(pkg-config --cflags sockscope) \
 	"$lib/libsockscope.a" $(pkg-config --static --libs-only-l sockscope | sed 's/-lsockscope//')
 check "a program builds against the static archive" [ $? -eq 0 ]
 check "... which does not need libsockscope.so" sh -c "! ldd '$SS_TMP/user-static' | grep -q libsockscope"
@@ -97,6 +97,6 @@ is "$(groff -man -ww -z "$SS_TOP/man/sockscope.3" 2>&1)" "" "the man page has no
 sed -n '/^\.SH EXAMPLES/,/^\.EE/p' "$SS_TOP/man/sockscope.3" | sed '1,/^\.EX/d; /^\.EE/d' |
 	sed 's/\\e/\\/g; s/\\-/-/g' >"$SS_TMP/example.c"
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$SS_TMP/example" "$SS_TMP/example.c" $(pkg-config --cflags --libs sockscope)
+cc -Wall -Werror $SS_SAN_CFLAGS -o "$SS_TMP/example" "$SS_TMP/example.c" $(pkg-config --cflags --libs sockscope)
 check "the man page's example compiles" [ $? -eq 0 ]
 finish

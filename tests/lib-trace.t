@@ -5,7 +5,7 @@
 # args, ret, err name and recording tag), with SOCKSCOPE_PROBES=off
 # (nothing loaded, nothing recorded), and under the preload, where every
 # sockscope event the library caused lies inside its method's window: same
-# vtid, within [ts - dur_ns, ts].
+# vtid, within [start_ns, timestamp] in the trace clock.
 import os
 import subprocess
 import sys
@@ -125,6 +125,8 @@ t.is_([(e["sock"], e["args"], e["ret"], e["err"]) for e in g],
       [(0, "localhost", 0, "OK"), (0, "no.such.host.invalid", -1, "OK")],
       "gethostbyname: module function (sock 0); a name error is ret -1 with err 0")
 t.ok(all(e["dur_ns"] > 0 for e in a), "every event has a duration")
+t.ok(all(0 < e["start_ns"] <= e["cycles"] - e["dur_ns"] for e in a),
+     "every event has its start, in the trace clock, before its end")
 
 # Under the preload: the same calls, and the libc calls nested inside them.
 a = api(pid_pre)
@@ -133,8 +135,10 @@ t.is_([method(e) for e in a], METHODS, "under the preload: the same sockscope_ap
 
 
 def inside(call, outer):
+    """Whether call lies in outer's window [start_ns, timestamp], in the
+    trace clock's cycles (CLOCK_MONOTONIC ns, as start_ns)."""
     return (call["vtid"] == outer["vtid"] and
-            outer["ts"] - outer["dur_ns"] <= call["ts"] <= outer["ts"])
+            outer["start_ns"] <= call["cycles"] <= outer["cycles"])
 
 
 def nested(outer):
@@ -181,7 +185,7 @@ for who, pid in (("echo-server", server.pid), ("echo-client hello", pid_hello),
             t.ok(all(n == [libc] for n in each),
                  "%s: each of %d %s calls encloses exactly one libc %s" % (who, len(outer), m, libc))
 # How close the first libc call of a method comes to the method's start.
-margins = [x["ts"] - (o["ts"] - o["dur_ns"]) for pid in (pid_pre, server.pid, pid_load)
+margins = [x["cycles"] - o["start_ns"] for pid in (pid_pre, server.pid, pid_load)
            for o in api(pid) for x in calls(pid) if inside(x, o)]
 t.diag("smallest margin from a method's start to a libc event inside it: %d ns" % min(margins))
 srv = api(server.pid)

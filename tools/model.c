@@ -231,12 +231,12 @@ static void ring_grow(struct ss_ring *r)
 	r->size = size;
 }
 
-/* The calls of the method's thread inside [ts - dur, ts] are its own. */
+/* The calls of the method's thread inside [ts - span, ts] are its own. */
 static void api_event(struct ss_model *m, const struct ss_ev *e)
 {
 	struct ss_api_stat *a = m->api[e->id];
 	struct ss_ring *r = ring_of(m, e->vtid);
-	uint64_t from = e->ts - (uint64_t)e->dur;
+	uint64_t from = e->ts - (e->span ? e->span : (uint64_t)e->dur);
 	size_t k;
 
 	ss_hist_add(&a->h, (uint64_t)e->dur);

@@ -37,6 +37,7 @@ static const struct member payload_members[] = {
 	{ "dur_ns", offsetof(struct ss_ev, dur), 0 }, INT_MEMBER(family), INT_MEMBER(port),
 	INT_MEMBER(fd2), INT_MEMBER(sock2), INT_MEMBER(newsock), INT_MEMBER(newfd),
 	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags), INT_MEMBER(rec),
+	{ "start_ns", offsetof(struct ss_ev, start), 0 },
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
 	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(args), STR_MEMBER(local),
 };
@@ -54,6 +55,7 @@ struct plan {
 /* An event class as the sink reads it. */
 struct evclass {
 	int kind, id, has_clock;
+	int ns_cycles; /* the clock counts ns (1 GHz): start_ns is comparable */
 	int npay, nctx;
 	struct plan pay[MAX_PLAN], ctx[3];
 };
@@ -132,7 +134,9 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 	const char *name = bt_event_class_get_name(ec);
 
 	scan_stream_class(r, sc);
-	c->has_clock = bt_stream_class_borrow_default_clock_class_const(sc) != NULL;
+	const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(sc);
+	c->has_clock = cc != NULL;
+	c->ns_cycles = cc && bt_clock_class_get_frequency(cc) == 1000000000;
 	c->npay = make_plan(bt_event_class_borrow_payload_field_class_const(ec), payload_members,
 			    MAX_PLAN, c->pay);
 	c->nctx = make_plan(bt_stream_class_borrow_event_common_context_field_class_const(sc),
@@ -189,10 +193,11 @@ static void on_event(struct reader *r, const bt_message *msg)
 	e.family = -1;
 	e.kind = c->kind;
 	e.id = c->id;
+	const bt_clock_snapshot *snap = NULL;
 	if (c->has_clock) {
 		int64_t ns;
-		if (bt_clock_snapshot_get_ns_from_origin(
-			    bt_message_event_borrow_default_clock_snapshot_const(msg), &ns) ==
+		snap = bt_message_event_borrow_default_clock_snapshot_const(msg);
+		if (bt_clock_snapshot_get_ns_from_origin(snap, &ns) ==
 		    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
 			e.ts = (uint64_t)ns;
 	}
@@ -200,6 +205,14 @@ static void on_event(struct reader *r, const bt_message *msg)
 		read_plan(bt_event_borrow_payload_field_const(ev), c->pay, c->npay, &e);
 		if (c->nctx)
 			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
+	}
+	/* A method's window: from its start_ns, in the clock's own cycles,
+	 * when the clock counts ns; else from its duration. */
+	e.span = (uint64_t)e.dur;
+	if (e.start > 0 && c->ns_cycles && snap) {
+		uint64_t cycles = bt_clock_snapshot_get_value(snap);
+		if ((uint64_t)e.start <= cycles && cycles - (uint64_t)e.start >= e.span)
+			e.span = cycles - (uint64_t)e.start;
 	}
 	ss_model_event(r->m, &e);
 	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK)

@@ -38,7 +38,8 @@ struct ss_ev {
 	uint64_t ts;   /* ns from the clock's origin */
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, port, fd2, sock2, newsock, newfd, bytes, optval,
-		last, flags, rec;
+		last, flags, rec, start;
+	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
 	const char *comm, *addr, *type, *query, *result, *peer, *optname, *args, *local;
 };
 

@@ -31,10 +31,13 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope_api, errno_e,
  * 0 for the name-service functions); args: the arguments as text; ret: the
  * method's result; err: errno, 0 when the failure was not a system error
  * (a name that does not resolve); rec: the recording tag (SOCKSCOPE_REC,
- * see ss_runtime.h).  docs/events.md details each field. */
+ * see ss_runtime.h); start_ns: CLOCK_MONOTONIC at the method's start, the
+ * trace clock's own reading, so a reader places the method exactly at
+ * [start_ns, timestamp].  docs/events.md details each field. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 	LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args,
-			  int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec),
+			  int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec,
+			  uint64_t, start_ns),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, sock, sock)
 		lttng_ust_field_integer(int, fd, fd)
@@ -42,12 +45,14 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 		lttng_ust_field_integer(int64_t, ret, ret)
 		lttng_ust_field_enum(sockscope_api, errno_e, int, err, err)
 		lttng_ust_field_integer(uint64_t, dur_ns, dur_ns)
-		lttng_ust_field_integer(uint64_t, rec, rec)))
+		lttng_ust_field_integer(uint64_t, rec, rec)
+		lttng_ust_field_integer(uint64_t, start_ns, start_ns)))
 
 #define SS_API_INSTANCE(name)                                              \
 	LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(sockscope_api, call, sockscope_api, \
 		name, LTTNG_UST_TP_ARGS(uint64_t, sock, int, fd, const char *, args, \
-					int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec))
+					int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec, \
+					uint64_t, start_ns))
 
 SS_API_METHODS(SS_API_INSTANCE)
 

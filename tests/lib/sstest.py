@@ -223,7 +223,8 @@ def read_trace(path):
             continue
         ev = msg.event
         d = {"name": ev.name,
-             "ts": msg.default_clock_snapshot.ns_from_origin}
+             "ts": msg.default_clock_snapshot.ns_from_origin,
+             "cycles": msg.default_clock_snapshot.value}
         ctx = ev.common_context_field
         if ctx is not None:
             for k in ("vpid", "vtid", "procname"):

@@ -7,6 +7,9 @@ SS_TOP=$(cd "$(dirname "$0")/.." && pwd)
 SS_BUILD=${SS_BUILD:-$SS_TOP/build}
 SS_PRELOAD=$SS_BUILD/libsockscope-preload.so
 # An ASan-built preload must follow the ASan runtime in LD_PRELOAD.
+# Programs a test compiles against a sanitized library need the same
+# sanitizers: $SS_SAN_CFLAGS.
+SS_SAN_CFLAGS=${SS_SANITIZE:+-fsanitize=$SS_SANITIZE}
 case "${SS_SANITIZE:-}" in
 *address*)
 	SS_PRELOAD="$(gcc -print-file-name=libasan.so):$SS_PRELOAD"
