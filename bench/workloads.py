@@ -40,7 +40,8 @@ def wait_port(port, proc, timeout=30):
 
 
 def stop_pid(pid, sig=signal.SIGTERM, timeout=20):
-    """Stop a process we started, by pid, and wait for it to go."""
+    """Stop a process we started but do not wait for (a server's own pid),
+    by pid, and wait for it to go."""
     try:
         os.kill(pid, sig)
     except ProcessLookupError:
@@ -53,6 +54,18 @@ def stop_pid(pid, sig=signal.SIGTERM, timeout=20):
             return
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
+
+
+def stop_child(proc, sig=signal.SIGTERM, timeout=20):
+    """Stop a child process and reap it (polling a child with kill(pid, 0)
+    would wait on its zombie)."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def read_pidfile(path, timeout=10):
@@ -117,9 +130,12 @@ class Server:
                     except subprocess.TimeoutExpired:
                         pass
                 if os.path.exists(pidfile):
-                    stop_pid(read_pidfile(pidfile), self.stop_signal)
-                stop_pid(proc.pid)
-                proc.wait()
+                    pid = read_pidfile(pidfile)
+                    if pid == proc.pid:
+                        stop_child(proc, self.stop_signal)
+                    else:
+                        stop_pid(pid, self.stop_signal)
+                stop_child(proc)
 
 
 class Redis(Server):
