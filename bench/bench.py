@@ -64,7 +64,10 @@ class Config:
         e = dict(os.environ)
         e.pop("LD_PRELOAD", None)
         if self.preload:
-            e["LD_PRELOAD"] = ":".join([sstest.PRELOAD] + ([sstest.UST_FORK] if sstest.UST_FORK else []))
+            # liblttng-ust-fork brings liblttng-ust with it: only where a
+            # session records, or "no daemon" would load LTTng all the same.
+            fork = [sstest.UST_FORK] if sstest.UST_FORK and self.session else []
+            e["LD_PRELOAD"] = ":".join([sstest.PRELOAD] + fork)
         e.update(self.env)
         return e
 

@@ -12,17 +12,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
+import sstest  # noqa: E402  (free_port, shared with the tests)
 
 
 def wait_port(port, proc, timeout=30):
@@ -113,7 +108,7 @@ class Server:
     def run(self, cfg, env, scale, tmp):
         tmp = os.path.join(tmp, "server")
         os.mkdir(tmp)
-        port = free_port()
+        port = sstest.free_port()
         pidfile = os.path.join(tmp, "server.pid")
         proc = None
         try:

@@ -190,25 +190,20 @@ SS_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *lenp, int flags)
 	return do_accept(fd, sa, lenp, flags, 1, __builtin_return_address(0));
 }
 
-SS_WRAPPER(int, listen, (int fd, int backlog), (fd, backlog), SS_ENABLED(listen))
-{
-	struct ss_call c;
-	ss_call_begin(&c, fd, ss_sock_traced(fd));
-	int r = REAL(listen)(fd, backlog);
-	ss_call_end(&c, r, r < 0);
-	SS_EMIT(&c, listen, backlog);
-	return r;
-}
+/* listen and shutdown: a socket and one int, recorded as it was given. */
+#define SS_FD_INT_WRAPPER(fn, arg)                                           \
+	SS_WRAPPER(int, fn, (int fd, int arg), (fd, arg), SS_ENABLED(fn))    \
+	{                                                                    \
+		struct ss_call c;                                            \
+		ss_call_begin(&c, fd, ss_sock_traced(fd));                   \
+		int r = REAL(fn)(fd, arg);                                   \
+		ss_call_end(&c, r, r < 0);                                   \
+		SS_EMIT(&c, fn, arg);                                        \
+		return r;                                                    \
+	}
 
-SS_WRAPPER(int, shutdown, (int fd, int how), (fd, how), SS_ENABLED(shutdown))
-{
-	struct ss_call c;
-	ss_call_begin(&c, fd, ss_sock_traced(fd));
-	int r = REAL(shutdown)(fd, how);
-	ss_call_end(&c, r, r < 0);
-	SS_EMIT(&c, shutdown, how);
-	return r;
-}
+SS_FD_INT_WRAPPER(listen, backlog)
+SS_FD_INT_WRAPPER(shutdown, how)
 
 /* The option value when it is an int the kernel accepted or produced. */
 static int64_t int_optval(const void *val, socklen_t len, int ok)

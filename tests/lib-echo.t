@@ -34,12 +34,7 @@ def start_server(*args):
     return p, int(line.rsplit(":", 1)[1])
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+free_port = sstest.free_port
 
 
 for prog in (SERVER, CLIENT):

@@ -21,10 +21,7 @@ rc, out, err, diff_pid = env.run([prog])
 t.is_(rc, 0, "ss-diff exits 0 under recording")
 
 # The seed's echo pair on a free port.
-probe = socket.socket()
-probe.bind(("127.0.0.1", 0))
-port = probe.getsockname()[1]
-probe.close()
+port = sstest.free_port()
 ex = os.path.join(sstest.TOP, "examples")
 server = env.spawn([sstest.PYTHON, os.path.join(ex, "echo-server.py"), str(port), "127.0.0.1"],
                    stdout=__import__("subprocess").PIPE)

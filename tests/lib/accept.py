@@ -31,11 +31,7 @@ PROGS = os.path.join(sstest.TOP, "tests", "prog")
 READY_WAIT = 120  # seconds before a server that never listens fails the test
 
 
-def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM):
-    """A loopback port nothing is bound to now (the kernel's choice)."""
-    with socket.socket(family, kind) as s:
-        s.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = sstest.free_port
 
 
 def _bound(proto, port):

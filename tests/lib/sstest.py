@@ -9,6 +9,7 @@ import atexit
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,13 @@ def _find_ust_fork():
 
 
 UST_FORK = _find_ust_fork()
+
+
+def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM):
+    """A loopback port nothing is bound to now (the kernel's choice)."""
+    with socket.socket(family, kind) as s:
+        s.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Tap:
