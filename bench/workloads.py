@@ -75,12 +75,13 @@ def read_pidfile(path, timeout=10):
 
 
 class Micro:
-    """bench/micro: ns per call of one wrapped call in a loop."""
-    unit, better = "ns/call", "lower"
+    """bench/micro: ns per iteration of a loop of wrapped calls; unit says
+    what one iteration is (a call, a send+recv pair, ...)."""
+    better = "lower"
 
-    def __init__(self, name, iterations, micro):
+    def __init__(self, name, iterations, micro, unit="ns/call"):
         self.name, self.iterations, self.micro = name, iterations, micro
-        self.metrics = [name]
+        self.unit, self.metrics = unit, [name]
 
     def run(self, cfg, env, scale, tmp):
         n = max(1000, int(self.iterations * scale / cfg.cost))
