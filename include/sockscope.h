@@ -162,7 +162,9 @@ SS_API int ss_listen(struct ss_sock *s, int backlog, struct ss_error *err);
  * so the stream and the object are closed independently.  mode as fopen()
  * ("r", "w"; NULL means "r"); use one stream per direction, since a
  * socket cannot seek.  bufsize: 0 unbuffered, 1 line-buffered, > 1 fully
- * buffered, < 0 the default.  The socket must be blocking.
+ * buffered (stdio sizes the buffer: setvbuf takes a size only with a buffer
+ * the caller keeps until fclose), < 0 the default.  The socket must be
+ * blocking.
  */
 SS_API FILE *ss_makefile(struct ss_sock *s, const char *mode, int bufsize,
 			 struct ss_error *err);
