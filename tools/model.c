@@ -4,26 +4,16 @@
  * fixed histogram, per (call, error) a count, per process a little state,
  * per library method the calls it caused; connections are tracked in
  * conn.c.  Finished connections and every name lookup go to temporary
- * files (the spills), so memory follows what is live, not the trace.
+ * files (the spills, spill.c), so memory follows what is live, not the trace.
  */
 #include "report.h"
 #include "tool.h"
 
-#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ss_names.h"
-
-static FILE *spill_file(void)
-{
-	FILE *f = tmpfile();
-
-	if (!f)
-		ss_die(2, "cannot create a temporary file: %s", strerror(errno));
-	return f;
-}
 
 struct ss_model *ss_model_new(const struct ss_filter *f)
 {
@@ -38,8 +28,8 @@ struct ss_model *ss_model_new(const struct ss_filter *f)
 	ss_hmap_init(&m->dnsagg);
 	ss_hmap_init(&m->listeners);
 	ss_hmap_init(&m->errs);
-	m->conn_spill = spill_file();
-	m->dns_spill = spill_file();
+	m->conn_spill = ss_spill_open();
+	m->dns_spill = ss_spill_open();
 	return m;
 }
 
@@ -363,144 +353,9 @@ static int dns_selected(const struct ss_model *m, const struct ss_ev *e)
 	return m->f.nports && ss_endpoint_match(&m->f, first);
 }
 
-/* ---- the spills ---- */
-
-static void put_u64(FILE *f, uint64_t v)
-{
-	fwrite(&v, sizeof(v), 1, f);
-}
-
-static void put_str(FILE *f, const char *s)
-{
-	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
-
-	fwrite(&n, sizeof(n), 1, f);
-	if (s)
-		fwrite(s, 1, n, f);
-}
-
-static uint64_t get_u64(FILE *f)
-{
-	uint64_t v = 0;
-
-	if (fread(&v, sizeof(v), 1, f) != 1)
-		return 0;
-	return v;
-}
-
-static char *get_str(FILE *f)
-{
-	uint32_t n;
-
-	if (fread(&n, sizeof(n), 1, f) != 1 || n == UINT32_MAX)
-		return NULL;
-	char *s = ss_xmalloc((size_t)n + 1);
-	if (fread(s, 1, n, f) != n)
-		n = 0;
-	s[n] = 0;
-	return s;
-}
-
-static void check_spill(FILE *f)
-{
-	if (ferror(f))
-		ss_die(2, "cannot write a temporary file: %s", strerror(errno));
-}
-
-void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
-{
-	FILE *f = m->conn_spill;
-	const char *s[] = { r->comm, r->family, r->type, r->role, r->local, r->remote, r->error };
-
-	put_u64(f, (uint64_t)r->pid);
-	put_u64(f, (uint64_t)r->sock);
-	put_u64(f, r->tx);
-	put_u64(f, r->rx);
-	put_u64(f, r->start);
-	put_u64(f, r->duration);
-	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		put_str(f, s[i]);
-	put_u64(f, (uint64_t)r->npeers);
-	for (int i = 0; i < r->npeers; i++) {
-		put_str(f, r->peers[i].addr);
-		put_u64(f, r->peers[i].tx);
-		put_u64(f, r->peers[i].rx);
-	}
-	check_spill(f);
-	m->nconn_spilled++;
-}
-
-static void read_conn(FILE *f, struct ss_conn_row *r)
-{
-	const char **s[] = { &r->comm, &r->family, &r->type, &r->role, &r->local, &r->remote,
-			     &r->error };
-
-	r->pid = (int64_t)get_u64(f);
-	r->sock = (int64_t)get_u64(f);
-	r->tx = get_u64(f);
-	r->rx = get_u64(f);
-	r->start = get_u64(f);
-	r->duration = get_u64(f);
-	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		*s[i] = get_str(f);
-	r->npeers = (int)get_u64(f);
-	if (r->npeers > SS_MAX_PEERS + 1)
-		r->npeers = 0;
-	for (int i = 0; i < r->npeers; i++) {
-		r->peers[i].addr = get_str(f);
-		r->peers[i].tx = get_u64(f);
-		r->peers[i].rx = get_u64(f);
-	}
-}
-
-static void free_row(struct ss_conn_row *r)
-{
-	free((char *)r->comm);
-	free((char *)r->family);
-	free((char *)r->type);
-	free((char *)r->role);
-	free((char *)r->local);
-	free((char *)r->remote);
-	free((char *)r->error);
-	for (int i = 0; i < r->npeers; i++)
-		free(r->peers[i].addr);
-}
-
-void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row *, void *),
-			void *arg)
-{
-	fflush(m->conn_spill);
-	rewind(m->conn_spill);
-	for (uint64_t i = 0; i < m->nconn_spilled; i++) {
-		struct ss_conn_row r;
-		memset(&r, 0, sizeof(r));
-		read_conn(m->conn_spill, &r);
-		fn(&r, arg);
-		free_row(&r);
-	}
-	fseek(m->conn_spill, 0, SEEK_END);
-	for (const struct ss_conn *c = m->live; c; c = c->next) {
-		if (!c->match)
-			continue;
-		struct ss_conn_row r;
-		ss_conn_row(m, c, &r);
-		fn(&r, arg);
-	}
-}
-
 static void dns_event(struct ss_model *m, const struct ss_ev *e)
 {
-	FILE *f = m->dns_spill;
-	const char *call = m->calls[e->id]->name;
-
-	put_u64(f, (uint64_t)e->vpid);
-	put_u64(f, e->ts);
-	put_u64(f, (uint64_t)e->dur);
-	put_str(f, call);
-	put_str(f, e->query ? e->query : "");
-	put_str(f, e->result ? e->result : "");
-	check_spill(f);
-	m->ndns++;
+	ss_model_spill_dns(m, e);
 
 	uint64_t h1 = ss_hash_str(e->query) ^ (uint64_t)e->id * 0x9e3779b97f4a7c15ull, h2 = ss_hash_str(e->result);
 	struct ss_dns_agg *d = ss_hmap_get(&m->dnsagg, h1, h2);
@@ -515,29 +370,6 @@ static void dns_event(struct ss_model *m, const struct ss_ev *e)
 	d->total += (uint64_t)e->dur;
 	if ((uint64_t)e->dur > d->max)
 		d->max = (uint64_t)e->dur;
-}
-
-void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *, void *),
-		       void *arg)
-{
-	FILE *f = m->dns_spill;
-
-	fflush(f);
-	rewind(f);
-	for (uint64_t i = 0; i < m->ndns; i++) {
-		struct ss_dns_row r;
-		r.pid = (int64_t)get_u64(f);
-		r.ts = get_u64(f);
-		r.dur = get_u64(f);
-		char *s[3] = { get_str(f), get_str(f), get_str(f) };
-		r.call = s[0] ? s[0] : "";
-		r.query = s[1] ? s[1] : "";
-		r.result = s[2] ? s[2] : "";
-		fn(&r, arg);
-		for (int k = 0; k < 3; k++)
-			free(s[k]);
-	}
-	fseek(f, 0, SEEK_END);
 }
 
 /* ---- events ---- */

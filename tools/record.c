@@ -10,6 +10,7 @@
  */
 #include "execheck.h"
 #include "report.h"
+#include "session.h"
 #include "sessiond.h"
 #include "tool.h"
 
@@ -36,11 +37,7 @@
 #define SS_LIBDIR "/usr/local/lib"
 #endif
 
-#define CHANNEL "sockscope"
 #define DEFAULT_EVENTS "sockscope:*,sockscope_api:*"
-/* The consumer writes what the buffers hold at least this often (us), so
- * that a trace stays readable up to then if the tracer dies. */
-#define FLUSH_US 1000000
 /* Less free space than this where the trace goes, and it cannot be made. */
 #define MIN_FREE_KIB 1024
 
@@ -73,9 +70,8 @@ static const char usage[] =
 
 struct rec_opts {
 	const char *output;
-	const char *events;
-	uint64_t bufsize, nsub;
-	int block, force, quiet, verbose;
+	struct ss_session_cfg s; /* events, buffers, blocking */
+	int force, quiet, verbose;
 };
 
 /* A file beside sockscope, in ../lib, else in the install LIBDIR; the
@@ -249,146 +245,6 @@ static uint64_t make_tag(void)
 	return ((uint64_t)getpid() << 20) | (r & 0xfffff);
 }
 
-static uint64_t pow2_floor(uint64_t v)
-{
-	uint64_t p = 1;
-
-	while (p <= v / 2)
-		p *= 2;
-	return p;
-}
-
-static int lttng_fail(const char *what, int ret)
-{
-	ss_warn("%s: %s", what, lttng_strerror(ret));
-	return -1;
-}
-
-/* Create, configure and start the session; the daemon lock is held. */
-static int session_setup(const char *name, const char *dir, uint64_t tag, const struct rec_opts *o)
-{
-	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
-	struct lttng_session_descriptor *desc = lttng_session_descriptor_local_create(name, dir);
-	int ret;
-
-	if (!desc)
-		return lttng_fail("session descriptor", -LTTNG_ERR_NOMEM);
-	ret = lttng_create_session_ext(desc);
-	lttng_session_descriptor_destroy(desc);
-	if (ret != LTTNG_OK)
-		return lttng_fail("create session", -ret);
-	struct lttng_handle *h = lttng_create_handle(name, &dom);
-	struct lttng_channel *ch = lttng_channel_create(&dom);
-	if (!h || !ch) {
-		ret = -LTTNG_ERR_NOMEM;
-		goto fail;
-	}
-	snprintf(ch->name, sizeof(ch->name), "%s", CHANNEL);
-	ch->attr.overwrite = 0;
-	ch->attr.switch_timer_interval = FLUSH_US;
-	ch->attr.num_subbuf = o->nsub;
-	ch->attr.subbuf_size = pow2_floor(o->bufsize / o->nsub);
-	if (ch->attr.subbuf_size < 4096)
-		ch->attr.subbuf_size = 4096;
-	if (o->block && (ret = lttng_channel_set_blocking_timeout(ch, -1)) < 0)
-		goto fail;
-	if ((ret = lttng_enable_channel(h, ch)) < 0)
-		goto fail;
-	/* The metadata too: without it the data on disk cannot be read. */
-	lttng_channel_destroy(ch);
-	if (!(ch = lttng_channel_create(&dom))) {
-		ret = -LTTNG_ERR_NOMEM;
-		goto fail;
-	}
-	snprintf(ch->name, sizeof(ch->name), "metadata");
-	ch->attr.switch_timer_interval = FLUSH_US;
-	if ((ret = lttng_enable_channel(h, ch)) < 0)
-		goto fail;
-	char *filter = ss_xasprintf("rec == %llu", (unsigned long long)tag);
-	char *list = ss_xstrdup(o->events), *save = NULL;
-	for (char *pat = strtok_r(list, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
-		struct lttng_event ev;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = LTTNG_EVENT_TRACEPOINT;
-		ev.loglevel = -1;
-		snprintf(ev.name, sizeof(ev.name), "%s", pat);
-		ret = lttng_enable_event_with_exclusions(h, &ev, CHANNEL, filter, 0, NULL);
-		if (ret < 0) {
-			ss_warn("enable event %s: %s", pat, lttng_strerror(ret));
-			break;
-		}
-	}
-	free(list);
-	free(filter);
-	if (ret < 0)
-		goto fail_quiet;
-	const enum lttng_event_context_type ctxs[] = { LTTNG_EVENT_CONTEXT_VPID,
-						       LTTNG_EVENT_CONTEXT_VTID,
-						       LTTNG_EVENT_CONTEXT_PROCNAME };
-	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
-		struct lttng_event_context ctx;
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.ctx = ctxs[i];
-		if ((ret = lttng_add_context(h, &ctx, NULL, CHANNEL)) < 0)
-			goto fail;
-	}
-	if ((ret = lttng_start_tracing(name)) < 0)
-		goto fail;
-	lttng_channel_destroy(ch);
-	lttng_destroy_handle(h);
-	return 0;
-fail:
-	ss_warn("session %s: %s", name, lttng_strerror(ret));
-fail_quiet:
-	if (ch)
-		lttng_channel_destroy(ch);
-	if (h)
-		lttng_destroy_handle(h);
-	lttng_destroy_session(name);
-	return -1;
-}
-
-/* Events the tracer had to drop, summed over the channel's buffers. */
-static uint64_t discarded_events(const char *name)
-{
-	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
-	struct lttng_handle *h = lttng_create_handle(name, &dom);
-	struct lttng_channel *chans = NULL;
-	uint64_t total = 0;
-
-	if (!h)
-		return 0;
-	int n = lttng_list_channels(h, &chans);
-	for (int i = 0; i < n; i++) {
-		uint64_t d = 0;
-		if (lttng_channel_get_discarded_event_count(&chans[i], &d) == 0)
-			total += d;
-	}
-	free(chans);
-	lttng_destroy_handle(h);
-	return total;
-}
-
-/*
- * Stop the session (flushing the buffers), count what the tracer had to
- * discard into *lost, destroy it.  Returns 1 when the session daemon is
- * gone (killed during the recording), 0 otherwise.
- */
-static int end_session(const char *name, uint64_t *lost)
-{
-	int ret = lttng_stop_tracing(name);
-
-	if (ret < 0 && lttng_session_daemon_alive() != 1)
-		return 1;
-	if (ret < 0)
-		ss_warn("stop session %s: %s", name, lttng_strerror(ret));
-	*lost = discarded_events(name);
-	ret = lttng_destroy_session(name);
-	if (ret < 0)
-		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
-	return 0;
-}
-
 /*
  * Tell the user what the trace cannot show, rather than leave an empty or
  * partial trace unexplained: the daemon died during the recording; the
@@ -407,7 +263,7 @@ static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint
 	if (gone) {
 		ss_warn("warning: the LTTng session daemon ended during the recording: what %s "
 			"did after that was not recorded; the trace keeps what reached the disk "
-			"before (the buffers are written every %d s)", cmd, FLUSH_US / 1000000);
+			"before (the buffers are written every %d s)", cmd, SS_FLUSH_US / 1000000);
 	} else if (kib >= 0 && kib < MIN_FREE_KIB) {
 		/* The trace may be cut anywhere, even in its metadata: say that
 		 * rather than what reading it would say. */
@@ -544,22 +400,22 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 	};
 	int c;
 
-	*o = (struct rec_opts){ .events = DEFAULT_EVENTS, .bufsize = 8u << 20, .nsub = 8 };
+	*o = (struct rec_opts){ .s = { .events = DEFAULT_EVENTS, .bufsize = 8u << 20, .nsub = 8 } };
 	while ((c = getopt_long(argc, argv, "+o:e:b:fqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
-		case 'e': o->events = optarg; break;
+		case 'e': o->s.events = optarg; break;
 		case 'b':
-			if (ss_parse_size(optarg, &o->bufsize) < 0 || o->bufsize < 8192)
+			if (ss_parse_size(optarg, &o->s.bufsize) < 0 || o->s.bufsize < 8192)
 				ss_die(2, "--buffer-size: '%s' is not a size of at least 8K", optarg);
 			break;
 		case 'S':
-			if (ss_parse_u64(optarg, &o->nsub) < 0 || o->nsub < 2 || o->nsub > 1024 ||
-			    (o->nsub & (o->nsub - 1)))
+			if (ss_parse_u64(optarg, &o->s.nsub) < 0 || o->s.nsub < 2 || o->s.nsub > 1024 ||
+			    (o->s.nsub & (o->s.nsub - 1)))
 				ss_die(2, "--subbuffers: '%s' is not a power of two from 2 to 1024",
 				       optarg);
 			break;
-		case 'B': o->block = 1; break;
+		case 'B': o->s.block = 1; break;
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
@@ -620,7 +476,7 @@ int ss_record_main(int argc, char **argv)
 	if (o.verbose)
 		ss_warn("session %s, tag %llu, daemon %s", name, (unsigned long long)tag,
 			d.started ? "started by sockscope" : "already running");
-	if (session_setup(name, dir, tag, &o) < 0) {
+	if (ss_session_start(name, dir, tag, &o.s) < 0) {
 		ss_sessiond_release(&d, o.verbose);
 		rmdir(dir);
 		return 2;
@@ -640,7 +496,7 @@ int ss_record_main(int argc, char **argv)
 		if (child < 0)
 			ss_die(2, "fork: %s", strerror(errno));
 		if (child == 0) {
-			child_env(preload, ust_fork, tag, o.block);
+			child_env(preload, ust_fork, tag, o.s.block);
 			sigprocmask(SIG_SETMASK, &orig, NULL);
 			execv(exe, cmd);
 			int err = errno;
@@ -654,7 +510,7 @@ int ss_record_main(int argc, char **argv)
 
 	ss_sessiond_lock(&d);
 	uint64_t lost = 0;
-	int gone = end_session(name, &lost);
+	int gone = ss_session_end(name, &lost);
 	ss_sessiond_release(&d, o.verbose);
 	if (!gone)
 		write_info(dir, "discarded %llu\n", (unsigned long long)lost);

@@ -233,14 +233,17 @@ void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row 
 			void *arg);
 void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *, void *),
 		       void *arg);
+/* The spills (spill.c): a temporary file, or exit 2 saying why; a
+ * finished connection, a name lookup written to the model's spills. */
+FILE *ss_spill_open(void);
+void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r);
+void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e);
 /* The calls, costliest first, and the errors, most frequent first:
  * arrays to free (the elements belong to the model). */
 struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);
 struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
 /* Fill a row from a live connection (conn.c). */
 void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row *r);
-/* Write a finished connection to the spill (model.c). */
-void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r);
 
 /* What `sockscope record` noted beside a trace (sockscope.info). */
 struct ss_info {

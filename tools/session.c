@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The LTTng session of one recording, through liblttng-ctl: a channel of
+ * per-user, per-CPU buffers (and the metadata channel) flushed every
+ * SS_FLUSH_US, the chosen events enabled with a filter on the recording tag
+ * (rec == TAG, see common/ss_runtime.h), the contexts vpid, vtid and
+ * procname added, tracing started; at the end stopped, its discarded events
+ * counted, destroyed.  The session daemon itself is sessiond.c's business.
+ */
+#include "session.h"
+#include "tool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <lttng/lttng.h>
+
+#define CHANNEL "sockscope"
+
+static uint64_t pow2_floor(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p <= v / 2)
+		p *= 2;
+	return p;
+}
+
+static int lttng_fail(const char *what, int ret)
+{
+	ss_warn("%s: %s", what, lttng_strerror(ret));
+	return -1;
+}
+
+int ss_session_start(const char *name, const char *dir, uint64_t tag,
+		     const struct ss_session_cfg *o)
+{
+	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
+	struct lttng_session_descriptor *desc = lttng_session_descriptor_local_create(name, dir);
+	int ret;
+
+	if (!desc)
+		return lttng_fail("session descriptor", -LTTNG_ERR_NOMEM);
+	ret = lttng_create_session_ext(desc);
+	lttng_session_descriptor_destroy(desc);
+	if (ret != LTTNG_OK)
+		return lttng_fail("create session", -ret);
+	struct lttng_handle *h = lttng_create_handle(name, &dom);
+	struct lttng_channel *ch = lttng_channel_create(&dom);
+	if (!h || !ch) {
+		ret = -LTTNG_ERR_NOMEM;
+		goto fail;
+	}
+	snprintf(ch->name, sizeof(ch->name), "%s", CHANNEL);
+	ch->attr.overwrite = 0;
+	ch->attr.switch_timer_interval = SS_FLUSH_US;
+	ch->attr.num_subbuf = o->nsub;
+	ch->attr.subbuf_size = pow2_floor(o->bufsize / o->nsub);
+	if (ch->attr.subbuf_size < 4096)
+		ch->attr.subbuf_size = 4096;
+	if (o->block && (ret = lttng_channel_set_blocking_timeout(ch, -1)) < 0)
+		goto fail;
+	if ((ret = lttng_enable_channel(h, ch)) < 0)
+		goto fail;
+	/* The metadata too: without it the data on disk cannot be read. */
+	lttng_channel_destroy(ch);
+	if (!(ch = lttng_channel_create(&dom))) {
+		ret = -LTTNG_ERR_NOMEM;
+		goto fail;
+	}
+	snprintf(ch->name, sizeof(ch->name), "metadata");
+	ch->attr.switch_timer_interval = SS_FLUSH_US;
+	if ((ret = lttng_enable_channel(h, ch)) < 0)
+		goto fail;
+	char *filter = ss_xasprintf("rec == %llu", (unsigned long long)tag);
+	char *list = ss_xstrdup(o->events), *save = NULL;
+	for (char *pat = strtok_r(list, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
+		struct lttng_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.type = LTTNG_EVENT_TRACEPOINT;
+		ev.loglevel = -1;
+		snprintf(ev.name, sizeof(ev.name), "%s", pat);
+		ret = lttng_enable_event_with_exclusions(h, &ev, CHANNEL, filter, 0, NULL);
+		if (ret < 0) {
+			ss_warn("enable event %s: %s", pat, lttng_strerror(ret));
+			break;
+		}
+	}
+	free(list);
+	free(filter);
+	if (ret < 0)
+		goto fail_quiet;
+	const enum lttng_event_context_type ctxs[] = { LTTNG_EVENT_CONTEXT_VPID,
+						       LTTNG_EVENT_CONTEXT_VTID,
+						       LTTNG_EVENT_CONTEXT_PROCNAME };
+	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
+		struct lttng_event_context ctx;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.ctx = ctxs[i];
+		if ((ret = lttng_add_context(h, &ctx, NULL, CHANNEL)) < 0)
+			goto fail;
+	}
+	if ((ret = lttng_start_tracing(name)) < 0)
+		goto fail;
+	lttng_channel_destroy(ch);
+	lttng_destroy_handle(h);
+	return 0;
+fail:
+	ss_warn("session %s: %s", name, lttng_strerror(ret));
+fail_quiet:
+	if (ch)
+		lttng_channel_destroy(ch);
+	if (h)
+		lttng_destroy_handle(h);
+	lttng_destroy_session(name);
+	return -1;
+}
+
+/* Events the tracer had to drop, summed over the channel's buffers. */
+static uint64_t discarded_events(const char *name)
+{
+	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
+	struct lttng_handle *h = lttng_create_handle(name, &dom);
+	struct lttng_channel *chans = NULL;
+	uint64_t total = 0;
+
+	if (!h)
+		return 0;
+	int n = lttng_list_channels(h, &chans);
+	for (int i = 0; i < n; i++) {
+		uint64_t d = 0;
+		if (lttng_channel_get_discarded_event_count(&chans[i], &d) == 0)
+			total += d;
+	}
+	free(chans);
+	lttng_destroy_handle(h);
+	return total;
+}
+
+int ss_session_end(const char *name, uint64_t *lost)
+{
+	int ret = lttng_stop_tracing(name);
+
+	if (ret < 0 && lttng_session_daemon_alive() != 1)
+		return 1;
+	if (ret < 0)
+		ss_warn("stop session %s: %s", name, lttng_strerror(ret));
+	*lost = discarded_events(name);
+	ret = lttng_destroy_session(name);
+	if (ret < 0)
+		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The LTTng session of one recording: see session.c. */
+#ifndef SS_SESSION_H
+#define SS_SESSION_H
+
+#include <stdint.h>
+
+/* The consumer writes what the buffers hold at least this often (us), so
+ * that a trace stays readable up to then if the tracer dies. */
+#define SS_FLUSH_US 1000000
+
+struct ss_session_cfg {
+	const char *events;     /* comma-separated event patterns */
+	uint64_t bufsize, nsub; /* ring buffer per CPU, and its sub-buffers */
+	int block;              /* never discard: the traced program waits */
+};
+
+/*
+ * Create the session `name` writing to dir, configure it for the
+ * recording tagged tag, and start it; the daemon lock is held.  Returns 0,
+ * or -1 after saying why (the session then no longer exists).
+ */
+int ss_session_start(const char *name, const char *dir, uint64_t tag,
+		     const struct ss_session_cfg *c);
+
+/*
+ * Stop the session (flushing the buffers), count what the tracer had to
+ * discard into *lost, destroy it.  Returns 1 when the session daemon is
+ * gone (killed during the recording), 0 otherwise.
+ */
+int ss_session_end(const char *name, uint64_t *lost);
+
+#endif
