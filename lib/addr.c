@@ -90,26 +90,40 @@ static int literal(int family, const char *host, int port, struct sockaddr_stora
 	return inet_pton(AF_INET6, host, &in6->sin6_addr) == 1;
 }
 
+/* A failure of ss__resolve: code and text as ss__fail's, or eai as
+ * ss__gai_fail's; the error names the place as "host:port", formatted only
+ * now since a resolution that succeeds has no use for it. */
+static int resolve_fail(struct ss__call *c, struct ss_error *err, const char *op, int family,
+			const char *host, int port, int code, const char *text, int eai)
+{
+	char what[SS_HOST_MAX + 16];
+	int saved = errno; /* EAI_SYSTEM's */
+
+	ss__hostport(what, sizeof(what), family, host, port);
+	errno = saved;
+	if (eai)
+		return ss__gai_fail(c, err, eai, op, what);
+	return ss__fail(c, err, code, op, what, text);
+}
+
 int ss__resolve(struct ss__call *c, struct ss_error *err, const char *op, int family, int type,
 		const char *host, int port, struct ss__sockaddr *out)
 {
-	char what[SS_HOST_MAX + 16];
 	struct sockaddr_storage sa;
 	socklen_t len;
 
 	if (family == AF_UNIX)
 		return unix_addr(c, err, op, host, out);
-	ss__hostport(what, sizeof(what), family, host, port);
 	if (family != AF_INET && family != AF_INET6)
-		return ss__fail(c, err, EAFNOSUPPORT, op, what, NULL);
+		return resolve_fail(c, err, op, family, host, port, EAFNOSUPPORT, NULL, 0);
 	if (port < 0 || port > 65535)
-		return ss__fail(c, err, 0, op, what, "port must be 0-65535");
+		return resolve_fail(c, err, op, family, host, port, 0, "port must be 0-65535", 0);
 	if (!literal(family, host, port, &sa, &len)) {
 		/* A name, or an IPv6 literal with a scope ("fe80::1%eth0"). */
 		struct addrinfo hints = { .ai_family = family, .ai_socktype = type }, *res;
 		int eai = getaddrinfo(host, NULL, &hints, &res);
 		if (eai)
-			return ss__gai_fail(c, err, eai, op, what);
+			return resolve_fail(c, err, op, family, host, port, 0, NULL, eai);
 		len = res->ai_addrlen < sizeof(sa) ? res->ai_addrlen : sizeof(sa);
 		memcpy(&sa, res->ai_addr, len);
 		freeaddrinfo(res);

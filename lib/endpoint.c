@@ -94,13 +94,11 @@ SS_API int ss_getsockname(struct ss_sock *s, struct ss_address *addr, struct ss_
 SS_API int ss_shutdown(struct ss_sock *s, int how, struct ss_error *err)
 {
 	struct ss__call c;
-	const char *name = ss_shut_name(how);
+	char hbuf[16];
 
 	ss__begin(&c, SS_M_shutdown);
-	if (name)
-		ss__args(&c, "%s", name);
-	else
-		ss__args(&c, "%d", how);
+	if (c.on)
+		ss__args(&c, "%s", ss__name_or_num(ss_shut_name(how), how, hbuf, sizeof(hbuf)));
 	int r = shutdown(s->fd, how);
 	if (r < 0)
 		ss__sys(&c, err, "shutdown", s->where);
@@ -162,7 +160,7 @@ static struct ss_sock *first_of(struct ss__call *c, struct ss_error *err,
 		}
 		struct ss_sock *s = ss__sock_new(c, err, fd, family, SOCK_STREAM, SS_BLOCKING);
 		if (s && attempt(c, err, s, &to[i], arg) == 0) {
-			c->failed = 0;
+			c->code = 0; /* the earlier candidates' failures are forgiven */
 			return s;
 		}
 		if (s)

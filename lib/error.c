@@ -18,7 +18,6 @@ int ss__fail(struct ss__call *c, struct ss_error *err, int code, const char *op,
 {
 	char buf[128];
 
-	c->failed = 1;
 	c->code = code;
 	if (!err)
 		return -1;

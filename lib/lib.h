@@ -48,8 +48,8 @@ enum ss__method {
 struct ss__call {
 	enum ss__method m;
 	int on;        /* the event is enabled: worth formatting args */
-	int failed;    /* a failure was recorded (ss__fail) */
-	int code;      /* its errno, 0 for an address or name error */
+	int code;      /* the errno of the failure recorded (ss__fail), 0 for
+			* none or for an address or name error */
 	uint64_t t0;
 	char args[SS__ARGS_MAX];
 };
@@ -63,6 +63,10 @@ SS_HIDDEN void ss__begin(struct ss__call *c, enum ss__method m);
 /* The method's arguments as text, formatted only when the event is on. */
 SS_HIDDEN void ss__args(struct ss__call *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A constant's name for args text (from the shared tables), or, where the
+ * table has none, v written in buf as a number. */
+SS_HIDDEN const char *ss__name_or_num(const char *name, int v, char *buf, size_t size);
 
 /*
  * End the call: emit sockscope_api:<method> with the serial and descriptor

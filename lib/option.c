@@ -14,16 +14,12 @@
  * the value text. */
 static void option_args(struct ss__call *c, int level, int optname, const char *value)
 {
-	const char *lname = ss_level_name(level), *oname = ss_optname(level, optname);
 	char lbuf[16], obuf[16];
 
 	if (!c->on)
 		return;
-	if (!lname)
-		snprintf(lbuf, sizeof(lbuf), "%d", level);
-	if (!oname)
-		snprintf(obuf, sizeof(obuf), "%d", optname);
-	ss__args(c, "%s, %s, %s", lname ? lname : lbuf, oname ? oname : obuf, value);
+	ss__args(c, "%s, %s, %s", ss__name_or_num(ss_level_name(level), level, lbuf, sizeof(lbuf)),
+		 ss__name_or_num(ss_optname(level, optname), optname, obuf, sizeof(obuf)), value);
 }
 
 SS_API ssize_t ss_getsockopt(struct ss_sock *s, int level, int optname, size_t buflen,
@@ -34,8 +30,10 @@ SS_API ssize_t ss_getsockopt(struct ss_sock *s, int level, int optname, size_t b
 	socklen_t len = buflen ? (socklen_t)buflen : sizeof(int);
 
 	ss__begin(&c, SS_M_getsockopt);
-	snprintf(vbuf, sizeof(vbuf), "%zu", buflen);
-	option_args(&c, level, optname, vbuf);
+	if (c.on) {
+		snprintf(vbuf, sizeof(vbuf), "%zu", buflen);
+		option_args(&c, level, optname, vbuf);
+	}
 	int r = getsockopt(s->fd, level, optname, value, &len);
 	if (r < 0)
 		ss__sys(&c, err, "getsockopt", s->where);

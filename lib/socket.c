@@ -21,17 +21,6 @@
 /* Serials start at 1: 0 in an event means "no object". */
 static uint64_t last_serial;
 
-/* An address family's name for args text, or its number. */
-static const char *af_text(int family, char *buf, size_t size)
-{
-	const char *name = ss_af_name(family);
-
-	if (name)
-		return name;
-	snprintf(buf, size, "%d", family);
-	return buf;
-}
-
 struct ss_sock *ss__sock_new(struct ss__call *c, struct ss_error *err, int fd, int family,
 			     int type, int timeout_ms)
 {
@@ -69,7 +58,7 @@ SS_API struct ss_sock *ss_socket(int family, int type, int proto, struct ss_erro
 
 	ss__begin(&c, SS_M_socket);
 	if (c.on)
-		ss__args(&c, "%s, %s, %d", af_text(family, fbuf, sizeof(fbuf)),
+		ss__args(&c, "%s, %s, %d", ss__name_or_num(ss_af_name(family), family, fbuf, sizeof(fbuf)),
 			 ss_socktype_text(type, tbuf, sizeof(tbuf)), proto);
 	int fd = socket(family, type | SOCK_CLOEXEC, proto);
 	if (fd < 0)
@@ -89,7 +78,7 @@ SS_API struct ss_sock *ss_fromfd(int fd, int family, int type, struct ss_error *
 
 	ss__begin(&c, SS_M_fromfd);
 	if (c.on)
-		ss__args(&c, "%d, %s, %s", fd, af_text(family, fbuf, sizeof(fbuf)),
+		ss__args(&c, "%d, %s, %s", fd, ss__name_or_num(ss_af_name(family), family, fbuf, sizeof(fbuf)),
 			 ss_socktype_text(type, tbuf, sizeof(tbuf)));
 	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (dup >= 0 && (fl = fcntl(dup, F_GETFL)) < 0) {

@@ -66,7 +66,6 @@ void ss__begin(struct ss__call *c, enum ss__method m)
 	pthread_once(&probes_once, load_probes);
 	c->m = m;
 	c->on = enabled(m);
-	c->failed = 0;
 	c->code = 0;
 	c->args[0] = '\0';
 	/* Taken first, so the window [end - dur_ns, end] starts before any
@@ -87,6 +86,14 @@ void ss__args(struct ss__call *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *ss__name_or_num(const char *name, int v, char *buf, size_t size)
+{
+	if (name)
+		return name;
+	snprintf(buf, size, "%d", v);
+	return buf;
+}
+
 int64_t ss__end(struct ss__call *c, const struct ss_sock *s, int64_t ret)
 {
 	int saved = errno;
@@ -97,7 +104,7 @@ int64_t ss__end(struct ss__call *c, const struct ss_sock *s, int64_t ret)
 	uint64_t dur = ss__now() - c->t0;
 	uint64_t serial = s ? s->serial : 0;
 	int fd = s ? s->fd : -1;
-	int err = c->failed ? c->code : 0;
+	int err = c->code;
 
 	switch (c->m) {
 #define SS__EMIT_CASE(name)                                                         \
@@ -111,7 +118,7 @@ int64_t ss__end(struct ss__call *c, const struct ss_sock *s, int64_t ret)
 		break;
 	}
 out:
-	errno = c->failed && c->code ? c->code : saved;
+	errno = c->code ? c->code : saved;
 	return ret;
 }
 
