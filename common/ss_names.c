@@ -171,15 +171,3 @@ char *ss_socktype_text(int type, char *buf, size_t size)
 		  sizeof(sock_flags) / sizeof(sock_flags[0]));
 	return buf;
 }
-
-int ss_errno_value(const char *name)
-{
-#define SS_CMP(e)                     \
-	if (strcmp(name, #e) == 0) \
-		return e;
-	if (strcmp(name, "OK") == 0 || strcmp(name, "0") == 0)
-		return 0;
-	SS_ERRNO_MAP(SS_CMP)
-	return -1;
-#undef SS_CMP
-}

@@ -153,7 +153,4 @@ const char *ss_shut_name(int how);
 char *ss_socktype_text(int type, char *buf, size_t size);
 char *ss_msg_flags_text(int flags, char *buf, size_t size);
 
-/* Value of a name from one of the tables above, -1 if the name is unknown. */
-int ss_errno_value(const char *name);
-
 #endif

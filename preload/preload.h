@@ -171,35 +171,49 @@ struct ss_call {
 	struct ss_tp_base b;
 	uint64_t t0;
 	int saved_errno; /* errno as the real call left it */
-	int tracer;      /* on the tracer's own socket: emit nothing */
+	int on;          /* the event is emitted: traced, not the tracer's socket */
 };
 
-static inline void ss_call_begin(struct ss_call *c, int fd, uint64_t sock)
+/*
+ * Start a call on fd (sock: its serial, 0 for none) whose event is emitted
+ * when on, unless fd is the tracer's own socket.  Wrappers that run their
+ * bookkeeping for every call (close, dup, fcntl, fork, ...) pass whether
+ * they trace it: the clock is read only for calls that emit.
+ */
+static inline void ss_call_begin_if(struct ss_call *c, int on, int fd, uint64_t sock)
 {
-	c->tracer = !sock && ss_word_state(ss_fd_get(fd)) == SS_FD_TRACER;
+	c->on = on && (sock || ss_word_state(ss_fd_get(fd)) != SS_FD_TRACER);
 	c->b.fd = fd;
 	c->b.sock = sock;
 	c->b.rec = ss_rec;
-	c->t0 = ss_now();
+	c->t0 = c->on ? ss_now() : 0;
+}
+
+/* The same for a call that is traced: the slow path of a wrapper. */
+static inline void ss_call_begin(struct ss_call *c, int fd, uint64_t sock)
+{
+	ss_call_begin_if(c, 1, fd, sock);
 }
 
 /* Record the result; failed is whether the call reports an errno. */
 static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
 {
 	c->saved_errno = errno;
-	c->b.dur_ns = ss_now() - c->t0;
+	c->b.dur_ns = c->on ? ss_now() - c->t0 : 0;
 	c->b.ret = ret;
 	c->b.err = failed ? c->saved_errno : 0;
 }
 
-/* Emit sockscope:ev with its fields, then give errno back to the caller as
- * the real call left it. */
+/* Emit sockscope:ev with its fields when the call is on (the arguments are
+ * evaluated only then), then give errno back to the caller as the real
+ * call left it. */
 #define SS_EMIT(c, ev, ...)                                                  \
 	do {                                                                 \
-		ss_guard++;                                                  \
-		if (ss_likely(!(c)->tracer))                                 \
+		if (ss_likely((c)->on)) {                                    \
+			ss_guard++;                                          \
 			lttng_ust_do_tracepoint(sockscope, ev, &(c)->b, ##__VA_ARGS__); \
-		ss_guard--;                                                  \
+			ss_guard--;                                          \
+		}                                                            \
 		errno = (c)->saved_errno;                                    \
 	} while (0)
 
@@ -250,5 +264,13 @@ struct ss_ep {
 SS_HIDDEN const struct ss_tp_addr *ss_ep_decode(struct ss_ep *ep, const void *sa,
 						size_t len, int trusted);
 SS_HIDDEN const struct ss_tp_addr *ss_ep_none(struct ss_ep *ep);
+
+/* Before a call that writes an address back to sa: the buffer length the
+ * caller offers at lenp (0 when sa is NULL or *lenp cannot be read). */
+SS_HIDDEN socklen_t ss_len_in(const void *sa, const socklen_t *lenp);
+/* After it: the endpoint the kernel wrote back, *lenp bytes of which the
+ * caller's buffer held at most inlen; none when !ok. */
+SS_HIDDEN const struct ss_tp_addr *ss_ep_out(struct ss_ep *ep, const void *sa,
+					     const socklen_t *lenp, socklen_t inlen, int ok);
 
 #endif

@@ -149,6 +149,23 @@ const struct ss_tp_addr *ss_ep_decode(struct ss_ep *ep, const void *sa, size_t l
 	return &ep->tp;
 }
 
+socklen_t ss_len_in(const void *sa, const socklen_t *lenp)
+{
+	socklen_t inlen;
+
+	if (!sa || ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))
+		return 0;
+	return inlen;
+}
+
+const struct ss_tp_addr *ss_ep_out(struct ss_ep *ep, const void *sa, const socklen_t *lenp,
+				   socklen_t inlen, int ok)
+{
+	if (!ok || !sa || !lenp)
+		return ss_ep_none(ep);
+	return ss_ep_decode(ep, sa, *lenp < inlen ? *lenp : inlen, 1);
+}
+
 /* First sight of a socket opened where we could not see it: give it a
  * serial and say what it is. */
 static uint64_t describe(int fd, uint64_t old, int type)

@@ -167,10 +167,8 @@ static void nameinfo_text(char *buf, int r, const char *host, socklen_t hostlen,
  * the caller as the call left them.
  */
 #define SS_DNS_WRAPPER(type, fn, params, args, ret, failed, query, result) \
-	SS_EXPORT type fn params                                          \
+	SS_WRAPPER(type, fn, params, args, SS_ENABLED(fn))                \
 	{                                                                 \
-		if (!SS_ENTER(fn))                                        \
-			return REAL(fn) args;                             \
 		struct ss_call c;                                         \
 		char q[SS_TEXT], res[SS_TEXT];                            \
 		ss_call_begin(&c, -1, 0);                                 \

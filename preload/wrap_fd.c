@@ -37,19 +37,17 @@ static int may_be_tracers(uint64_t w)
 SS_EXPORT int close(int fd)
 {
 	uint64_t w = ss_fd_get(fd);
-	int traced = ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close);
 	struct ss_call c;
 
-	ss_call_begin(&c, fd, ss_word_serial(w));
+	ss_call_begin_if(&c, ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close), fd,
+			 ss_word_serial(w));
 	int r = may_be_tracers(w) ? lttng_ust_safe_close_fd(fd, REAL(close)) : REAL(close)(fd);
 	ss_call_end(&c, r, r < 0);
 	/* Linux frees the number even when close fails with EINTR or EIO;
 	 * only a refused tracer descriptor stays what it was. */
 	if (!(r < 0 && c.saved_errno == EBADF))
 		ss_fd_forget(fd);
-	if (traced)
-		SS_EMIT(&c, close);
-	errno = c.saved_errno;
+	SS_EMIT(&c, close);
 	return r;
 }
 
@@ -57,16 +55,14 @@ SS_EXPORT int fclose(FILE *f)
 {
 	int fd = f ? fileno(f) : -1;
 	uint64_t w = ss_fd_get(fd);
-	int traced = ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close);
 	struct ss_call c;
 
-	ss_call_begin(&c, fd, ss_word_serial(w));
+	ss_call_begin_if(&c, ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close), fd,
+			 ss_word_serial(w));
 	int r = may_be_tracers(w) ? lttng_ust_safe_fclose_stream(f, REAL(fclose)) : REAL(fclose)(f);
 	ss_call_end(&c, r, r == EOF);
 	ss_fd_forget(fd);
-	if (traced)
-		SS_EMIT(&c, close);
-	errno = c.saved_errno;
+	SS_EMIT(&c, close);
 	return r;
 }
 
@@ -77,7 +73,7 @@ SS_EXPORT int fclose(FILE *f)
  * the cost is one call per gap, not one close per number.
  */
 struct runs {
-	unsigned int first, last, start, prev;
+	unsigned int last, start, prev;
 	int flags, have, stopped, err;
 };
 
@@ -112,7 +108,7 @@ static int run_cb(int fd)
 
 static int safe_close_range(unsigned int first, unsigned int last, int flags)
 {
-	struct runs rs = { .first = first, .last = last, .flags = flags };
+	struct runs rs = { .last = last, .flags = flags };
 	struct rlimit rl;
 	int saved = errno;
 
@@ -143,29 +139,23 @@ static int safe_close_range(unsigned int first, unsigned int last, int flags)
 
 SS_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 {
-	int traced = SS_ENTER(close_range);
 	struct ss_call c;
 
-	ss_call_begin(&c, (int)first, 0);
+	ss_call_begin_if(&c, SS_ENTER(close_range), (int)first, 0);
 	int r = safe_close_range(first, last, flags);
 	ss_call_end(&c, r, r < 0);
-	if (traced)
-		SS_EMIT(&c, close_range, last, flags);
-	errno = c.saved_errno;
+	SS_EMIT(&c, close_range, last, flags);
 	return r;
 }
 
 SS_EXPORT void closefrom(int lowfd)
 {
-	int traced = SS_ENTER(closefrom);
 	struct ss_call c;
 
-	ss_call_begin(&c, lowfd, 0);
+	ss_call_begin_if(&c, SS_ENTER(closefrom), lowfd, 0);
 	int r = lowfd < 0 ? 0 : safe_close_range((unsigned int)lowfd, ~0u, 0);
 	ss_call_end(&c, r, r < 0);
-	if (traced)
-		SS_EMIT(&c, closefrom);
-	errno = c.saved_errno;
+	SS_EMIT(&c, closefrom);
 }
 
 /* fcntl and fcntl64: duplication updates the table; blocking changes and
@@ -173,19 +163,16 @@ SS_EXPORT void closefrom(int lowfd)
 static int do_fcntl(int fd, int cmd, void *arg, int is64, const void *ra)
 {
 	int dup = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
-	int traced = (dup || cmd == F_SETFL) && SS_ENABLED(fcntl) && ss_sock_known(fd) &&
-		     ss_may_trace(ra);
+	uint64_t sock = (dup || cmd == F_SETFL) && SS_ENABLED(fcntl) ? ss_sock_known(fd) : 0;
 	struct ss_call c;
 
-	ss_call_begin(&c, fd, traced ? ss_sock_known(fd) : 0);
+	ss_call_begin_if(&c, sock && ss_may_trace(ra), fd, sock);
 	int r = is64 ? REAL(fcntl64)(fd, cmd, arg) : REAL(fcntl)(fd, cmd, arg);
 	ss_call_end(&c, r, r < 0);
 	if (dup && r >= 0)
 		ss_fd_copy(fd, r);
-	if (traced)
-		SS_EMIT(&c, fcntl, (unsigned long)cmd,
-			cmd == F_SETFL ? !!((long)arg & O_NONBLOCK) : -1, dup ? r : -1);
-	errno = c.saved_errno;
+	SS_EMIT(&c, fcntl, (unsigned long)cmd, cmd == F_SETFL ? !!((long)arg & O_NONBLOCK) : -1,
+		dup ? r : -1);
 	return r;
 }
 
@@ -213,11 +200,12 @@ SS_EXPORT int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
-	if (ss_likely(req != FIONBIO) || !SS_ENTER(ioctl) || !ss_sock_known(fd))
+	uint64_t sock;
+	if (ss_likely(req != FIONBIO) || !SS_ENTER(ioctl) || !(sock = ss_sock_known(fd)))
 		return REAL(ioctl)(fd, req, arg);
 	struct ss_call c;
 	int on = 0;
-	ss_call_begin(&c, fd, ss_sock_known(fd));
+	ss_call_begin(&c, fd, sock);
 	int r = REAL(ioctl)(fd, req, arg);
 	ss_call_end(&c, r, r < 0);
 	ss_peek(&on, arg, sizeof(on), r == 0);
@@ -231,16 +219,14 @@ SS_EXPORT int ioctl(int fd, unsigned long req, ...)
  */
 #define SS_DUP_BODY(ev, call, newfd, flags)                                    \
 	const void *ra = __builtin_return_address(0);                          \
-	int traced = SS_ENABLED(ev) && ss_sock_known(fd) && ss_may_trace(ra);  \
+	uint64_t sock = SS_ENABLED(ev) ? ss_sock_known(fd) : 0;                \
 	struct ss_call c;                                                      \
-	ss_call_begin(&c, fd, traced ? ss_sock_known(fd) : 0);                 \
+	ss_call_begin_if(&c, sock && ss_may_trace(ra), fd, sock);              \
 	int r = call;                                                          \
 	ss_call_end(&c, r, r < 0);                                             \
 	if (r >= 0 && r != fd)                                                 \
 		ss_fd_copy(fd, r);                                             \
-	if (traced)                                                            \
-		SS_EMIT(&c, ev, newfd, flags);                                 \
-	errno = c.saved_errno;                                                 \
+	SS_EMIT(&c, ev, newfd, flags);                                         \
 	return r;
 
 SS_EXPORT int dup(int fd)
@@ -266,17 +252,14 @@ SS_EXPORT int dup3(int fd, int newfd, int flags)
  */
 SS_EXPORT pid_t fork(void)
 {
-	int traced = SS_ENTER(fork);
 	struct ss_call c;
 
-	ss_call_begin(&c, -1, 0);
+	ss_call_begin_if(&c, SS_ENTER(fork), -1, 0);
 	pid_t r = REAL(fork)();
 	if (r == 0)
 		return 0;
 	ss_call_end(&c, r, r < 0);
-	if (traced)
-		SS_EMIT(&c, fork);
-	errno = c.saved_errno;
+	SS_EMIT(&c, fork);
 	return r;
 }
 
@@ -292,18 +275,15 @@ SS_EXPORT pid_t fork(void)
 			 const posix_spawnattr_t *attr, char *const argv[],     \
 			 char *const envp[])                                    \
 	{                                                                       \
-		int traced = SS_ENTER(fn);                                      \
 		pid_t child = 0;                                                \
 		struct ss_call c;                                               \
-		ss_call_begin(&c, -1, 0);                                       \
+		ss_call_begin_if(&c, SS_ENTER(fn), -1, 0);                      \
 		int r = REAL(fn)(&child, path, actions, attr, argv, envp);      \
 		if (pid && r == 0)                                              \
 			*pid = child;                                           \
 		ss_call_end(&c, r ? -1 : child, 0);                             \
 		c.b.err = r;                                                    \
-		if (traced)                                                     \
-			SS_EMIT(&c, fn);                                        \
-		errno = c.saved_errno;                                          \
+		SS_EMIT(&c, fn);                                                \
 		return r;                                                       \
 	}
 

@@ -89,17 +89,13 @@ static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int fla
 {
 	struct ss_call c;
 	struct ss_ep ep;
-	socklen_t inlen = 0, outlen = 0;
 
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
-	if (sa && ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))
-		inlen = 0;
+	socklen_t inlen = ss_len_in(sa, lenp);
 	ssize_t r = chk ? REAL(__recvfrom_chk)(fd, buf, len, buflen, flags, sa, lenp) :
 			  REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
 	ss_call_end(&c, r, r < 0);
-	if (r >= 0 && sa && inlen)
-		outlen = *lenp < inlen ? *lenp : inlen;
-	SS_EMIT(&c, recvfrom, len, flags, ss_ep_decode(&ep, sa, outlen, 1), 0);
+	SS_EMIT(&c, recvfrom, len, flags, ss_ep_out(&ep, sa, lenp, inlen, r >= 0), 0);
 	return r;
 }
 

@@ -57,7 +57,7 @@ SS_EXPORT int socketpair(int family, int type, int protocol, int sv[2])
 	struct ss_call c;
 	char tb[64];
 
-	ss_call_begin(&c, -1, 0);
+	ss_call_begin_if(&c, traced, -1, 0);
 	int r = REAL(socketpair)(family, type, protocol, sv);
 	ss_call_end(&c, r, r < 0);
 	uint64_t s0 = 0, s1 = 0;
@@ -111,17 +111,6 @@ SS_WRAPPER(int, connect, (int fd, const struct sockaddr *sa, socklen_t len), (fd
 	return r;
 }
 
-/* Decode an endpoint the kernel wrote back: *lenp bytes of which the
- * caller's buffer held at most inlen. */
-static const struct ss_tp_addr *ep_out(struct ss_ep *ep, const struct sockaddr *sa,
-				       const socklen_t *lenp, socklen_t inlen, int ok)
-{
-	if (!ok || !sa || !lenp)
-		return ss_ep_none(ep);
-	socklen_t len = *lenp < inlen ? *lenp : inlen;
-	return ss_ep_decode(ep, sa, len, 1);
-}
-
 /* getsockname and getpeername: an endpoint written back. */
 #define SS_ADDR_OUT_WRAPPER(name)                                              \
 	SS_WRAPPER(int, name, (int fd, struct sockaddr *sa, socklen_t *lenp),  \
@@ -129,13 +118,11 @@ static const struct ss_tp_addr *ep_out(struct ss_ep *ep, const struct sockaddr *
 	{                                                                      \
 		struct ss_call c;                                              \
 		struct ss_ep ep;                                               \
-		socklen_t inlen = 0;                                           \
 		ss_call_begin(&c, fd, ss_sock_traced(fd));                     \
-		if (ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))  \
-			inlen = 0;                                             \
+		socklen_t inlen = ss_len_in(sa, lenp);                         \
 		int r = REAL(name)(fd, sa, lenp);                              \
 		ss_call_end(&c, r, r < 0);                                     \
-		SS_EMIT(&c, name, ep_out(&ep, sa, lenp, inlen, r == 0));       \
+		SS_EMIT(&c, name, ss_ep_out(&ep, sa, lenp, inlen, r == 0));    \
 		return r;                                                      \
 	}
 
@@ -157,11 +144,10 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 	struct ss_call c;
 	struct ss_ep ep;
 	struct sockaddr_storage peer;
-	socklen_t inlen = 0, plen = sizeof(peer);
+	socklen_t plen = sizeof(peer);
 
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
-	if (sa && ss_peek(&inlen, lenp, sizeof(inlen), 0) != sizeof(inlen))
-		inlen = 0;
+	socklen_t inlen = ss_len_in(sa, lenp);
 	int nfd = is4 ? REAL(accept4)(fd, sa, lenp, flags) : REAL(accept)(fd, sa, lenp);
 	ss_call_end(&c, nfd, nfd < 0);
 	uint64_t newsock = ss_fd_new_socket(nfd, ra);
@@ -171,7 +157,7 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 		else
 			ss_ep_none(&ep);
 	} else {
-		ep_out(&ep, sa, lenp, inlen, nfd >= 0);
+		ss_ep_out(&ep, sa, lenp, inlen, nfd >= 0);
 	}
 	if (is4)
 		SS_EMIT(&c, accept4, &ep.tp, newsock, flags);
