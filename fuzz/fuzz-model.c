@@ -99,7 +99,6 @@ static void event(struct ss_model *m, const uint8_t *d, uint64_t *ts)
 	e.comm = PICK(strings, d[2]);
 	e.query = PICK(addrs, d[9]);
 	e.result = PICK(addrs, d[11]);
-	e.args = e.addr;
 	ss_model_event(m, &e);
 	if (d[0] == 0xff)
 		ss_model_lost(m, d[1], d[2] & 1);
@@ -131,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct ss_info info = { .dir = "fuzz", .command = "fuzz", .pid = 100, .status = 0 };
 	char *dirs[] = { "fuzz" };
-	struct ss_report r = { .m = m, .info = &info, .ninfo = 1, .dirs = dirs, .ndirs = 1,
+	struct ss_report r = { .m = m, .info = &info, .dirs = dirs, .ndirs = 1,
 			       .hist = 1 };
 	FILE *out = fopen("/dev/null", "w");
 	if (out) {

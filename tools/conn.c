@@ -375,9 +375,6 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		return NULL;
 	switch (e->kind) {
 	case SS_K_BIND:
-		if (e->ret == 0)
-			set_addr(m, c, &c->local, e->addr);
-		break;
 	case SS_K_SOCKNAME:
 		if (e->ret == 0)
 			set_addr(m, c, &c->local, e->addr);

@@ -74,11 +74,6 @@ static void free_err(void *v)
 	free(v);
 }
 
-static void nothing(void *v)
-{
-	(void)v;
-}
-
 void ss_model_free(struct ss_model *m)
 {
 	ss_conn_free_all(m);
@@ -86,7 +81,7 @@ void ss_model_free(struct ss_model *m)
 	free_values(&m->rings, free_ring);
 	free_values(&m->dnsagg, free_dns);
 	free_values(&m->errs, free_err);
-	free_values(&m->listeners, nothing);
+	ss_hmap_free(&m->listeners); /* values are flags, not allocations */
 	ss_hmap_free(&m->conns);
 	for (size_t i = 0; i < m->ncalls; i++) {
 		free(m->calls[i]->name);
@@ -404,7 +399,6 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 	struct ss_proc *p = ss_model_proc(m, e->vpid, 1);
 	if (!p->events++)
 		p->first = e->ts;
-	p->last = e->ts;
 	if (e->comm && strncmp(p->comm, e->comm, sizeof(p->comm) - 1))
 		snprintf(p->comm, sizeof(p->comm), "%s", e->comm);
 	if (e->kind == SS_K_API) {

@@ -34,12 +34,12 @@ struct member {
 #define STR_MEMBER(n) { #n, offsetof(struct ss_ev, n), 1 }
 static const struct member payload_members[] = {
 	INT_MEMBER(fd), INT_MEMBER(sock), INT_MEMBER(ret), INT_MEMBER(err),
-	{ "dur_ns", offsetof(struct ss_ev, dur), 0 }, INT_MEMBER(family), INT_MEMBER(port),
+	{ "dur_ns", offsetof(struct ss_ev, dur), 0 }, INT_MEMBER(family),
 	INT_MEMBER(fd2), INT_MEMBER(sock2), INT_MEMBER(newsock), INT_MEMBER(newfd),
-	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags), INT_MEMBER(rec),
+	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags),
 	{ "start_ns", offsetof(struct ss_ev, start), 0 },
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
-	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(args), STR_MEMBER(local),
+	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local),
 };
 static const struct member context_members[] = {
 	INT_MEMBER(vpid), INT_MEMBER(vtid), { "procname", offsetof(struct ss_ev, comm), 1 },
@@ -193,26 +193,27 @@ static void on_event(struct reader *r, const bt_message *msg)
 	e.family = -1;
 	e.kind = c->kind;
 	e.id = c->id;
-	const bt_clock_snapshot *snap = NULL;
-	if (c->has_clock) {
-		int64_t ns;
-		snap = bt_message_event_borrow_default_clock_snapshot_const(msg);
-		if (bt_clock_snapshot_get_ns_from_origin(snap, &ns) ==
-		    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
-			e.ts = (uint64_t)ns;
-	}
+	/* Events not ours are only counted: nothing of theirs is read. */
 	if (c->kind != SS_K_OTHER) {
+		const bt_clock_snapshot *snap = NULL;
+		if (c->has_clock) {
+			int64_t ns;
+			snap = bt_message_event_borrow_default_clock_snapshot_const(msg);
+			if (bt_clock_snapshot_get_ns_from_origin(snap, &ns) ==
+			    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+				e.ts = (uint64_t)ns;
+		}
 		read_plan(bt_event_borrow_payload_field_const(ev), c->pay, c->npay, &e);
 		if (c->nctx)
 			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
-	}
-	/* A method's window: from its start_ns, in the clock's own cycles,
-	 * when the clock counts ns; else from its duration. */
-	e.span = (uint64_t)e.dur;
-	if (e.start > 0 && c->ns_cycles && snap) {
-		uint64_t cycles = bt_clock_snapshot_get_value(snap);
-		if ((uint64_t)e.start <= cycles && cycles - (uint64_t)e.start >= e.span)
-			e.span = cycles - (uint64_t)e.start;
+		/* A method's window: from its start_ns, in the clock's own
+		 * cycles, when the clock counts ns; else from its duration. */
+		e.span = (uint64_t)e.dur;
+		if (e.start > 0 && c->ns_cycles && snap) {
+			uint64_t cycles = bt_clock_snapshot_get_value(snap);
+			if ((uint64_t)e.start <= cycles && cycles - (uint64_t)e.start >= e.span)
+				e.span = cycles - (uint64_t)e.start;
+		}
 	}
 	ss_model_event(r->m, &e);
 	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK)

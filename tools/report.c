@@ -149,7 +149,6 @@ int ss_report_main(int argc, char **argv)
 
 	if (ss_read_traces(r.dirs, r.ndirs, m, isatty(2)) == 0) {
 		r.info = ss_xcalloc(r.ndirs, sizeof(*r.info));
-		r.ninfo = r.ndirs;
 		for (size_t i = 0; i < r.ndirs; i++)
 			read_info(r.dirs[i], &r.info[i]);
 		if (json)
@@ -159,7 +158,7 @@ int ss_report_main(int argc, char **argv)
 		ret = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 		if (ret)
 			ss_warn("cannot write the report");
-		for (size_t i = 0; i < r.ninfo; i++) {
+		for (size_t i = 0; i < r.ndirs; i++) {
 			free(r.info[i].dir);
 			free(r.info[i].command);
 		}

@@ -37,10 +37,10 @@ struct ss_ev {
 	int kind, id;  /* id: syscall or method number in the model */
 	uint64_t ts;   /* ns from the clock's origin */
 	int64_t vpid, vtid;
-	int64_t fd, sock, ret, err, dur, family, port, fd2, sock2, newsock, newfd, bytes, optval,
-		last, flags, rec, start;
+	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
+		flags, start;
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
-	const char *comm, *addr, *type, *query, *result, *peer, *optname, *args, *local;
+	const char *comm, *addr, *type, *query, *result, *peer, *optname, *local;
 };
 
 /* Which events count: empty lists select everything. */
@@ -107,7 +107,7 @@ struct ss_fdent {
 struct ss_proc {
 	int64_t vpid, ppid; /* ppid 0: unknown */
 	char comm[24];
-	uint64_t first, last, events;
+	uint64_t first, events;
 	struct ss_fdent *fds;
 	int64_t nfds;
 };
@@ -254,8 +254,7 @@ struct ss_info {
 /* Everything the outputs print. */
 struct ss_report {
 	struct ss_model *m;
-	struct ss_info *info;
-	size_t ninfo;
+	struct ss_info *info; /* one per directory */
 	char **dirs;
 	size_t ndirs;
 	int hist; /* draw latency histograms (text) */

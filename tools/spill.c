@@ -153,7 +153,7 @@ void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e)
 	put_u64(f, (uint64_t)e->vpid);
 	put_u64(f, e->ts);
 	put_u64(f, (uint64_t)e->dur);
-	put_str(f, m->calls[e->id]->name);
+	put_u64(f, (uint64_t)e->id); /* the call's name stays in the model */
 	put_str(f, e->query ? e->query : "");
 	put_str(f, e->result ? e->result : "");
 	check_spill(f);
@@ -172,17 +172,17 @@ void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *,
 		r.pid = (int64_t)get_u64(f);
 		r.ts = get_u64(f);
 		r.dur = get_u64(f);
-		char *s[3];
+		uint64_t id = get_u64(f);
+		r.call = id < m->ncalls ? m->calls[id]->name : "";
 		/* One after the other: the order in which an initializer's
 		 * expressions are evaluated is unspecified. */
-		for (int k = 0; k < 3; k++)
-			s[k] = get_str(f);
-		r.call = s[0] ? s[0] : "";
-		r.query = s[1] ? s[1] : "";
-		r.result = s[2] ? s[2] : "";
+		char *query = get_str(f);
+		char *result = get_str(f);
+		r.query = query ? query : "";
+		r.result = result ? result : "";
 		fn(&r, arg);
-		for (int k = 0; k < 3; k++)
-			free(s[k]);
+		free(query);
+		free(result);
 	}
 	fseek(f, 0, SEEK_END);
 }
