@@ -36,4 +36,7 @@ fuzz: fuzz-build
 	done
 
 .PHONY: fuzz fuzz-build
+# Once, by the plain check: the targets are sanitized builds already.
+ifeq ($(SANITIZE),)
 tests: fuzz-build
+endif

@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # libsockscope datagram sockets: sendto and recvfrom in AF_INET, AF_INET6
 # and AF_UNIX.
-exec "$(dirname "$0")/../build/tests/api/test-dgram"
+exec "${SS_BUILD:-$(dirname "$0")/../build}/tests/api/test-dgram"

@@ -66,9 +66,10 @@ def daemon_killed():
     p.stdin.flush()
     first = p.stdout.readline()
     # The buffers reach the disk within a second: wait until they did.
-    wait_for(lambda: sstools.report(trace, ["--format", "json"])[0] == 0 and
-             "socketpair" in sstools.report(trace, ["--format", "json"])[1],
-             "the first round trip on disk")
+    def on_disk():
+        rc, out = sstools.report(trace, ["--format", "json"])[:2]
+        return rc == 0 and "socketpair" in out
+    wait_for(on_disk, "the first round trip on disk")
     daemon = nobody.daemon_pid()
     os.kill(daemon, signal.SIGKILL)
     wait_for(lambda: gone(daemon), "the daemon's end")

@@ -5,18 +5,14 @@
 
 SS_TOP=$(cd "$(dirname "$0")/.." && pwd)
 SS_BUILD=${SS_BUILD:-$SS_TOP/build}
-SS_PRELOAD=$SS_BUILD/libsockscope-preload.so
-# An ASan-built preload must follow the ASan runtime in LD_PRELOAD.
 # Programs a test compiles against a sanitized library need the same
 # sanitizers: $SS_SAN_CFLAGS.
 SS_SAN_CFLAGS=${SS_SANITIZE:+-fsanitize=$SS_SANITIZE}
 case "${SS_SANITIZE:-}" in
 *address*)
-	SS_PRELOAD="$(gcc -print-file-name=libasan.so):$SS_PRELOAD"
 	export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0}" ;;
 esac
-SS_UST_FORK=$(ls /usr/lib/*/liblttng-ust-fork.so.1 2>/dev/null | head -n 1)
-export SS_TOP SS_BUILD SS_PRELOAD SS_UST_FORK
+export SS_TOP SS_BUILD
 ss_n=0
 ss_failed=0
 ss_sessiond_pid=
