@@ -252,7 +252,7 @@ SS_HIDDEN void ss_fd_copy(int from, int to);
  * Copy len bytes of caller memory that the kernel may have rejected: a
  * plain copy when trusted (the call succeeded, so the kernel read it),
  * else through process_vm_readv so a bad pointer yields 0 instead of a
- * crash.  Returns the number of bytes copied.
+ * crash.  Returns the number of bytes copied; errno is kept.
  */
 SS_HIDDEN size_t ss_peek(void *dst, const void *src, size_t len, int trusted);
 

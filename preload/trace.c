@@ -120,7 +120,9 @@ size_t ss_peek(void *dst, const void *src, size_t len, int trusted)
 		return len;
 	}
 	struct iovec local = { dst, len }, remote = { (void *)src, len };
+	int saved = errno; /* a refused read must not show in the caller's errno */
 	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	errno = saved;
 	return n > 0 ? (size_t)n : 0;
 }
 

@@ -12,19 +12,25 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ss_names.h"
@@ -463,6 +469,46 @@ static void test_names(void)
 	CALL("getnameinfo bad family", getnameinfo((struct sockaddr *)&(struct sockaddr){ .sa_family = 12345 }, sizeof(struct sockaddr), host, sizeof(host), NULL, 0, 0));
 }
 
+/*
+ * A sandbox that refuses process_vm_readv (seccomp, as some services and
+ * browsers run): the preload reads the caller's address length with it
+ * before a call that writes an address back.  The calls succeed, and errno
+ * must stay at the sentinel as it does bare.  In a child: a seccomp filter
+ * cannot be taken back.
+ */
+static void test_refused_peek(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sock_filter f[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+		struct sockaddr_in sa = loopback(0), from;
+		socklen_t len = sizeof(sa);
+		char c;
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			_exit(1);
+		CALL("getsockname, peek refused", getsockname(fd, (struct sockaddr *)&sa, &len));
+		sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, len);
+		len = sizeof(from);
+		CALL("recvfrom, peek refused", recvfrom(fd, &c, 1, 0, (struct sockaddr *)&from, &len));
+		fflush(stdout);
+		_exit(0);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	printf("sandboxed child status %d\n", st);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -475,6 +521,7 @@ int main(void)
 	test_reuse();
 	test_eintr();
 	test_names();
+	test_refused_peek();
 	puts("done");
 	return 0;
 }
