@@ -19,6 +19,7 @@ preload = os.path.join(tsan, "libsockscope-preload.so")
 if not os.path.exists(prog) or not os.path.exists(preload):
     print("1..0 # SKIP no ThreadSanitizer build (make tsan-build)")
     sys.exit(0)
+supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tsan.supp")
 env = sstest.Env("tsan")
 tag = str(3000000 + os.getpid())
 sname, trace = env.session("tsan", filter="rec == " + tag, subbuf="4M", nsub="8")
@@ -26,7 +27,8 @@ NT, NC = 8, 2000
 pids = {}
 for mode in (["threads", str(NT), str(NC)], ["sigclose"], ["closefrom"]):
     e = env.preload_env(fork=True, extra={"SOCKSCOPE_REC": tag,
-                                          "TSAN_OPTIONS": "halt_on_error=1 exitcode=66"})
+                                          "TSAN_OPTIONS": "halt_on_error=1 exitcode=66 "
+                                                          "suppressions=" + supp})
     e["LD_PRELOAD"] = e["LD_PRELOAD"].replace(sstest.PRELOAD, preload)
     p = env.spawn([prog] + mode, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = p.communicate(timeout=300)
