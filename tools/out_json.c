@@ -109,6 +109,8 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	kuint(j, "start_ns", r->start);
 	kuint(j, "duration_ns", r->duration);
 	kstr(j, "error", r->error);
+	key(j, "open");
+	fputs(r->open ? "true" : "false", j->f);
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
 		for (int i = 0; i < r->npeers; i++) {

@@ -150,10 +150,11 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 		snprintf(remote, sizeof(remote), "(%d peers)", r->npeers);
 	else
 		snprintf(remote, sizeof(remote), "%s", *r->remote ? r->remote : "-");
-	fprintf(x->f, "%-7lld %-15.15s %-8s %-22s %-22s %7s %7s %9s %s\n", (long long)r->pid,
+	/* NOTE: why it failed, and "open" when no close was seen. */
+	fprintf(x->f, "%-7lld %-15.15s %-8s %-22s %-22s %7s %7s %9s %s%s%s\n", (long long)r->pid,
 		r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
 		bytes(r->rx, rx, sizeof(rx)), dur(r->duration, d, sizeof(d)),
-		r->error ? r->error : "");
+		r->error ? r->error : "", r->error && r->open ? " " : "", r->open ? "open" : "");
 	for (int i = 0; r->npeers > 1 && i < r->npeers; i++)
 		fprintf(x->f, "%-7s %-15s %-8s %-22s %-22s %7s %7s\n", "", "", "", "  peer",
 			r->peers[i].addr, bytes(r->peers[i].tx, tx, sizeof(tx)),

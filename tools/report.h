@@ -217,6 +217,7 @@ struct ss_conn_row {
 	int64_t sock;
 	const char *family, *type, *role, *local, *remote, *error;
 	uint64_t tx, rx, start, duration;
+	int open; /* no close seen: lasts until the end of the traces */
 	int npeers;
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
 };

@@ -142,6 +142,10 @@ void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row 
 			continue;
 		struct ss_conn_row r;
 		ss_conn_row(m, c, &r);
+		/* Never seen closed: it lasts until the recording's end. */
+		r.open = 1;
+		if (m->last_ts > r.start)
+			r.duration = m->last_ts - r.start;
 		fn(&r, arg);
 	}
 }
