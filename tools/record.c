@@ -573,7 +573,8 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 	int c;
 
 	*o = (struct rec_opts){ .s = { .events = DEFAULT_EVENTS, .bufsize = 8u << 20, .nsub = 8 } };
-	while ((c = getopt_long(argc, argv, "+o:e:b:fqvh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:e:b:fqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'e': o->s.events = optarg; break;
@@ -593,13 +594,11 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': fputs(usage, stdout); exit(0);
-		default: fputs(usage, stderr); exit(2);
+		default: ss_bad_option(usage, c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(usage, stderr);
-		exit(2);
-	}
+	if (optind >= argc)
+		ss_usage_error(usage, "no command given");
 }
 
 int ss_record_main(int argc, char **argv)
