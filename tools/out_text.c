@@ -192,13 +192,23 @@ static void lookups(struct ss_model *m, FILE *f)
 	for (size_t i = 0; ss_hmap_next(&m->dnsagg, &i, &s);)
 		v[n++] = s->v;
 	qsort(v, n, sizeof(*v), dns_by_count);
+	/* RESULT last: it lists every answer. */
 	if (n)
-		fprintf(f, "\n%-16s %-28s %-26s %7s %9s %9s\n", "LOOKUP", "QUERY", "RESULT", "COUNT",
-			"AVG", "MAX");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%-16s %-28s %-26s %7llu %9s %9s\n", m->calls[v[i]->id]->name,
-			v[i]->query, v[i]->result, (unsigned long long)v[i]->count,
-			dur(v[i]->total / v[i]->count, avg, sizeof(avg)), dur(v[i]->max, mx, sizeof(mx)));
+		fprintf(f, "\n%-16s %-28s %7s %9s %9s %s\n", "LOOKUP", "QUERY", "COUNT", "AVG", "MAX",
+			"RESULT");
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_dns_agg *d = v[i];
+		char tx[16], rx[16];
+		fprintf(f, "%-16s %-28s %7llu %9s %9s %s\n", m->calls[d->id]->name, d->query,
+			(unsigned long long)d->count, dur(d->total / d->count, avg, sizeof(avg)),
+			dur(d->max, mx, sizeof(mx)), d->result);
+		/* The sockets the lookups made, nested as a method's calls are. */
+		if (d->socks)
+			fprintf(f, "  %-14s %llu socket%s to %s%s, %s out, %s in\n", "made",
+				(unsigned long long)d->socks, d->socks > 1 ? "s" : "",
+				*d->remote ? d->remote : "-", d->socks > 1 ? " ..." : "",
+				bytes(d->tx, tx, sizeof(tx)), bytes(d->rx, rx, sizeof(rx)));
+	}
 	free(v);
 }
 
