@@ -63,11 +63,14 @@ void ss_lookup_note(struct ss_model *m, const struct ss_ev *e, const struct ss_c
 	struct ss_lookup_sock *s = entry(recent_of(m, e->vtid), c, e->ts);
 
 	s->last = e->ts;
-	snprintf(s->family, sizeof(s->family), "%s",
-		 c->family >= 0 && ss_af_name(c->family) ? ss_af_name(c->family) : "");
-	snprintf(s->type, sizeof(s->type), "%s", c->type);
+	/* Texts copied once known: this runs for every socket event. */
+	if (!s->type[0]) {
+		snprintf(s->family, sizeof(s->family), "%s",
+			 c->family >= 0 && ss_af_name(c->family) ? ss_af_name(c->family) : "");
+		snprintf(s->type, sizeof(s->type), "%s", c->type);
+	}
 	const char *peer = c->remote ? c->remote : c->npeers ? c->peers[0].addr : NULL;
-	if (peer)
+	if (peer && !s->remote[0])
 		snprintf(s->remote, sizeof(s->remote), "%s", peer);
 	int64_t n = e->kind == SS_K_TX_MMSG || e->kind == SS_K_RX_MMSG ? e->bytes : e->ret;
 	if (n > 0 && (e->kind == SS_K_TX || e->kind == SS_K_TX_MMSG))
