@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/if_alg.h>
 #include <linux/netlink.h>
 #include <linux/vm_sockets.h>
 #include <netpacket/packet.h>
@@ -225,6 +226,31 @@ static int format_vsock(struct out *o, const unsigned char *sa, size_t len)
 	return 1;
 }
 
+/* The printable text of a NUL-padded field of at most n bytes. */
+static void out_field(struct out *o, const unsigned char *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && p[k])
+		k++;
+	out_bytes(o, p, k);
+}
+
+/* "alg:TYPE:NAME" of the kernel crypto API, "alg:hash:sha256". */
+static int format_alg(struct out *o, const unsigned char *sa, size_t len)
+{
+	size_t name = offsetof(struct sockaddr_alg, salg_name);
+	size_t type = offsetof(struct sockaddr_alg, salg_type);
+
+	if (len < name)
+		return 0;
+	out_s(o, "alg:");
+	out_field(o, sa + type, sizeof(((struct sockaddr_alg *)0)->salg_type));
+	out_c(o, ':');
+	out_field(o, sa + name, len - name < 64 ? len - name : 64);
+	return 1;
+}
+
 void ss_addr_format(const void *addr, size_t len, struct ss_endpoint *ep)
 {
 	const unsigned char *sa = addr;
@@ -283,6 +309,10 @@ void ss_addr_format(const void *addr, size_t len, struct ss_endpoint *ep)
 		break;
 	case AF_VSOCK:
 		if (format_vsock(&o, sa, len))
+			return;
+		break;
+	case AF_ALG:
+		if (format_alg(&o, sa, len))
 			return;
 		break;
 	default: {

@@ -52,6 +52,10 @@ t.is_(len(vs), 1, "vsock: the peer as cid:port, vsock:1:1024")
 binds = [e["addr"] for e in sstest.read_trace(trace)[0] if e["name"] == "sockscope:bind"]
 t.is_(binds, ["vsock:*:*"], "vsock: any cid, any port as *:*")
 
+rc, out, err, trace = sstools.record(env, [FAM, "alg"], "alg")
+binds = [e["addr"] for e in sstest.read_trace(trace)[0] if e["name"] == "sockscope:bind"]
+t.is_(binds, ["alg:hash:sha256"], "AF_ALG: the crypto API's type and name")
+
 # ---- a listener never closed ----
 prog = """
 import os, socket, time

@@ -8,6 +8,9 @@
  *             (sendto port id 0) and read to its end
  *   packet    a packet socket bound to the loopback interface for IPv4
  *             (needs CAP_NET_RAW: prints "packet EPERM" otherwise)
+ *   alg       a kernel crypto API socket bound to hash:sha256 (on a
+ *             kernel without AF_ALG, the address given to a UDP socket's
+ *             bind, which refuses it)
  *   vsock     a non-blocking socket bound to any cid and port, then a
  *             connect to cid 1 port 1024 (VMADDR_CID_LOCAL); on a kernel
  *             without vsock, the same addresses given to a UDP socket,
@@ -17,6 +20,7 @@
  * errno name when it failed ("vsock connect ECONNRESET").
  */
 #include <errno.h>
+#include <linux/if_alg.h>
 #include <linux/if_ether.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -80,6 +84,22 @@ static int do_packet(void)
 	return 0;
 }
 
+static int do_alg(void)
+{
+	struct sockaddr_alg alg = { .salg_family = AF_ALG, .salg_type = "hash",
+				    .salg_name = "sha256" };
+
+	int s = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return perror("socket"), 1;
+	if (bind(s, (struct sockaddr *)&alg, sizeof(alg)) < 0)
+		printf("alg bind %s\n", ss_errno_name(errno));
+	close(s);
+	return 0;
+}
+
 static int do_vsock(void)
 {
 	struct sockaddr_vm any = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY,
@@ -102,7 +122,7 @@ static int do_vsock(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: ss-families netlink|packet|vsock\n");
+		fprintf(stderr, "usage: ss-families netlink|packet|vsock|alg\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -112,6 +132,8 @@ int main(int argc, char **argv)
 		return do_packet();
 	if (!strcmp(argv[1], "vsock"))
 		return do_vsock();
+	if (!strcmp(argv[1], "alg"))
+		return do_alg();
 	fprintf(stderr, "ss-families: unknown mode %s\n", argv[1]);
 	return 2;
 }
