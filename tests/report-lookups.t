@@ -10,6 +10,7 @@
 # calls inside libc: none of them is seen, and none is made up.
 import os
 import shutil
+import signal
 import subprocess
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -68,10 +69,19 @@ done
 mount --bind {d}/nss-module /etc/nsswitch.conf
 LD_LIBRARY_PATH={d}/lib {rec} -q -o {d}/module -- {py} {d}/prog.py
 """.format(d=d, rec=sstools.SOCKSCOPE + " record", py=sstest.PYTHON)
-r = subprocess.run(["unshare", "-n", "-m", "sh", "-c", SCRIPT], capture_output=True, text=True,
-                   env=sstest.sanitizer_env(dict(os.environ), [sstest.PYTHON]), timeout=300)
-if r.returncode != 0:
-    sstest.bail("the namespaces' script failed (%d): %s" % (r.returncode, r.stderr.strip()))
+# Its own process group: on a timeout, the whole group (dnsmasq with it)
+# is stopped, and the namespaces go with their last process.
+p = subprocess.Popen(["unshare", "-n", "-m", "sh", "-c", SCRIPT], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True, start_new_session=True,
+                     env=sstest.sanitizer_env(dict(os.environ), [sstest.PYTHON]))
+try:
+    _, err = p.communicate(timeout=300)
+except subprocess.TimeoutExpired:
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    err = "timeout"
+if p.returncode != 0:
+    sstest.bail("the namespaces' script failed (%s): %s" % (p.returncode, err.strip()))
 
 
 def query(name):
