@@ -8,6 +8,7 @@
 # names the processes left running; a second SIGINT ends the wait.  A
 # command that cannot run exits 126 or 127, as in a shell, with one line
 # and no trace directory.
+import atexit
 import os
 import shutil
 import signal
@@ -55,11 +56,15 @@ class Sink:
             self.got.append(n)
 
 
+started = []  # daemons' pids, stopped at exit if a failure left them running
+
+
 def read_pid(path, timeout=60):
     for _ in range(timeout * 100):
         try:
             with open(path) as f:
-                return int(f.read())
+                started.append(int(f.read()))
+                return started[-1]
         except (OSError, ValueError):
             time.sleep(0.01)
     sstest.bail("no pid in " + path)
@@ -67,11 +72,10 @@ def read_pid(path, timeout=60):
 
 def alive(pid):
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
         return False
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def wait_gone(pid, timeout=60):
@@ -105,10 +109,19 @@ def finish(p):
 
 
 def kill_left(pid):
-    """Stop a daemon a test left running (by its pid), if it still runs."""
-    if alive(pid):
-        os.kill(pid, signal.SIGKILL)
-        wait_gone(pid)
+    """Stop a daemon a test left running (by its pid), if it still runs and
+    is still one of ours (its pid not reused by another program)."""
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            ours = f.read().strip() in ("ss-daemon", "redis-server")
+        if ours and alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            wait_gone(pid)
+    except OSError:
+        pass
+
+
+atexit.register(lambda: [kill_left(pid) for pid in started])
 
 
 def daemon_rows(trace, pid):
@@ -207,8 +220,7 @@ exit 0
 """.format(p=port, d=rdir)
     rc, out, err, trace = sstools.record(env, ["/bin/sh", "-c", script], "redis")
     t.is_(rc, 0, "redis: the script's status")
-    with open(os.path.join(rdir, "pid")) as f:
-        rpid = int(f.read())
+    rpid = read_pid(os.path.join(rdir, "pid"), timeout=1)
     t.ok(not alive(rpid), "redis: record returned after redis-server %d shut down" % rpid)
     with open(os.path.join(rdir, "set.out")) as f, open(os.path.join(rdir, "get.out")) as g:
         t.is_((f.read(), g.read()), ("OK\n", "followed\n"), "redis-cli: SET then GET")

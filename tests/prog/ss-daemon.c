@@ -9,7 +9,8 @@
  * The grandchild (the daemon) writes its pid to PIDFILE, waits until its
  * parent and the command have both exited, then a second more (so that a
  * recorder that stops at the command's end has stopped); with GATE it
- * waits instead until the file GATE exists or SIGTERM comes.  Then it
+ * waits instead until the file GATE exists or SIGTERM comes (at most 5
+ * minutes).  Then it
  * connects to 127.0.0.1:PORT, sends N bytes, closes and exits 0.  It
  * ignores SIGINT, as a daemon out of the terminal's reach would never see
  * it.  The command itself exits 0 once PIDFILE is written.
@@ -115,7 +116,9 @@ int main(int argc, char **argv)
 	wait_gone(command);
 	if (gate) {
 		struct stat st;
-		while (!termed && stat(gate, &st) < 0)
+		/* Bounded: a test that failed before opening the gate must
+		 * not leave it running for ever. */
+		for (int i = 0; i < 30000 && !termed && stat(gate, &st) < 0; i++)
 			nap_ms(10);
 	} else {
 		nap_ms(1000);
