@@ -11,6 +11,10 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/if_alg.h>
+#include <linux/netlink.h>
+#include <linux/vm_sockets.h>
+#include <netpacket/packet.h>
 
 struct out {
 	char *buf;
@@ -138,6 +142,115 @@ static void format_unix(struct out *o, const unsigned char *sa, size_t len)
 	out_bytes(o, path, plen);
 }
 
+/* The bytes of a structure of size need, or 0 when len holds fewer: the
+ * fields these families name all lie past their first bytes. */
+static int take(void *dst, const unsigned char *sa, size_t len, size_t need)
+{
+	if (len < need)
+		return 0;
+	memcpy(dst, sa, need);
+	return 1;
+}
+
+/* "netlink:portid=P", and ",groups=0xG" when it joins multicast groups
+ * (portid 0 is the kernel). */
+static int format_netlink(struct out *o, const unsigned char *sa, size_t len)
+{
+	struct sockaddr_nl nl;
+
+	if (!take(&nl, sa, len, sizeof(nl)))
+		return 0;
+	out_s(o, "netlink:portid=");
+	out_u(o, nl.nl_pid);
+	if (nl.nl_groups) {
+		out_s(o, ",groups=0x");
+		out_hex(o, nl.nl_groups, 8);
+	}
+	return 1;
+}
+
+/* "packet:ifindex=I,proto=ETH_P_IP" (0xNNNN when unnamed; proto=0 asks
+ * for no protocol), and ",addr=xx:xx..." when the hardware address is
+ * given. */
+static int format_packet(struct out *o, const unsigned char *sa, size_t len)
+{
+	struct sockaddr_ll ll;
+	size_t need = offsetof(struct sockaddr_ll, sll_addr);
+
+	memset(&ll, 0, sizeof(ll));
+	if (!take(&ll, sa, len, need))
+		return 0;
+	unsigned int proto = ntohs(ll.sll_protocol);
+	const char *name = ss_ethproto_name((int)proto);
+	out_s(o, "packet:ifindex=");
+	out_u(o, (unsigned long)(unsigned int)ll.sll_ifindex);
+	out_s(o, ",proto=");
+	if (name) {
+		out_s(o, name);
+	} else {
+		out_s(o, "0x");
+		out_hex(o, proto, 4);
+	}
+	size_t halen = ll.sll_halen;
+	if (halen > sizeof(ll.sll_addr))
+		halen = sizeof(ll.sll_addr);
+	if (halen && len >= need + halen) {
+		out_s(o, ",addr=");
+		for (size_t i = 0; i < halen; i++) {
+			if (i)
+				out_c(o, ':');
+			out_hex(o, sa[need + i], 2);
+		}
+	}
+	return 1;
+}
+
+/* "vsock:CID:PORT", "*" for VMADDR_CID_ANY / VMADDR_PORT_ANY. */
+static int format_vsock(struct out *o, const unsigned char *sa, size_t len)
+{
+	struct sockaddr_vm vm;
+	size_t need = offsetof(struct sockaddr_vm, svm_cid) + sizeof(vm.svm_cid);
+
+	if (!take(&vm, sa, len, need))
+		return 0;
+	out_s(o, "vsock:");
+	if (vm.svm_cid == VMADDR_CID_ANY)
+		out_c(o, '*');
+	else
+		out_u(o, vm.svm_cid);
+	out_c(o, ':');
+	if (vm.svm_port == VMADDR_PORT_ANY)
+		out_c(o, '*');
+	else
+		out_u(o, vm.svm_port);
+	return 1;
+}
+
+/* The printable text of a NUL-padded field of at most n bytes. */
+static void out_field(struct out *o, const unsigned char *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && p[k])
+		k++;
+	out_bytes(o, p, k);
+}
+
+/* "alg:TYPE:NAME" of the kernel crypto API, "alg:hash:sha256". */
+static int format_alg(struct out *o, const unsigned char *sa, size_t len)
+{
+	size_t name = offsetof(struct sockaddr_alg, salg_name);
+	size_t type = offsetof(struct sockaddr_alg, salg_type);
+
+	if (len < name)
+		return 0;
+	out_s(o, "alg:");
+	out_field(o, sa + type, sizeof(((struct sockaddr_alg *)0)->salg_type));
+	out_c(o, ':');
+	out_field(o, sa + name, len - name < 64 ? len - name : 64);
+	return 1;
+}
+
 void ss_addr_format(const void *addr, size_t len, struct ss_endpoint *ep)
 {
 	const unsigned char *sa = addr;
@@ -186,6 +299,22 @@ void ss_addr_format(const void *addr, size_t len, struct ss_endpoint *ep)
 	case AF_UNIX:
 		format_unix(&o, sa, len);
 		return;
+	case AF_NETLINK:
+		if (format_netlink(&o, sa, len))
+			return;
+		break;
+	case AF_PACKET:
+		if (format_packet(&o, sa, len))
+			return;
+		break;
+	case AF_VSOCK:
+		if (format_vsock(&o, sa, len))
+			return;
+		break;
+	case AF_ALG:
+		if (format_alg(&o, sa, len))
+			return;
+		break;
 	default: {
 		const char *name = ss_af_name(family);
 		size_t n = len - sizeof(sa_family_t);

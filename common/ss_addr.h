@@ -2,7 +2,9 @@
 /*
  * The one socket-address decoder of sockscope: sockaddr bytes -> text such as
  * "127.0.0.1:50007", "[::1]:80", "[fe80::1%2]:22", "[::ffff:10.0.0.1]:53",
- * "/tmp/echo.sock", "@abstract", "(unnamed)", or "AF_NETLINK:0000beef".
+ * "/tmp/echo.sock", "@abstract", "(unnamed)", "netlink:portid=4021,groups=0x1",
+ * "packet:ifindex=1,proto=ETH_P_ALL", "vsock:2:1024", "alg:hash:sha256", or for other families
+ * the name and bytes in hex, "AF_CAN:0000beef".
  */
 #ifndef SS_ADDR_H
 #define SS_ADDR_H

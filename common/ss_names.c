@@ -46,6 +46,14 @@ const char *ss_herrno_name(int herr)
 	return NULL;
 }
 
+const char *ss_ethproto_name(int proto)
+{
+	switch (proto) {
+		SS_ETHPROTO_MAP(SS_CASE)
+	}
+	return NULL;
+}
+
 const char *ss_shut_name(int how)
 {
 	switch (how) {

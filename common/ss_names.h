@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The name tables of sockscope: errno, address families, socket types,
- * socket option levels and names, MSG_* flags and shutdown modes.  Each
+ * socket option levels and names, MSG_* flags, link-layer protocols and
+ * shutdown modes.  Each
  * kind of name is one X-macro list; the preload, the tracepoint provider's
  * enums, the companion library and the tools all expand these same lists,
  * so a name is spelt in exactly one place.
@@ -17,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <netdb.h>
+#include <linux/if_ether.h>
 
 /* errno values, aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) left out. */
 #define SS_ERRNO_MAP(X) \
@@ -82,6 +84,13 @@
 #define SS_HERRNO_MAP(X) \
 	X(NETDB_INTERNAL) X(HOST_NOT_FOUND) X(TRY_AGAIN) X(NO_RECOVERY) X(NO_DATA)
 
+/* Link-layer protocols of packet sockets (sockaddr_ll's sll_protocol,
+ * in host order once read). */
+#define SS_ETHPROTO_MAP(X) \
+	X(ETH_P_ALL) X(ETH_P_LOOP) X(ETH_P_IP) X(ETH_P_ARP) X(ETH_P_RARP) \
+	X(ETH_P_8021Q) X(ETH_P_8021AD) X(ETH_P_IPV6) X(ETH_P_MPLS_UC) X(ETH_P_PPP_DISC) \
+	X(ETH_P_PPP_SES) X(ETH_P_PAE) X(ETH_P_LLDP) X(ETH_P_802_2) X(ETH_P_802_3)
+
 /* shutdown() modes. */
 #define SS_SHUT_MAP(X) X(SHUT_RD) X(SHUT_WR) X(SHUT_RDWR)
 
@@ -141,6 +150,8 @@ const char *ss_optname(int level, int optname);
 const char *ss_eai_name(int eai);
 /* Name of an h_errno value ("HOST_NOT_FOUND"), NULL if unknown. */
 const char *ss_herrno_name(int herr);
+/* Name of a link-layer protocol ("ETH_P_IP"), NULL if unknown. */
+const char *ss_ethproto_name(int proto);
 /* Name of a shutdown mode ("SHUT_WR"), NULL if unknown. */
 const char *ss_shut_name(int how);
 

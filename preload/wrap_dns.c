@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Wrappers of the name-service calls.  Each records what was asked (query)
- * and what came back (result): the first answer and the number of answers,
- * e.g. "127.0.0.1 (2)", or the failure's name ("HOST_NOT_FOUND",
- * "EAI_NONAME").  Calls returning a pointer record ret 0 for an answer and
+ * and what came back (result): every answer, distinct ones once, then
+ * their number, e.g. "127.0.0.1 127.0.0.2 (2)" (bounded: the answers that
+ * fit in SS_TEXT, then "..." and still the number of all), or the
+ * failure's name ("HOST_NOT_FOUND", "EAI_NONAME").  Calls returning a pointer record ret 0 for an answer and
  * -1 for none; the others their own return value.  The wrappers are one
  * table (SS_DNS_MAP); the functions above it say how to put a query and a
  * result into words.
@@ -11,6 +12,7 @@
 #include "preload.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,11 +33,43 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-/* A hostent as "first-address (count)", or the h_errno name. */
+/*
+ * A list of answers in a result text: each added while it fits with room
+ * left for the tail (" ... (N)"), then "..." once; all are counted.
+ */
+struct answers {
+	char *buf;
+	size_t len;
+	int n, cut;
+};
+
+#define SS_TAIL 20 /* " ... (" + a count + ")" */
+
+static void answer_add(struct answers *a, const char *text)
+{
+	size_t t = strlen(text);
+
+	a->n++;
+	if (a->cut || a->len + (a->len > 0) + t + SS_TAIL >= SS_TEXT) {
+		a->cut = 1;
+		return;
+	}
+	if (a->len)
+		a->buf[a->len++] = ' ';
+	memcpy(a->buf + a->len, text, t + 1);
+	a->len += t;
+}
+
+static void answers_end(struct answers *a)
+{
+	snprintf(a->buf + a->len, SS_TEXT - a->len, "%s (%d)", a->cut ? " ..." : "", a->n);
+}
+
+/* A hostent as its addresses and their count, or the h_errno name. */
 static void hostent_text(char *buf, const struct hostent *h, int herr)
 {
 	char ip[SS_ADDR_TEXT];
-	int n = 0;
+	struct answers a = { buf, 0, 0, 0 };
 
 	if (!h || !h->h_addr_list || !h->h_addr_list[0]) {
 		const char *name = ss_herrno_name(herr);
@@ -45,10 +79,12 @@ static void hostent_text(char *buf, const struct hostent *h, int herr)
 			textf(buf, "h_errno %d", herr);
 		return;
 	}
-	while (h->h_addr_list[n])
-		n++;
-	ss_ip_format(h->h_addrtype, h->h_addr_list[0], ip);
-	textf(buf, "%s (%d)", ip, n);
+	buf[0] = '\0';
+	for (char **p = h->h_addr_list; *p; p++) {
+		ss_ip_format(h->h_addrtype, *p, ip);
+		answer_add(&a, ip);
+	}
+	answers_end(&a);
 }
 
 /* The query of gethostbyaddr: the address alone.  A failed lookup's is
@@ -77,12 +113,19 @@ static void host_r_text(char *buf, int r, struct hostent **result, const int *he
 		hostent_text(buf, result ? *result : NULL, herrp ? *herrp : 0);
 }
 
-/* gethostbyaddr's result: the name found, or why none was. */
+/* gethostbyaddr's result: the name found and its aliases, or why none
+ * was. */
 static void byaddr_text(char *buf, const struct hostent *h, int r, int herr)
 {
-	if (h)
-		textf(buf, "%s", nz(h->h_name));
-	else if (r)
+	struct answers a = { buf, 0, 0, 0 };
+
+	if (h) {
+		buf[0] = '\0';
+		answer_add(&a, nz(h->h_name));
+		for (char **p = h->h_aliases; p && *p; p++)
+			answer_add(&a, *p);
+		answers_end(&a);
+	} else if (r)
 		textf(buf, "%s", nz(ss_errno_name(r)));
 	else
 		hostent_text(buf, NULL, herr);
@@ -125,20 +168,35 @@ static void eai_text(char *buf, int r)
 		textf(buf, "EAI %d", r);
 }
 
-/* getaddrinfo's answers: the first as an endpoint, and their number. */
+/* Whether ai's address came earlier in the list (getaddrinfo gives one
+ * entry per socket type: the same address two or three times). */
+static int addr_seen(const struct addrinfo *first, const struct addrinfo *ai)
+{
+	for (const struct addrinfo *p = first; p != ai; p = p->ai_next)
+		if (p->ai_addrlen == ai->ai_addrlen && p->ai_addr && ai->ai_addr &&
+		    !memcmp(p->ai_addr, ai->ai_addr, ai->ai_addrlen))
+			return 1;
+	return 0;
+}
+
+/* getaddrinfo's answers: each address as an endpoint, and their number. */
 static void addrinfo_text(char *buf, int r, struct addrinfo **res)
 {
 	struct ss_endpoint ep;
-	int n = 0;
+	struct answers a = { buf, 0, 0, 0 };
 
 	if (r || !res || !*res) {
 		eai_text(buf, r);
 		return;
 	}
-	for (const struct addrinfo *ai = *res; ai; ai = ai->ai_next)
-		n++;
-	ss_addr_format((*res)->ai_addr, (*res)->ai_addrlen, &ep);
-	textf(buf, "%s (%d)", ep.text, n);
+	buf[0] = '\0';
+	for (const struct addrinfo *ai = *res; ai; ai = ai->ai_next) {
+		if (addr_seen(*res, ai))
+			continue;
+		ss_addr_format(ai->ai_addr, ai->ai_addrlen, &ep);
+		answer_add(&a, ep.text);
+	}
+	answers_end(&a);
 }
 
 /* getnameinfo's query is the address it was given. */

@@ -9,7 +9,7 @@ TEST_PROG_SRC := $(filter-out $(TEST_LIB_SRC),$(wildcard tests/prog/*.c))
 TEST_PROGS := $(TEST_PROG_SRC:tests/prog/%.c=$(B)/tests/%)
 TEST_LIBS := $(TEST_LIB_SRC:tests/prog/%.c=$(B)/tests/%.so)
 
-tests: all $(TEST_PROGS)
+tests: all $(TEST_PROGS) $(TEST_LIBS)
 
 $(B)/tests/%.so: tests/prog/%.c
 	@mkdir -p $(dir $@)

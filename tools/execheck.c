@@ -59,6 +59,13 @@ int ss_resolve_cmd(const char *cmd, char *path, size_t size)
 			return -1;
 		}
 		strcpy(path, cmd);
+		struct stat st;
+		if (stat(path, &st) < 0)
+			return -1;
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return -1;
+		}
 		return access(path, X_OK);
 	}
 	const char *p = secure_getenv("PATH");

@@ -28,7 +28,8 @@
 
 /*
  * Find cmd the way execvp would (PATH when it has no slash) into path.
- * Returns 0, or -1 with errno set (ENOENT, EACCES, ...).
+ * Returns 0, or -1 with errno set: ENOENT (not found: a shell's 127),
+ * EACCES or EISDIR (found, cannot be run: 126), ...
  */
 int ss_resolve_cmd(const char *cmd, char *path, size_t size);
 

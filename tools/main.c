@@ -39,6 +39,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		ss_warn("no command given");
 		fputs(usage, stderr);
 		return 2;
 	}

@@ -28,6 +28,7 @@ struct ss_model *ss_model_new(const struct ss_filter *f)
 	ss_hmap_init(&m->dnsagg);
 	ss_hmap_init(&m->listeners);
 	ss_hmap_init(&m->errs);
+	ss_hmap_init(&m->lk_recent);
 	m->conn_spill = ss_spill_open();
 	m->dns_spill = ss_spill_open();
 	return m;
@@ -77,6 +78,7 @@ static void free_err(void *v)
 void ss_model_free(struct ss_model *m)
 {
 	ss_conn_free_all(m);
+	ss_lookup_free(m);
 	free_values(&m->procs, free_proc);
 	free_values(&m->rings, free_ring);
 	free_values(&m->dnsagg, free_dns);
@@ -350,7 +352,10 @@ static int dns_selected(const struct ss_model *m, const struct ss_ev *e)
 
 static void dns_event(struct ss_model *m, const struct ss_ev *e)
 {
-	ss_model_spill_dns(m, e);
+	struct ss_lookup_sock socks[SS_LOOKUP_SOCKS];
+	int nsocks = ss_lookup_take(m, e, socks);
+
+	ss_model_spill_dns(m, e, socks, nsocks);
 
 	uint64_t h1 = ss_hash_str(e->query) ^ (uint64_t)e->id * 0x9e3779b97f4a7c15ull, h2 = ss_hash_str(e->result);
 	struct ss_dns_agg *d = ss_hmap_get(&m->dnsagg, h1, h2);
@@ -362,6 +367,12 @@ static void dns_event(struct ss_model *m, const struct ss_ev *e)
 		ss_hmap_put(&m->dnsagg, h1, h2, d);
 	}
 	d->count++;
+	for (int i = 0; i < nsocks; i++) {
+		if (!d->socks++)
+			snprintf(d->remote, sizeof(d->remote), "%s", socks[i].remote);
+		d->tx += socks[i].tx;
+		d->rx += socks[i].rx;
+	}
 	d->total += (uint64_t)e->dur;
 	if ((uint64_t)e->dur > d->max)
 		d->max = (uint64_t)e->dur;
@@ -406,6 +417,8 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 		return;
 	}
 	struct ss_conn *c = ss_conn_event(m, p, e);
+	if (c)
+		ss_lookup_note(m, e, c);
 	if (e->kind == SS_K_DESCRIBE)
 		return;
 	if (e->kind == SS_K_DNS ? dns_selected(m, e) : ss_conn_select(m, c, e)) {

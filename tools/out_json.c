@@ -109,6 +109,8 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	kuint(j, "start_ns", r->start);
 	kuint(j, "duration_ns", r->duration);
 	kstr(j, "error", r->error);
+	key(j, "open");
+	fputs(r->open ? "true" : "false", j->f);
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
 		for (int i = 0; i < r->npeers; i++) {
@@ -134,6 +136,20 @@ static void dns_row(const struct ss_dns_row *r, void *arg)
 	kuint(j, "dur_ns", r->dur);
 	kint(j, "pid", r->pid);
 	kuint(j, "ts_ns", r->ts);
+	open_obj(j, "sockets", '[');
+	for (int i = 0; i < r->nsocks; i++) {
+		const struct ss_lookup_sock *s = &r->socks[i];
+		open_obj(j, NULL, '{');
+		kint(j, "pid", s->pid);
+		kint(j, "sock", s->sock);
+		kstr(j, "family", s->family);
+		kstr(j, "type", s->type);
+		kstr(j, "remote", s->remote);
+		kuint(j, "tx_bytes", s->tx);
+		kuint(j, "rx_bytes", s->rx);
+		close_obj(j, '}');
+	}
+	close_obj(j, ']');
 	close_obj(j, '}');
 }
 

@@ -150,10 +150,11 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 		snprintf(remote, sizeof(remote), "(%d peers)", r->npeers);
 	else
 		snprintf(remote, sizeof(remote), "%s", *r->remote ? r->remote : "-");
-	fprintf(x->f, "%-7lld %-15.15s %-8s %-22s %-22s %7s %7s %9s %s\n", (long long)r->pid,
+	/* NOTE: why it failed, and "open" when no close was seen. */
+	fprintf(x->f, "%-7lld %-15.15s %-8s %-22s %-22s %7s %7s %9s %s%s%s\n", (long long)r->pid,
 		r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
 		bytes(r->rx, rx, sizeof(rx)), dur(r->duration, d, sizeof(d)),
-		r->error ? r->error : "");
+		r->error ? r->error : "", r->error && r->open ? " " : "", r->open ? "open" : "");
 	for (int i = 0; r->npeers > 1 && i < r->npeers; i++)
 		fprintf(x->f, "%-7s %-15s %-8s %-22s %-22s %7s %7s\n", "", "", "", "  peer",
 			r->peers[i].addr, bytes(r->peers[i].tx, tx, sizeof(tx)),
@@ -191,13 +192,23 @@ static void lookups(struct ss_model *m, FILE *f)
 	for (size_t i = 0; ss_hmap_next(&m->dnsagg, &i, &s);)
 		v[n++] = s->v;
 	qsort(v, n, sizeof(*v), dns_by_count);
+	/* RESULT last: it lists every answer. */
 	if (n)
-		fprintf(f, "\n%-16s %-28s %-26s %7s %9s %9s\n", "LOOKUP", "QUERY", "RESULT", "COUNT",
-			"AVG", "MAX");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%-16s %-28s %-26s %7llu %9s %9s\n", m->calls[v[i]->id]->name,
-			v[i]->query, v[i]->result, (unsigned long long)v[i]->count,
-			dur(v[i]->total / v[i]->count, avg, sizeof(avg)), dur(v[i]->max, mx, sizeof(mx)));
+		fprintf(f, "\n%-16s %-28s %7s %9s %9s %s\n", "LOOKUP", "QUERY", "COUNT", "AVG", "MAX",
+			"RESULT");
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_dns_agg *d = v[i];
+		char tx[16], rx[16];
+		fprintf(f, "%-16s %-28s %7llu %9s %9s %s\n", m->calls[d->id]->name, d->query,
+			(unsigned long long)d->count, dur(d->total / d->count, avg, sizeof(avg)),
+			dur(d->max, mx, sizeof(mx)), d->result);
+		/* The sockets the lookups made, nested as a method's calls are. */
+		if (d->socks)
+			fprintf(f, "  %-14s %llu socket%s to %s%s, %s out, %s in\n", "made",
+				(unsigned long long)d->socks, d->socks > 1 ? "s" : "",
+				*d->remote ? d->remote : "-", d->socks > 1 ? " ..." : "",
+				bytes(d->tx, tx, sizeof(tx)), bytes(d->rx, rx, sizeof(rx)));
+	}
 	free(v);
 }
 

@@ -6,7 +6,9 @@
  * on a recording tag that only its command carries (SOCKSCOPE_REC, see
  * common/ss_runtime.h), runs the command under the preload, forwards
  * signals to it, and when it ends stops (flushing the buffers), destroys
- * the session and exits with the command's status.
+ * the session and exits with the command's status.  As a child subreaper
+ * it also waits for what the command left running (a daemon that forked
+ * and let its parent exit), as `strace -f` does, unless --no-follow.
  */
 #include "execheck.h"
 #include "report.h"
@@ -15,6 +17,7 @@
 #include "tool.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -45,7 +49,9 @@ static const char usage[] =
 	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
 	"\n"
 	"Run CMD with its socket calls traced, and write the trace to a directory.\n"
-	"Exits with CMD's exit status (128+N when a signal N killed it).\n"
+	"Waits for CMD and every process it left running (daemons), then exits\n"
+	"with CMD's exit status (128+N when a signal N killed it; 126: CMD cannot\n"
+	"be run, 127: not found; 2: a usage or set-up error).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR       write the trace to DIR (default: a new directory\n"
@@ -55,6 +61,8 @@ static const char usage[] =
 	"  -b, --buffer-size SIZE ring buffer per CPU, e.g. 64M (default: 8M)\n"
 	"      --subbuffers N     sub-buffers in each ring buffer (default: 8)\n"
 	"      --block            never discard: CMD waits when the buffers are full\n"
+	"      --no-follow        wait for CMD only, not for the daemons it leaves\n"
+	"                         running (they are named, and no longer recorded)\n"
 	"  -f, --force            run CMD even if it looks untraceable\n"
 	"  -q, --quiet            print nothing but errors and what was not seen\n"
 	"  -v, --verbose          say what is being done\n"
@@ -64,6 +72,7 @@ static const char usage[] =
 	"  sockscope record -- curl -s https://example.org/    # trace curl\n"
 	"  sockscope record -o echo.trace python3 echo-server.py\n"
 	"  sockscope record --block -b 64M -- ./load-test     # lose no event\n"
+	"  sockscope record -- redis-server --daemonize yes   # until it shuts down\n"
 	"  sockscope report echo.trace                        # then read it\n"
 	"\n"
 	"See sockscope(1).\n";
@@ -72,6 +81,7 @@ struct rec_opts {
 	const char *output;
 	struct ss_session_cfg s; /* events, buffers, blocking */
 	int force, quiet, verbose;
+	int no_follow;
 };
 
 /* A file beside sockscope, in ../lib, else in the install LIBDIR; the
@@ -360,28 +370,189 @@ static void child_env(const char *preload, const char *ust_fork, uint64_t tag, i
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
 				 SIGWINCH, SIGCONT };
 
-/* Wait for CMD, passing signals on.  A signal the terminal sent to the
- * whole foreground group (si_code SI_KERNEL) reached CMD already. */
-static int wait_child(pid_t child, const sigset_t *set)
+/* Signals that ask a program to end: after CMD ended, a second one also
+ * ends record's wait for what CMD left running. */
+static int ending(int sig)
 {
-	int st;
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* A process left running below record, as named to the user. */
+struct left {
+	pid_t pid, ppid, pgrp;
+	char comm[24];
+};
+
+/* One process of /proc, unless it is gone or a zombie (it ended). */
+static int read_stat(long pid, struct left *l)
+{
+	char path[64], buf[512], state;
+	int ppid, pgrp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	/* The name is between the first '(' and the last ')': it may hold
+	 * either. */
+	char *open_ = strchr(buf, '('), *close_ = strrchr(buf, ')');
+	if (!open_ || !close_ || close_ < open_ ||
+	    sscanf(close_ + 1, " %c %d %d", &state, &ppid, &pgrp) != 3 || state == 'Z')
+		return -1;
+	*l = (struct left){ .pid = (pid_t)pid, .ppid = ppid, .pgrp = pgrp };
+	snprintf(l->comm, sizeof(l->comm), "%.*s", (int)(close_ - open_ - 1), open_ + 1);
+	return 0;
+}
+
+/*
+ * The processes running below record: its children, which as a child
+ * subreaper include every orphan of the command's tree, and theirs.  An
+ * array to free, of *n.
+ */
+static struct left *processes_left(size_t *n)
+{
+	struct left *v = NULL;
+	size_t nv = 0, cap = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		if (nv == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = ss_xrealloc(v, cap * sizeof(*v));
+		}
+		nv += read_stat(pid, &v[nv]) == 0;
+	}
+	if (d)
+		closedir(d);
+	/* Keep those whose parent is record or is kept, until none is added. */
+	char *below = ss_xcalloc(nv + 1, 1);
+	pid_t self = getpid();
+	for (int added = 1; added;) {
+		added = 0;
+		for (size_t i = 0; i < nv; i++) {
+			if (below[i])
+				continue;
+			int in = v[i].ppid == self;
+			for (size_t j = 0; j < nv && !in; j++)
+				in = below[j] && v[j].pid == v[i].ppid;
+			if (in)
+				below[i] = added = 1;
+		}
+	}
+	*n = 0;
+	for (size_t i = 0; i < nv; i++)
+		if (below[i])
+			v[(*n)++] = v[i];
+	free(below);
+	return v;
+}
+
+/* Pass sig to the processes CMD left running: record's children, which
+ * head each tree (a daemon's workers are its own business).  from_tty:
+ * the terminal sent it to the foreground group, which those of record's
+ * group already got. */
+static void signal_left(int sig, int from_tty)
+{
+	size_t n;
+	struct left *v = processes_left(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ppid == getpid() && !(from_tty && v[i].pgrp == getpgrp()))
+			kill(v[i].pid, sig);
+	free(v);
+}
+
+/* Say which processes are still running when record ends: what they do
+ * from now on is not recorded.  Said even with --quiet. */
+static void name_left(void)
+{
+	size_t n, len = 0;
+	struct left *v = processes_left(&n);
+
+	if (n) {
+		char *text = ss_xmalloc(n * 40 + 1);
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)sprintf(text + len, "%s%d (%s)", i ? ", " : "", (int)v[i].pid,
+					       v[i].comm);
+		ss_warn("warning: still running, no longer recorded: %s", text);
+		free(text);
+	}
+	free(v);
+}
+
+/*
+ * Wait for CMD, and unless no_follow for every process left running below
+ * record, passing signals on: to CMD while it runs (not those the terminal
+ * sent to the whole foreground group, si_code SI_KERNEL: CMD got them
+ * already), then to the processes it left, which are out of the terminal's
+ * reach (a daemon leaves the terminal's session).  A signal asking CMD to
+ * end reaches those too when CMD ends, so that one Ctrl-C ends what record
+ * started; a second one after CMD ended stops the wait.  Returns CMD's
+ * status.
+ */
+static int wait_all(pid_t child, const sigset_t *set, int no_follow)
+{
+	int status = -1, ask = 0, asked = 0;
 
 	for (;;) {
+		pid_t r;
+		int st;
+		while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (r != child || status >= 0)
+				continue;
+			status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			if (ask && !no_follow) {
+				signal_left(ask, 0);
+				asked = 1;
+			}
+		}
+		if (status >= 0 && (no_follow || r < 0))
+			break;
 		siginfo_t si;
 		int sig = sigwaitinfo(set, &si);
-		if (sig < 0)
+		if (sig <= 0 || sig == SIGCHLD)
 			continue;
-		if (sig == SIGCHLD) {
-			pid_t r = waitpid(child, &st, WNOHANG);
-			if (r == child && (WIFEXITED(st) || WIFSIGNALED(st)))
-				break;
+		if (status < 0) {
+			if (!(si.si_code == SI_KERNEL && getpgid(child) == getpgrp()))
+				kill(child, sig);
+			if (ending(sig))
+				ask = sig;
 			continue;
 		}
-		if (si.si_code == SI_KERNEL && getpgid(child) == getpgrp())
-			continue;
-		kill(child, sig);
+		signal_left(sig, si.si_code == SI_KERNEL);
+		if (ending(sig) && asked++)
+			break;
 	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return status;
+}
+
+/* Remove the trace directory of a command that could not run. */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* A command that cannot run ends record as it ends a shell: 127 when it
+ * is not there (or its interpreter is not), 126 otherwise. */
+static int cannot_run(const char *cmd, int err)
+{
+	if (err == ENOENT && !strchr(cmd, '/'))
+		ss_warn("%s: command not found", cmd);
+	else
+		ss_warn("%s: cannot run: %s", cmd, strerror(err));
+	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
 static void parse(int argc, char **argv, struct rec_opts *o)
@@ -392,6 +563,7 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 		{ "buffer-size", required_argument, NULL, 'b' },
 		{ "subbuffers", required_argument, NULL, 'S' },
 		{ "block", no_argument, NULL, 'B' },
+		{ "no-follow", no_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -401,7 +573,8 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 	int c;
 
 	*o = (struct rec_opts){ .s = { .events = DEFAULT_EVENTS, .bufsize = 8u << 20, .nsub = 8 } };
-	while ((c = getopt_long(argc, argv, "+o:e:b:fqvh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:e:b:fqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'e': o->s.events = optarg; break;
@@ -416,17 +589,16 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 				       optarg);
 			break;
 		case 'B': o->s.block = 1; break;
+		case 'F': o->no_follow = 1; break;
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': fputs(usage, stdout); exit(0);
-		default: fputs(usage, stderr); exit(2);
+		default: ss_bad_option(usage, c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(usage, stderr);
-		exit(2);
-	}
+	if (optind >= argc)
+		ss_usage_error(usage, "no command given");
 }
 
 int ss_record_main(int argc, char **argv)
@@ -439,7 +611,7 @@ int ss_record_main(int argc, char **argv)
 	parse(argc, argv, &o);
 	char **cmd = argv + optind;
 	if (ss_resolve_cmd(cmd[0], exe, sizeof(exe)) < 0)
-		ss_die(127, "%s: %s", cmd[0], strerror(errno));
+		return cannot_run(cmd[0], errno);
 	int traceable = ss_exe_traceable(exe, why, sizeof(why));
 	if (traceable == 0) {
 		if (!o.force)
@@ -487,31 +659,60 @@ int ss_record_main(int argc, char **argv)
 		   (unsigned long long)tag);
 	free(cmdline);
 
-	int status = 130;
+	int status = 130, exec_err = 0;
 	sigset_t pending;
 	sigpending(&pending);
+	/* Orphans of the command's tree become record's children, to be
+	 * waited for (and named when record ends before them). */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 && !o.no_follow)
+		ss_warn("warning: cannot follow daemons (PR_SET_CHILD_SUBREAPER: %s)",
+			strerror(errno));
 	if (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM) &&
 	    !sigismember(&pending, SIGHUP)) {
+		/* exec's failure comes back through a pipe that a successful
+		 * exec closes, so that no trace is left of a command that did
+		 * not run. */
+		int ep[2];
+		if (pipe2(ep, O_CLOEXEC) < 0)
+			ss_die(2, "pipe: %s", strerror(errno));
 		pid_t child = fork();
 		if (child < 0)
 			ss_die(2, "fork: %s", strerror(errno));
 		if (child == 0) {
+			close(ep[0]);
 			child_env(preload, ust_fork, tag, o.s.block);
 			sigprocmask(SIG_SETMASK, &orig, NULL);
 			execv(exe, cmd);
 			int err = errno;
-			fprintf(stderr, "sockscope: record: %s: %s\n", cmd[0], strerror(err));
-			_exit(err == ENOENT ? 127 : 126);
+			/* The status is not read: the pipe says why. */
+			_exit(write(ep[1], &err, sizeof(err)) == sizeof(err) ? 126 : 127);
 		}
-		write_info(dir, "pid %d\n", (int)child);
-		status = wait_child(child, &set);
-		write_info(dir, "status %d\n", status);
+		close(ep[1]);
+		ssize_t got;
+		while ((got = read(ep[0], &exec_err, sizeof(exec_err))) < 0 && errno == EINTR)
+			;
+		close(ep[0]);
+		if (got == sizeof(exec_err) && exec_err) {
+			waitpid(child, NULL, 0);
+		} else {
+			exec_err = 0;
+			write_info(dir, "pid %d\n", (int)child);
+			status = wait_all(child, &set, o.no_follow);
+			write_info(dir, "status %d\n", status);
+		}
 	}
+	if (!exec_err)
+		name_left();
 
 	ss_sessiond_lock(&d);
 	uint64_t lost = 0;
 	int gone = ss_session_end(name, &lost);
 	ss_sessiond_release(&d, o.verbose);
+	if (exec_err) {
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		status = cannot_run(cmd[0], exec_err);
+		goto out;
+	}
 	if (!gone)
 		write_info(dir, "discarded %llu\n", (unsigned long long)lost);
 	say_what_was_missed(dir, cmd[0], gone, lost);
@@ -521,6 +722,7 @@ int ss_record_main(int argc, char **argv)
 			ss_warn("%llu events discarded (buffers full): use a larger --buffer-size "
 				"or --block", (unsigned long long)lost);
 	}
+out:
 	free(name);
 	free(dir);
 	free(preload);

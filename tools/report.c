@@ -7,6 +7,7 @@
  * and out_json.c print.
  */
 #include "report.h"
+#include "session.h"
 #include "tool.h"
 
 #include <getopt.h>
@@ -110,7 +111,8 @@ int ss_report_main(int argc, char **argv)
 	int json = 0, hist = 1, c;
 
 	ss_cmd = "report";
-	while ((c = getopt_long(argc, argv, "jp:c:a:P:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jp:c:a:P:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			if (!strcmp(optarg, "json"))
@@ -134,12 +136,16 @@ int ss_report_main(int argc, char **argv)
 		}
 		case 'H': hist = 0; break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: ss_bad_option(usage, c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(usage, stderr);
-		return 2;
+	if (optind >= argc)
+		ss_usage_error(usage, "no trace directory given");
+	for (int i = optind; i < argc; i++) {
+		char name[256];
+		if (ss_session_writing(argv[i], name, sizeof(name)))
+			ss_warn("warning: %s is still being recorded (LTTng session %s is active): "
+				"this report holds what was written so far", argv[i], name);
 	}
 	struct ss_filter f = { pids.v, pids.n, comms.v, comms.n, addrs.v, addrs.n, ports.v, ports.n };
 	struct ss_model *m = ss_model_new(&f);

@@ -142,11 +142,22 @@ struct ss_ring {
 	size_t size, head, n;
 };
 
+/* A socket a name lookup made (its thread first used it inside the
+ * lookup's span), with the bytes it moved (lookup.c). */
+#define SS_LOOKUP_SOCKS 8
+struct ss_lookup_sock {
+	int64_t pid, sock;
+	uint64_t first, last, tx, rx;
+	char family[16], type[24], remote[64];
+};
+
 /* A name lookup aggregated for the text report. */
 struct ss_dns_agg {
 	int id;
 	char *query, *result;
 	uint64_t count, total, max;
+	uint64_t socks, tx, rx; /* the sockets the lookups made, their bytes */
+	char remote[64];        /* the first one's peer */
 };
 
 struct ss_model {
@@ -174,6 +185,10 @@ struct ss_model {
 
 	FILE *conn_spill, *dns_spill;
 	uint64_t nconn_spilled, ndns;
+
+	struct ss_hmap lk_recent; /* vtid -> recent sockets (lookup.c) */
+	int64_t lk_last_vtid;
+	void *lk_last;
 };
 
 /* The kind of the event sockscope:<name> (SS_K_CALL for a name with no
@@ -217,6 +232,7 @@ struct ss_conn_row {
 	int64_t sock;
 	const char *family, *type, *role, *local, *remote, *error;
 	uint64_t tx, rx, start, duration;
+	int open; /* no close seen: lasts until the end of the traces */
 	int npeers;
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
 };
@@ -225,6 +241,8 @@ struct ss_dns_row {
 	int64_t pid;
 	const char *call, *query, *result;
 	uint64_t ts, dur;
+	int nsocks; /* the sockets the lookup made */
+	struct ss_lookup_sock socks[SS_LOOKUP_SOCKS];
 };
 
 /* Visit the connections: finished ones in the order they ended, then
@@ -237,7 +255,14 @@ void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *,
  * finished connection, a name lookup written to the model's spills. */
 FILE *ss_spill_open(void);
 void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r);
-void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e);
+void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e,
+			const struct ss_lookup_sock *socks, int nsocks);
+/* Name lookups and their sockets (lookup.c): note a socket event of
+ * connection c; take the sockets the lookup e made (into out, at most
+ * SS_LOOKUP_SOCKS; returns how many); free what is left. */
+void ss_lookup_note(struct ss_model *m, const struct ss_ev *e, const struct ss_conn *c);
+int ss_lookup_take(struct ss_model *m, const struct ss_ev *e, struct ss_lookup_sock *out);
+void ss_lookup_free(struct ss_model *m);
 /* The calls, costliest first, and the errors, most frequent first:
  * arrays to free (the elements belong to the model). */
 struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);

@@ -10,6 +10,7 @@
 #include "session.h"
 #include "tool.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,4 +151,33 @@ int ss_session_end(const char *name, uint64_t *lost)
 	if (ret < 0)
 		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
 	return 0;
+}
+
+/* Whether one of the paths a and b is the other or lies below it. */
+static int nested(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+
+	if (!n || strncmp(a, b, n))
+		return 0;
+	return la == lb || (la < lb ? b[la] : a[lb]) == '/';
+}
+
+int ss_session_writing(const char *dir, char *name, size_t size)
+{
+	char want[PATH_MAX];
+	struct lttng_session *s = NULL;
+	int found = 0;
+
+	if (!realpath(dir, want) || lttng_session_daemon_alive() != 1)
+		return 0;
+	int n = lttng_list_sessions(&s);
+	for (int i = 0; i < n && !found; i++) {
+		if (s[i].enabled && nested(s[i].path, want)) {
+			snprintf(name, size, "%s", s[i].name);
+			found = 1;
+		}
+	}
+	free(s);
+	return found;
 }

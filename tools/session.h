@@ -3,6 +3,7 @@
 #ifndef SS_SESSION_H
 #define SS_SESSION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The consumer writes what the buffers hold at least this often (us), so
@@ -29,5 +30,13 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
  * gone (killed during the recording), 0 otherwise.
  */
 int ss_session_end(const char *name, uint64_t *lost);
+
+/*
+ * Whether a session of the session daemon this user reaches is recording
+ * now into dir (or into a directory that holds it, or that it holds): 1
+ * with its name in name (size bytes), else 0.  For `report`, which then
+ * says that the trace is still being written.
+ */
+int ss_session_writing(const char *dir, char *name, size_t size);
 
 #endif

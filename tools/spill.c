@@ -142,11 +142,16 @@ void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row 
 			continue;
 		struct ss_conn_row r;
 		ss_conn_row(m, c, &r);
+		/* Never seen closed: it lasts until the recording's end. */
+		r.open = 1;
+		if (m->last_ts > r.start)
+			r.duration = m->last_ts - r.start;
 		fn(&r, arg);
 	}
 }
 
-void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e)
+void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e,
+			const struct ss_lookup_sock *socks, int nsocks)
 {
 	FILE *f = m->dns_spill;
 
@@ -156,6 +161,11 @@ void ss_model_spill_dns(struct ss_model *m, const struct ss_ev *e)
 	put_u64(f, (uint64_t)e->id); /* the call's name stays in the model */
 	put_str(f, e->query ? e->query : "");
 	put_str(f, e->result ? e->result : "");
+	put_u64(f, (uint64_t)nsocks);
+	/* Written whole: fixed-size records, read back as they are (a short
+	 * write sets the error check_spill looks at). */
+	if (nsocks > 0)
+		fwrite(socks, sizeof(*socks), (size_t)nsocks, f);
 	check_spill(f);
 	m->ndns++;
 }
@@ -180,6 +190,10 @@ void ss_model_each_dns(struct ss_model *m, void (*fn)(const struct ss_dns_row *,
 		char *result = get_str(f);
 		r.query = query ? query : "";
 		r.result = result ? result : "";
+		r.nsocks = (int)get_u64(f);
+		if (r.nsocks < 0 || r.nsocks > SS_LOOKUP_SOCKS ||
+		    fread(r.socks, sizeof(r.socks[0]), (size_t)r.nsocks, f) != (size_t)r.nsocks)
+			r.nsocks = 0;
 		fn(&r, arg);
 		free(query);
 		free(result);

@@ -27,6 +27,14 @@ void ss_warn(const char *fmt, ...) SS_PRINTF(1, 2);
 /* The same, then exit(status). */
 __attribute__((noreturn)) void ss_die(int status, const char *fmt, ...) SS_PRINTF(2, 3);
 
+/* A usage error: "sockscope: <cmd>: reason" on one line, then the usage,
+ * on stderr; exit(2). */
+__attribute__((noreturn)) void ss_usage_error(const char *usage, const char *fmt, ...)
+	SS_PRINTF(2, 3);
+/* The same for what getopt_long refused (c: the '?' or ':' it returned;
+ * the option string starts with ':' and opterr is 0). */
+__attribute__((noreturn)) void ss_bad_option(const char *usage, int c, char **argv);
+
 void *ss_xmalloc(size_t n);
 void *ss_xcalloc(size_t n, size_t size);
 void *ss_xrealloc(void *p, size_t n);

@@ -7,6 +7,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,30 @@ void ss_die(int status, const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 	exit(status);
+}
+
+void ss_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	fputs(usage, stderr);
+	exit(2);
+}
+
+void ss_bad_option(const char *usage, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (c == ':')
+		ss_usage_error(usage, "option '%s' needs an argument", arg);
+	if (optopt && strncmp(arg, "--", 2))
+		ss_usage_error(usage, "unknown option '-%c'", optopt);
+	if (optopt) /* a long option given a value it does not take */
+		ss_usage_error(usage, "option '%.*s' takes no argument", (int)strcspn(arg, "="), arg);
+	ss_usage_error(usage, "unknown option '%s'", arg);
 }
 
 static void *checked(void *p)
