@@ -127,6 +127,7 @@ static void free_row(struct ss_conn_row *r)
 void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row *, void *),
 			void *arg)
 {
+	ss_conn_flush(m);
 	fflush(m->conn_spill);
 	rewind(m->conn_spill);
 	for (uint64_t i = 0; i < m->nconn_spilled; i++) {
@@ -138,7 +139,7 @@ void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row 
 	}
 	fseek(m->conn_spill, 0, SEEK_END);
 	for (const struct ss_conn *c = m->live; c; c = c->next) {
-		if (!c->match)
+		if (!ss_conn_shown(m, c))
 			continue;
 		struct ss_conn_row r;
 		ss_conn_row(m, c, &r);
