@@ -145,7 +145,7 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 		return nfd;
 	}
 	struct ss_call c;
-	struct ss_ep ep;
+	struct ss_ep ep, local;
 
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	socklen_t inlen = ss_len_in(sa, lenp);
@@ -156,10 +156,13 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 		ss_ep_of_fd(&ep, nfd, 1);
 	else
 		ss_ep_out_full(&ep, nfd, 1, sa, lenp, inlen, nfd >= 0);
+	local.tp.text = "";
+	if (nfd >= 0)
+		ss_ep_of_fd(&local, nfd, 0);
 	if (is4)
-		SS_EMIT(&c, accept4, &ep.tp, newsock, flags);
+		SS_EMIT(&c, accept4, &ep.tp, newsock, flags, local.tp.text);
 	else
-		SS_EMIT(&c, accept, &ep.tp, newsock, 0);
+		SS_EMIT(&c, accept, &ep.tp, newsock, 0, local.tp.text);
 	return nfd;
 }
 

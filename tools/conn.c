@@ -506,7 +506,7 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		c->role = SS_ROLE_SERVER;
 		c->family = l->family >= 0 ? l->family : (int)e->family;
 		memcpy(c->type, l->type, sizeof(c->type));
-		set_addr(m, c, &c->local, l->local);
+		set_addr(m, c, &c->local, e->local && *e->local ? e->local : l->local);
 		set_addr(m, c, &c->remote, e->addr);
 		fd_put(m, p, e->ret, e->newsock, c, (e->flags & SOCK_CLOEXEC) != 0);
 		break;

@@ -93,14 +93,17 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, connect,
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
 		lttng_ust_field_string(local, local)))
 
-/* accept, accept4: fd/sock are the listener's, ret/newsock the new one's. */
+/* accept, accept4: fd/sock are the listener's, ret/newsock the new one's;
+ * local: the new socket's own address (for a listener on a wildcard, the
+ * address the peer reached). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, accept,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
 			  const struct ss_tp_addr *, a, uint64_t, newsock,
-			  int, flags),
+			  int, flags, const char *, local),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
 		lttng_ust_field_integer(uint64_t, newsock, newsock)
-		lttng_ust_field_integer_hex(int, flags, flags)))
+		lttng_ust_field_integer_hex(int, flags, flags)
+		lttng_ust_field_string(local, local)))
 
 /* send/recv families and read/write on sockets: size asked, MSG_* flags. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, io,
@@ -233,8 +236,8 @@ SS_TP_INSTANCE(connect, bind, SS_A_ADDR, const char *, local)
 SS_TP_INSTANCE(connect, connect, SS_A_ADDR, const char *, local)
 SS_TP_INSTANCE(addr, getsockname, SS_A_ADDR)
 SS_TP_INSTANCE(addr, getpeername, SS_A_ADDR)
-SS_TP_INSTANCE(accept, accept, SS_A_ADDR, uint64_t, newsock, int, flags)
-SS_TP_INSTANCE(accept, accept4, SS_A_ADDR, uint64_t, newsock, int, flags)
+SS_TP_INSTANCE(accept, accept, SS_A_ADDR, uint64_t, newsock, int, flags, const char *, local)
+SS_TP_INSTANCE(accept, accept4, SS_A_ADDR, uint64_t, newsock, int, flags, const char *, local)
 SS_TP_INSTANCE(listen, listen, SS_A_BASE, int, backlog, const char *, local)
 SS_TP_INSTANCE(shutdown, shutdown, SS_A_BASE, int, how)
 SS_TP_INSTANCE(io, send, SS_A_IO)

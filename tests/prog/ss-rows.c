@@ -9,7 +9,9 @@
  *   roles      an unused socket; one bound to port 0; a bind that fails
  *              (EADDRINUSE); a listener bound to port 0 and one listening
  *              unbound; a client bound to 0.0.0.0:0 before connect; an
- *              accept with a buffer too short for the peer; getsockname
+ *              accept with a buffer too short for the peer; a connection
+ *              accepted by a listener on 0.0.0.0 (its own address is
+ *              127.0.0.1); getsockname
  *              with a short buffer; a connected UDP socket receiving with a
  *              short recvfrom buffer; a netlink socket (and raw and packet
  *              sockets when allowed)
@@ -107,6 +109,16 @@ static int roles(void)
 	len = sizeof(shortbuf);
 	if (getsockname(lst, (struct sockaddr *)shortbuf, &len))
 		die("getsockname short");
+	int wild = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(wild, SA(any), sizeof(any)) || listen(wild, 4))
+		die("wildcard listener");
+	show("wild", wild);
+	libc_getsockname(wild, SA(to), &(socklen_t){ sizeof(to) });
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int cli2 = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(cli2, SA(to), sizeof(to)) || accept(wild, NULL, NULL) < 0)
+		die("wildcard accept");
+	show("wildclient", cli2);
 	int u1 = socket(AF_INET, SOCK_DGRAM, 0), u2 = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in ua, ub;
 	if (bind(u1, SA(a), sizeof(a)) || bind(u2, SA(a), sizeof(a)))
