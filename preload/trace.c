@@ -85,10 +85,22 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 	ss_probes_load((const void *)ss_trace_init);
 	compute_ranges();
 	/* A new image: a reader learns here that this process's close-on-exec
-	 * descriptors are gone and that its serials start again. */
+	 * descriptors are gone and that its serials start again.  Our
+	 * tracepoints are registered by a constructor without priority, which
+	 * runs after this one: register them now (it counts, and does nothing
+	 * the second time; the matching destructor then leaves them registered
+	 * at exit, which changes nothing). */
+	lttng_ust__tracepoints__ptrs_init();
 	if (lttng_ust_tracepoint_enabled(sockscope, exec)) {
 		struct ss_tp_base b = { .fd = -1, .rec = ss_rec };
 		lttng_ust_do_tracepoint(sockscope, exec, &b);
+		/* liblttng-ust keeps a thread's name from its first event: let
+		 * the main thread's next event take the name it has then (a
+		 * program names itself with prctl after start-up). */
+		void (*reset)(void) =
+			(void (*)(void))dlsym(RTLD_DEFAULT, "lttng_ust_context_procname_reset");
+		if (reset)
+			reset();
 	}
 	ss_guard--;
 }

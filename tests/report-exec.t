@@ -5,7 +5,9 @@
 # copies of descriptor 0, one at the number the listener had.  Its bytes count on the accepted connection's row,
 # never on the close-on-exec listener whose number the copy may reuse, and
 # no row is the handler's own.  The process filters then select these rows
-# whole: --pid of a handler, of the server, --comm, as text and JSON.
+# whole: --pid of a handler, of the server, --comm, as text and JSON.  A
+# socket received after exec at a close-on-exec socket's old number is a
+# socket of its own.
 import os
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -31,6 +33,8 @@ t.is_(rows, sorted([(True, "listener", 0, 0)] + [(True, "server", N, 0)] * K +
                    [(False, "client", 0, N)] * K),
       "the exec'd handlers' %d bytes on the accepted connections' rows; the listener sent 0" % N)
 t.is_([c for c in conns if c["pid"] in handlers], [], "no row belongs to a handler")
+t.is_(sorted(tuple(c["pids"]) for c in conns if c["role"] == "server"),
+      sorted((server, h) for h in handlers), "each server row lists the server and its handler")
 t.is_(sstools.schema_problems(rep), [], "the report keeps its schema")
 
 def rows_of(opts):
@@ -49,4 +53,18 @@ rc, txt, err = sstools.report(trace, ["--pid", str(handlers[0])])
 lines = [l.split() for l in txt.splitlines() if l.split()[2:3] == ["server"]]
 t.is_([(int(l[0]), l[1], int(l[5]), int(l[6])) for l in lines], [(server, "python3", N, 0)],
       "text --pid of a handler: one row, the server's, %d bytes sent" % N)
+
+# A connection passed with SCM_RIGHTS to a handler that exec'd lands, in
+# the new image, at the number of the server's close-on-exec listener: it
+# is a socket of its own there, never the listener (whose descriptor the
+# exec closed).
+rc, out, err, trace = sstools.record(env, [sstest.PYTHON, PROG, "pass", str(N)], "pass")
+t.is_((rc, "reused 40" in out, "client got %d" % N in out), (0, True, True),
+      "the handler receives the connection at the listener's old number, 40")
+handler = [int(l.split()[1]) for l in out.splitlines() if l.startswith("handler ")][0]
+conns = sstools.report_json(trace)["connections"]
+t.is_([(c["tx_bytes"], c["rx_bytes"]) for c in conns if c["role"] == "listener"], [(0, 0)],
+      "the listener sent nothing")
+t.is_([(c["pid"], c["tx_bytes"]) for c in conns if c["tx_bytes"] == N],
+      [(handler, N)], "the handler's %d bytes on the connection it received" % N)
 t.done()

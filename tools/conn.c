@@ -641,6 +641,8 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 		r->error = "error";
 	r->tx = c->tx;
 	r->rx = c->rx;
+	r->pids = c->users;
+	r->npids = c->nusers;
 	r->start = c->start;
 	r->duration = c->end - c->start;
 	for (int i = 0; i < c->npeers; i++)

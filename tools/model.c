@@ -400,11 +400,21 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 {
 	char buf[32];
 
-	m->read++;
+	if (e->kind != SS_K_EXEC)
+		m->read++;
 	if (e->kind == SS_K_OTHER)
 		return;
 	struct ss_proc *p = ss_model_proc(m, e->vpid, 1);
 	name_proc(p, e);
+	/* The start of an image is no call: it names the process and ends
+	 * its close-on-exec descriptors, and is not counted (not even as
+	 * read: "read" beside "events" says what the filters left out). */
+	if (e->kind == SS_K_EXEC) {
+		ss_conn_event(m, p, e);
+		if (m->ndying)
+			ss_conn_reap(m);
+		return;
+	}
 	/* The process filters choose the calls counted, not the events the
 	 * connections are made of: every process's events build the rows,
 	 * which are chosen by the processes that held them. */
@@ -424,7 +434,7 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 		return;
 	}
 	struct ss_conn *c = ss_conn_event(m, p, e);
-	if (e->kind == SS_K_DESCRIBE || e->kind == SS_K_EXEC) {
+	if (e->kind == SS_K_DESCRIBE) {
 		if (m->ndying)
 			ss_conn_reap(m);
 		return;

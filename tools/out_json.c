@@ -40,6 +40,8 @@ static void key(struct json *j, const char *k)
 {
 	fputs(j->first ? "" : ", ", j->f);
 	j->first = 0;
+	if (!k)
+		return; /* an element of an array */
 	str(j->f, k);
 	fputs(": ", j->f);
 }
@@ -109,6 +111,10 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	kuint(j, "start_ns", r->start);
 	kuint(j, "duration_ns", r->duration);
 	kstr(j, "error", r->error);
+	open_obj(j, "pids", '[');
+	for (int i = 0; i < r->npids; i++)
+		kint(j, NULL, r->pids[i]);
+	close_obj(j, ']');
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
 		for (int i = 0; i < r->npeers; i++) {

@@ -256,6 +256,8 @@ struct ss_conn_row {
 	uint64_t tx, rx, start, duration;
 	int npeers;
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
+	const int64_t *pids; /* the processes that held it (ss_conn users) */
+	int npids;
 };
 
 struct ss_dns_row {

@@ -12,6 +12,12 @@
 #   fork-exec-server.py serve K N   K connections, N bytes sent on each
 #   fork-exec-server.py send N L    (the exec'd image) send N bytes on fd 0,
 #                                   half at descriptor L or above
+#   fork-exec-server.py pass N      one connection, passed with SCM_RIGHTS
+#                                   to a handler that execs: the server's
+#                                   close-on-exec listener is at descriptor
+#                                   40, and the handler's new image receives
+#                                   the connection at 40 and sends N bytes
+#   fork-exec-server.py recv N FD   (the exec'd image) that receiver
 import fcntl
 import os
 import socket
@@ -30,6 +36,65 @@ def send(n, at):
     s.close()
 
 
+def client(port):
+    c = socket.create_connection(("127.0.0.1", port))
+    got = 0
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        got += len(b)
+    c.close()
+    print("client got %d" % got, flush=True)
+    os._exit(0)
+
+
+def recv(n, fd):
+    # Take every number below 40, so that the descriptor received is 40.
+    held = []
+    while True:
+        f = os.open("/dev/null", os.O_RDONLY)
+        if f >= 40:
+            break
+        held.append(f)
+    if f == 40:
+        os.close(f)
+    _, fds, _, _ = socket.recv_fds(socket.socket(fileno=fd), 1, 1)
+    print("reused 40" if fds == [40] else "not reused 40: %r" % fds, flush=True)
+    for f in held:
+        os.close(f)
+    s = socket.socket(fileno=fds[0])
+    s.sendall(b"x" * n)
+    s.close()
+
+
+def serve_pass(n):
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    os.dup2(lst.fileno(), 40, inheritable=False)
+    lst.close()
+    lst = socket.socket(fileno=40)
+    port = lst.getsockname()[1]
+    print("port %d" % port, flush=True)
+    a, b = socket.socketpair()
+    b.set_inheritable(True)
+    pid = os.fork()
+    if pid == 0:
+        client(port)
+    conn, _ = lst.accept()
+    child = os.fork()
+    if child == 0:
+        os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), "recv", str(n),
+                                  str(b.fileno())])
+    print("handler %d" % child, flush=True)
+    socket.send_fds(a, [b"c"], [conn.fileno()])
+    conn.close()
+    os.waitpid(child, 0)
+    os.waitpid(pid, 0)
+    lst.close()
+
+
 def serve(k, n):
     lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lst.bind(("127.0.0.1", 0))
@@ -41,16 +106,7 @@ def serve(k, n):
         pid = os.fork()
         if pid == 0:
             lst.close()
-            c = socket.create_connection(("127.0.0.1", port))
-            got = 0
-            while True:
-                b = c.recv(65536)
-                if not b:
-                    break
-                got += len(b)
-            c.close()
-            print("client got %d" % got, flush=True)
-            os._exit(0)
+            client(port)
         clients.append(pid)
         conn, _ = lst.accept()
         child = os.fork()
@@ -69,5 +125,9 @@ def serve(k, n):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["send"]:
         send(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1:2] == ["recv"]:
+        recv(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1:2] == ["pass"]:
+        serve_pass(int(sys.argv[2]))
     else:
         serve(int(sys.argv[2]), int(sys.argv[3]))
