@@ -58,13 +58,16 @@ t.is_([(int(l[0]), l[1], int(l[5]), int(l[6])) for l in lines], [(server, "pytho
 # the new image, at the number of the server's close-on-exec listener: it
 # is a socket of its own there, never the listener (whose descriptor the
 # exec closed).
-rc, out, err, trace = sstools.record(env, [sstest.PYTHON, PROG, "pass", str(N)], "pass")
-t.is_((rc, "reused 40" in out, "client got %d" % N in out), (0, True, True),
-      "the handler receives the connection at the listener's old number, 40")
-handler = [int(l.split()[1]) for l in out.splitlines() if l.startswith("handler ")][0]
-conns = sstools.report_json(trace)["connections"]
-t.is_([(c["tx_bytes"], c["rx_bytes"]) for c in conns if c["role"] == "listener"], [(0, 0)],
-      "the listener sent nothing")
-t.is_([(c["pid"], c["tx_bytes"]) for c in conns if c["tx_bytes"] == N],
-      [(handler, N)], "the handler's %d bytes on the connection it received" % N)
+# The listener is made close-on-exec by each way there is.
+for how in ("dup3", "setfd", "fioclex", "close_range"):
+    rc, out, err, trace = sstools.record(env, [sstest.PYTHON, PROG, "pass", str(N), how],
+                                         "pass-" + how)
+    t.is_((rc, "reused 40" in out, "client got %d" % N in out), (0, True, True),
+          "%s: the handler receives the connection at the listener's old number, 40" % how)
+    handler = [int(l.split()[1]) for l in out.splitlines() if l.startswith("handler ")][0]
+    conns = sstools.report_json(trace)["connections"]
+    t.is_([(c["tx_bytes"], c["rx_bytes"]) for c in conns if c["role"] == "listener"], [(0, 0)],
+          "%s: the listener sent nothing" % how)
+    t.is_([(c["pid"], c["tx_bytes"]) for c in conns if c["tx_bytes"] == N],
+          [(handler, N)], "%s: the handler's %d bytes on the connection it received" % (how, N))
 t.done()

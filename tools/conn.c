@@ -447,10 +447,16 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		return NULL;
 	case SS_K_CLOSEFROM:
 	case SS_K_CLOSE_RANGE:
-		if (e->ret == 0 && !(e->kind == SS_K_CLOSE_RANGE && (e->flags & 4 /* CLOEXEC */))) {
+		if (e->ret == 0) {
+			/* CLOSE_RANGE_CLOEXEC closes nothing now, all at exec. */
+			int cloexec = e->kind == SS_K_CLOSE_RANGE && (e->flags & 4 /* CLOEXEC */);
 			int64_t last = e->kind == SS_K_CLOSE_RANGE ? e->last : p->nfds;
-			for (int64_t fd = e->fd; fd >= 0 && fd <= last && fd < p->nfds; fd++)
-				fd_clear(m, p, fd, e->ts);
+			for (int64_t fd = e->fd; fd >= 0 && fd <= last && fd < p->nfds; fd++) {
+				if (!cloexec)
+					fd_clear(m, p, fd, e->ts);
+				else if (p->fds[fd].conn)
+					p->fds[fd].cloexec = 1;
+			}
 		}
 		return NULL;
 	default:

@@ -12,12 +12,15 @@
 #   fork-exec-server.py serve K N   K connections, N bytes sent on each
 #   fork-exec-server.py send N L    (the exec'd image) send N bytes on fd 0,
 #                                   half at descriptor L or above
-#   fork-exec-server.py pass N      one connection, passed with SCM_RIGHTS
+#   fork-exec-server.py pass N HOW  one connection, passed with SCM_RIGHTS
 #                                   to a handler that execs: the server's
-#                                   close-on-exec listener is at descriptor
-#                                   40, and the handler's new image receives
-#                                   the connection at 40 and sends N bytes
+#                                   listener is at descriptor 40, made
+#                                   close-on-exec by HOW (dup3, setfd,
+#                                   fioclex, close_range), and the handler's
+#                                   new image receives the connection at 40
+#                                   and sends N bytes
 #   fork-exec-server.py recv N FD   (the exec'd image) that receiver
+import ctypes
 import fcntl
 import os
 import socket
@@ -68,11 +71,23 @@ def recv(n, fd):
     s.close()
 
 
-def serve_pass(n):
+def cloexec_at(fd, to, how):
+    """Copy fd to descriptor to, made close-on-exec by the call how."""
+    os.dup2(fd, to, inheritable=how != "dup3")
+    if how == "setfd":
+        fcntl.fcntl(to, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
+    elif how == "fioclex":
+        fcntl.ioctl(to, 0x5451)  # FIOCLEX
+    elif how == "close_range":
+        if ctypes.CDLL(None, use_errno=True).close_range(to, to, 4) != 0:  # CLOSE_RANGE_CLOEXEC
+            raise OSError(ctypes.get_errno(), "close_range")
+
+
+def serve_pass(n, how):
     lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lst.bind(("127.0.0.1", 0))
     lst.listen(1)
-    os.dup2(lst.fileno(), 40, inheritable=False)
+    cloexec_at(lst.fileno(), 40, how)
     lst.close()
     lst = socket.socket(fileno=40)
     port = lst.getsockname()[1]
@@ -128,6 +143,6 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["recv"]:
         recv(int(sys.argv[2]), int(sys.argv[3]))
     elif sys.argv[1:2] == ["pass"]:
-        serve_pass(int(sys.argv[2]))
+        serve_pass(int(sys.argv[2]), sys.argv[3])
     else:
         serve(int(sys.argv[2]), int(sys.argv[3]))
