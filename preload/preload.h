@@ -272,5 +272,14 @@ SS_HIDDEN socklen_t ss_len_in(const void *sa, const socklen_t *lenp);
  * caller's buffer held at most inlen; none when !ok. */
 SS_HIDDEN const struct ss_tp_addr *ss_ep_out(struct ss_ep *ep, const void *sa,
 					     const socklen_t *lenp, socklen_t inlen, int ok);
+/* The endpoint of fd as the kernel has it, asked with a buffer of our own:
+ * its local address (getsockname), or its peer's when peer is set; none
+ * when the kernel has none.  Keeps errno. */
+SS_HIDDEN const struct ss_tp_addr *ss_ep_of_fd(struct ss_ep *ep, int fd, int peer);
+/* ss_ep_out, except that an address longer than the caller's buffer (the
+ * kernel cut it) is asked again of fd in full; peer as for ss_ep_of_fd. */
+SS_HIDDEN const struct ss_tp_addr *ss_ep_out_full(struct ss_ep *ep, int fd, int peer,
+						  const void *sa, const socklen_t *lenp,
+						  socklen_t inlen, int ok);
 
 #endif

@@ -10,6 +10,7 @@
 #include "preload.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,24 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 	ss_rec = ss_rec_from_env();
 	ss_probes_load((const void *)ss_trace_init);
 	compute_ranges();
+	/* A new image: a reader learns here that this process's close-on-exec
+	 * descriptors are gone and that its serials start again.  Our
+	 * tracepoints are registered by a constructor without priority, which
+	 * runs after this one: register them now (it counts, and does nothing
+	 * the second time; the matching destructor then leaves them registered
+	 * at exit, which changes nothing). */
+	lttng_ust__tracepoints__ptrs_init();
+	if (lttng_ust_tracepoint_enabled(sockscope, exec)) {
+		struct ss_tp_base b = { .fd = -1, .rec = ss_rec };
+		lttng_ust_do_tracepoint(sockscope, exec, &b);
+		/* liblttng-ust keeps a thread's name from its first event: let
+		 * the main thread's next event take the name it has then (a
+		 * program names itself with prctl after start-up). */
+		void (*reset)(void) =
+			(void (*)(void))dlsym(RTLD_DEFAULT, "lttng_ust_context_procname_reset");
+		if (reset)
+			reset();
+	}
 	ss_guard--;
 }
 
@@ -168,11 +187,31 @@ const struct ss_tp_addr *ss_ep_out(struct ss_ep *ep, const void *sa, const sockl
 	return ss_ep_decode(ep, sa, *lenp < inlen ? *lenp : inlen, 1);
 }
 
+const struct ss_tp_addr *ss_ep_of_fd(struct ss_ep *ep, int fd, int peer)
+{
+	struct sockaddr_storage name;
+	socklen_t len = sizeof(name);
+	int saved = errno;
+	int r = peer ? REAL(getpeername)(fd, (struct sockaddr *)&name, &len) :
+		       REAL(getsockname)(fd, (struct sockaddr *)&name, &len);
+
+	errno = saved;
+	return r == 0 ? ss_ep_decode(ep, &name, len, 1) : ss_ep_none(ep);
+}
+
+const struct ss_tp_addr *ss_ep_out_full(struct ss_ep *ep, int fd, int peer, const void *sa,
+					const socklen_t *lenp, socklen_t inlen, int ok)
+{
+	if (ok && sa && lenp && *lenp > inlen && ss_ep_of_fd(ep, fd, peer)->family >= 0)
+		return &ep->tp;
+	return ss_ep_out(ep, sa, lenp, inlen, ok);
+}
+
 /* First sight of a socket opened where we could not see it: give it a
  * serial and say what it is. */
 static uint64_t describe(int fd, uint64_t old, int type)
 {
-	int family = -1;
+	int family = -1, fdflags, listening = -1;
 	socklen_t len = sizeof(family);
 	struct sockaddr_storage local, peer;
 	socklen_t llen = sizeof(local), plen = sizeof(peer);
@@ -200,10 +239,19 @@ static uint64_t describe(int fd, uint64_t old, int type)
 		pep.tp.text = "";
 	if (lttng_ust_tracepoint_enabled(sockscope, describe)) {
 		struct ss_tp_base b = { .fd = fd, .sock = serial, .rec = ss_rec };
+		/* Whether it outlives an exec: a socket received with
+		 * MSG_CMSG_CLOEXEC, or made so where we did not see it. */
+		fdflags = REAL(fcntl)(fd, F_GETFD);
+		/* An inherited listener is one even if it never accepts here. */
+		len = sizeof(listening);
+		if (REAL(getsockopt)(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
+			listening = -1;
 		ss_guard++;
 		lttng_ust_do_tracepoint(sockscope, describe, &b, family,
 					ss_socktype_text(type, typebuf, sizeof(typebuf)),
-					&lep.tp, pep.tp.text);
+					&lep.tp, pep.tp.text,
+					fdflags < 0 ? -1 : !!(fdflags & FD_CLOEXEC),
+					listening < 0 ? -1 : listening != 0);
 		ss_guard--;
 	}
 	return serial;

@@ -158,21 +158,39 @@ SS_EXPORT void closefrom(int lowfd)
 	SS_EMIT(&c, closefrom);
 }
 
-/* fcntl and fcntl64: duplication updates the table; blocking changes and
- * duplications of sockets are recorded. */
+/* The serial of a socket a traced call duplicates or reconfigures, looked
+ * at first if never seen: a socket inherited across exec is first seen when
+ * the new image duplicates it (a reader needs the copy to know it). */
+static uint64_t sock_for(int on, int fd, const void *ra)
+{
+	return on && ss_may_trace(ra) ? ss_sock_traced(fd) : 0;
+}
+
+/* The close-on-exec flag an fcntl gives (the new descriptor's when it
+ * duplicates), -1 when it leaves it alone. */
+static int fcntl_cloexec(int cmd, void *arg)
+{
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		return cmd == F_DUPFD_CLOEXEC;
+	return cmd == F_SETFD ? !!((long)arg & FD_CLOEXEC) : -1;
+}
+
+/* fcntl and fcntl64: duplication updates the table; blocking and
+ * close-on-exec changes and duplications of sockets are recorded. */
 static int do_fcntl(int fd, int cmd, void *arg, int is64, const void *ra)
 {
 	int dup = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
-	uint64_t sock = (dup || cmd == F_SETFL) && SS_ENABLED(fcntl) ? ss_sock_known(fd) : 0;
+	uint64_t sock = sock_for((dup || cmd == F_SETFL || cmd == F_SETFD) && SS_ENABLED(fcntl),
+				 fd, ra);
 	struct ss_call c;
 
-	ss_call_begin_if(&c, sock && ss_may_trace(ra), fd, sock);
+	ss_call_begin_if(&c, sock != 0, fd, sock);
 	int r = is64 ? REAL(fcntl64)(fd, cmd, arg) : REAL(fcntl)(fd, cmd, arg);
 	ss_call_end(&c, r, r < 0);
 	if (dup && r >= 0)
 		ss_fd_copy(fd, r);
 	SS_EMIT(&c, fcntl, (unsigned long)cmd, cmd == F_SETFL ? !!((long)arg & O_NONBLOCK) : -1,
-		dup ? r : -1);
+		dup ? r : -1, fcntl_cloexec(cmd, arg));
 	return r;
 }
 
@@ -201,15 +219,18 @@ SS_EXPORT int ioctl(int fd, unsigned long req, ...)
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
 	uint64_t sock;
-	if (ss_likely(req != FIONBIO) || !SS_ENTER(ioctl) || !(sock = ss_sock_known(fd)))
+	if (ss_likely(req != FIONBIO && req != FIOCLEX && req != FIONCLEX) || !SS_ENTER(ioctl) ||
+	    !(sock = ss_sock_traced(fd)))
 		return REAL(ioctl)(fd, req, arg);
 	struct ss_call c;
 	int on = 0;
 	ss_call_begin(&c, fd, sock);
 	int r = REAL(ioctl)(fd, req, arg);
 	ss_call_end(&c, r, r < 0);
-	ss_peek(&on, arg, sizeof(on), r == 0);
-	SS_EMIT(&c, ioctl, req, on != 0, -1);
+	if (req == FIONBIO)
+		ss_peek(&on, arg, sizeof(on), r == 0);
+	SS_EMIT(&c, ioctl, req, req == FIONBIO ? on != 0 : -1, -1,
+		req == FIONBIO ? -1 : req == FIOCLEX);
 	return r;
 }
 
@@ -218,10 +239,9 @@ SS_EXPORT int ioctl(int fd, unsigned long req, ...)
  * real call runs inside: the body is shared, the arguments are each one's own.
  */
 #define SS_DUP_BODY(ev, call, newfd, flags)                                    \
-	const void *ra = __builtin_return_address(0);                          \
-	uint64_t sock = SS_ENABLED(ev) ? ss_sock_known(fd) : 0;                \
+	uint64_t sock = sock_for(SS_ENABLED(ev), fd, __builtin_return_address(0)); \
 	struct ss_call c;                                                      \
-	ss_call_begin_if(&c, sock && ss_may_trace(ra), fd, sock);              \
+	ss_call_begin_if(&c, sock != 0, fd, sock);                             \
 	int r = call;                                                          \
 	ss_call_end(&c, r, r < 0);                                             \
 	if (r >= 0 && r != fd)                                                 \

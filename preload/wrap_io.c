@@ -83,7 +83,8 @@ SS_WRAPPER(ssize_t, sendto,
 	return r;
 }
 
-/* recvfrom and __recvfrom_chk: the source as the kernel wrote it back. */
+/* recvfrom and __recvfrom_chk: the source as the kernel wrote it back, or
+ * the connected peer when the caller's buffer was too short for it. */
 static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int flags,
 			   struct sockaddr *sa, socklen_t *lenp, int chk)
 {
@@ -95,7 +96,7 @@ static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int fla
 	ssize_t r = chk ? REAL(__recvfrom_chk)(fd, buf, len, buflen, flags, sa, lenp) :
 			  REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
 	ss_call_end(&c, r, r < 0);
-	SS_EMIT(&c, recvfrom, len, flags, ss_ep_out(&ep, sa, lenp, inlen, r >= 0), 0);
+	SS_EMIT(&c, recvfrom, len, flags, ss_ep_out_full(&ep, fd, 1, sa, lenp, inlen, r >= 0), 0);
 	return r;
 }
 
@@ -183,8 +184,12 @@ SS_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	if (ss_peek(&m, msg, sizeof(m), ok) != sizeof(m))
 		memset(&m, 0, sizeof(m));
 	socklen_t namelen = m.msg_namelen < before.msg_namelen ? m.msg_namelen : before.msg_namelen;
-	SS_EMIT(&c, recvmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags,
-		ss_ep_decode(&ep, m.msg_name, ok ? namelen : 0, ok), ok ? scan_rights(&m, 1) : 0);
+	/* A name cut by a short buffer: the connected peer, if there is one. */
+	if (!(ok && m.msg_name && m.msg_namelen > before.msg_namelen &&
+	      ss_ep_of_fd(&ep, fd, 1)->family >= 0))
+		ss_ep_decode(&ep, m.msg_name, ok ? namelen : 0, ok);
+	SS_EMIT(&c, recvmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags, &ep.tp,
+		ok ? scan_rights(&m, 1) : 0);
 	return r;
 }
 

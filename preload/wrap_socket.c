@@ -82,11 +82,15 @@ SS_WRAPPER(int, bind, (int fd, const struct sockaddr *sa, socklen_t len), (fd, s
 	   SS_ENABLED(bind))
 {
 	struct ss_call c;
-	struct ss_ep ep;
+	struct ss_ep ep, bound;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(bind)(fd, sa, len);
 	ss_call_end(&c, r, r < 0);
-	SS_EMIT(&c, bind, ss_ep_decode(&ep, sa, len, r == 0));
+	/* What the kernel bound: the port it chose for port 0. */
+	bound.tp.text = "";
+	if (r == 0 && c.on)
+		ss_ep_of_fd(&bound, fd, 0);
+	SS_EMIT(&c, bind, ss_ep_decode(&ep, sa, len, r == 0), bound.tp.text);
 	return r;
 }
 
@@ -98,21 +102,19 @@ SS_WRAPPER(int, connect, (int fd, const struct sockaddr *sa, socklen_t len), (fd
 {
 	struct ss_call c;
 	struct ss_ep ep, local;
-	struct sockaddr_storage name;
-	socklen_t nlen = sizeof(name);
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(connect)(fd, sa, len);
 	ss_call_end(&c, r, r < 0);
 	local.tp.text = "";
-	if ((r == 0 || c.saved_errno == EINPROGRESS) &&
-	    REAL(getsockname)(fd, (struct sockaddr *)&name, &nlen) == 0)
-		ss_ep_decode(&local, &name, nlen, 1);
+	if (r == 0 || c.saved_errno == EINPROGRESS)
+		ss_ep_of_fd(&local, fd, 0);
 	SS_EMIT(&c, connect, ss_ep_decode(&ep, sa, len, r == 0), local.tp.text);
 	return r;
 }
 
-/* getsockname and getpeername: an endpoint written back. */
-#define SS_ADDR_OUT_WRAPPER(name)                                              \
+/* getsockname and getpeername: an endpoint written back, whole even when
+ * the caller's buffer was too short for it. */
+#define SS_ADDR_OUT_WRAPPER(name, peer)                                        \
 	SS_WRAPPER(int, name, (int fd, struct sockaddr *sa, socklen_t *lenp),  \
 		   (fd, sa, lenp), SS_ENABLED(name))                           \
 	{                                                                      \
@@ -122,15 +124,16 @@ SS_WRAPPER(int, connect, (int fd, const struct sockaddr *sa, socklen_t len), (fd
 		socklen_t inlen = ss_len_in(sa, lenp);                         \
 		int r = REAL(name)(fd, sa, lenp);                              \
 		ss_call_end(&c, r, r < 0);                                     \
-		SS_EMIT(&c, name, ss_ep_out(&ep, sa, lenp, inlen, r == 0));    \
+		SS_EMIT(&c, name,                                              \
+			ss_ep_out_full(&ep, fd, peer, sa, lenp, inlen, r == 0)); \
 		return r;                                                      \
 	}
 
-SS_ADDR_OUT_WRAPPER(getsockname)
-SS_ADDR_OUT_WRAPPER(getpeername)
+SS_ADDR_OUT_WRAPPER(getsockname, 0)
+SS_ADDR_OUT_WRAPPER(getpeername, 1)
 
 /* accept and accept4 share this; the peer comes from the caller's buffer,
- * or from getpeername when the caller passed none. */
+ * or from getpeername when the caller passed none or one too short. */
 static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, int is4,
 		     const void *ra)
 {
@@ -142,27 +145,24 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 		return nfd;
 	}
 	struct ss_call c;
-	struct ss_ep ep;
-	struct sockaddr_storage peer;
-	socklen_t plen = sizeof(peer);
+	struct ss_ep ep, local;
 
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	socklen_t inlen = ss_len_in(sa, lenp);
 	int nfd = is4 ? REAL(accept4)(fd, sa, lenp, flags) : REAL(accept)(fd, sa, lenp);
 	ss_call_end(&c, nfd, nfd < 0);
 	uint64_t newsock = ss_fd_new_socket(nfd, ra);
-	if (nfd >= 0 && !sa) {
-		if (REAL(getpeername)(nfd, (struct sockaddr *)&peer, &plen) == 0)
-			ss_ep_decode(&ep, &peer, plen, 1);
-		else
-			ss_ep_none(&ep);
-	} else {
-		ss_ep_out(&ep, sa, lenp, inlen, nfd >= 0);
-	}
-	if (is4)
-		SS_EMIT(&c, accept4, &ep.tp, newsock, flags);
+	if (nfd >= 0 && !sa)
+		ss_ep_of_fd(&ep, nfd, 1);
 	else
-		SS_EMIT(&c, accept, &ep.tp, newsock, 0);
+		ss_ep_out_full(&ep, nfd, 1, sa, lenp, inlen, nfd >= 0);
+	local.tp.text = "";
+	if (nfd >= 0)
+		ss_ep_of_fd(&local, nfd, 0);
+	if (is4)
+		SS_EMIT(&c, accept4, &ep.tp, newsock, flags, local.tp.text);
+	else
+		SS_EMIT(&c, accept, &ep.tp, newsock, 0, local.tp.text);
 	return nfd;
 }
 
@@ -176,20 +176,32 @@ SS_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *lenp, int flags)
 	return do_accept(fd, sa, lenp, flags, 1, __builtin_return_address(0));
 }
 
-/* listen and shutdown: a socket and one int, recorded as it was given. */
-#define SS_FD_INT_WRAPPER(fn, arg)                                           \
-	SS_WRAPPER(int, fn, (int fd, int arg), (fd, arg), SS_ENABLED(fn))    \
-	{                                                                    \
-		struct ss_call c;                                            \
-		ss_call_begin(&c, fd, ss_sock_traced(fd));                   \
-		int r = REAL(fn)(fd, arg);                                   \
-		ss_call_end(&c, r, r < 0);                                   \
-		SS_EMIT(&c, fn, arg);                                        \
-		return r;                                                    \
-	}
+/* listen: the backlog as given, and where the socket listens: a socket
+ * listening unbound gets its port from the kernel here. */
+SS_WRAPPER(int, listen, (int fd, int backlog), (fd, backlog), SS_ENABLED(listen))
+{
+	struct ss_call c;
+	struct ss_ep local;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(listen)(fd, backlog);
+	ss_call_end(&c, r, r < 0);
+	local.tp.text = "";
+	if (r == 0 && c.on)
+		ss_ep_of_fd(&local, fd, 0);
+	SS_EMIT(&c, listen, backlog, local.tp.text);
+	return r;
+}
 
-SS_FD_INT_WRAPPER(listen, backlog)
-SS_FD_INT_WRAPPER(shutdown, how)
+/* shutdown: which halves, as given. */
+SS_WRAPPER(int, shutdown, (int fd, int how), (fd, how), SS_ENABLED(shutdown))
+{
+	struct ss_call c;
+	ss_call_begin(&c, fd, ss_sock_traced(fd));
+	int r = REAL(shutdown)(fd, how);
+	ss_call_end(&c, r, r < 0);
+	SS_EMIT(&c, shutdown, how);
+	return r;
+}
 
 /* The option value when it is an int the kernel accepted or produced. */
 static int64_t int_optval(const void *val, socklen_t len, int ok)

@@ -80,7 +80,9 @@ def api(pid):
 
 
 def calls(pid):
-    return [e for e in events if e["vpid"] == pid and e["name"].startswith("sockscope:")]
+    """The libc calls of pid: its sockscope:* events but the exec marker."""
+    return [e for e in events if e["vpid"] == pid and e["name"].startswith("sockscope:")
+            and e["name"] != "sockscope:exec"]
 
 
 def method(e):

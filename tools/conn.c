@@ -11,9 +11,11 @@
  *    run before the parent's fork event is written; its calls on an
  *    unknown serial then make a guessed connection that the fork event
  *    merges into the parent's;
- *  - after exec the preload sees inherited sockets anew (describe, with a
- *    new serial): the descriptor number, unchanged by exec, names the
- *    connection the process held there.
+ *  - at exec (the new image's exec event) the descriptors that were
+ *    close-on-exec end, and the process's serials start again; the preload
+ *    sees the inherited sockets anew (describe, with a new serial), and the
+ *    descriptor number, unchanged by exec, names the connection the process
+ *    held there.
  *
  * Each process has a table of its descriptors; a connection is finished
  * (written to the spill) when no descriptor of any process holds it.
@@ -22,6 +24,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -55,38 +58,47 @@ static void add_key(struct ss_model *m, struct ss_conn *c, int64_t vpid, int64_t
 	c->nkeys++;
 }
 
-static struct ss_conn *conn_new(struct ss_model *m, const struct ss_proc *p, int64_t sock,
+/* Process vpid held c: a row belongs to each process that opened,
+ * accepted, used or closed it (the process filters select by these). */
+static void add_user(struct ss_conn *c, int64_t vpid)
+{
+	for (int i = 0; i < c->nusers; i++)
+		if (c->users[i] == vpid)
+			return;
+	c->users = ss_xrealloc(c->users, (size_t)(c->nusers + 1) * sizeof(*c->users));
+	c->users[c->nusers++] = vpid;
+}
+
+static void link_live(struct ss_model *m, struct ss_conn *c);
+
+static struct ss_conn *conn_new(struct ss_model *m, struct ss_proc *p, int64_t sock,
 				const struct ss_ev *e)
 {
 	struct ss_conn *c = ss_xcalloc(1, sizeof(*c));
 
 	c->vpid = p->vpid;
 	c->sock = sock;
-	snprintf(c->comm, sizeof(c->comm), "%s", p->comm);
+	c->owner = p;
+	add_user(c, p->vpid);
 	c->family = -1;
 	c->match = !m->filtering_addr;
 	c->start = c->end = e->ts;
 	add_key(m, c, p->vpid, sock);
-	c->next = m->live;
-	if (m->live)
-		m->live->prev = c;
-	m->live = c;
+	link_live(m, c);
 	return c;
 }
 
+static void unlink_live(struct ss_model *m, struct ss_conn *c);
+
 static void conn_free(struct ss_model *m, struct ss_conn *c)
 {
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		m->live = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	unlink_live(m, c);
 	for (int i = 0; i < c->npeers; i++)
 		free(c->peers[i].addr);
 	free(c->local);
 	free(c->remote);
 	free(c->keys);
+	free(c->users);
 	free(c);
 }
 
@@ -149,7 +161,7 @@ static void unref(struct ss_model *m, struct ss_conn *c)
 }
 
 static void fd_put(struct ss_model *m, struct ss_proc *p, int64_t fd, int64_t sock,
-		   struct ss_conn *c)
+		   struct ss_conn *c, int cloexec)
 {
 	struct ss_fdent *s = fd_slot(p, fd, 1);
 
@@ -162,6 +174,7 @@ static void fd_put(struct ss_model *m, struct ss_proc *p, int64_t fd, int64_t so
 	}
 	s->sock = sock;
 	s->conn = c;
+	s->cloexec = cloexec;
 }
 
 static void fd_clear(struct ss_model *m, struct ss_proc *p, int64_t fd, uint64_t ts)
@@ -172,9 +185,27 @@ static void fd_clear(struct ss_model *m, struct ss_proc *p, int64_t fd, uint64_t
 		return;
 	struct ss_conn *c = s->conn;
 	s->conn = NULL;
+	if (s->sock) {
+		p->closed[p->nclosed % SS_CLOSED_RING].sock = s->sock;
+		p->closed[p->nclosed % SS_CLOSED_RING].ts = ts;
+		p->nclosed++;
+	}
 	if (ts > c->end)
 		c->end = ts;
 	unref(m, c);
+}
+
+/* Whether sock was closed in p while a call on it that ends at e was in
+ * flight (another thread closed the descriptor): no connection to count
+ * it on any more, and none to make. */
+static int closed_under(const struct ss_proc *p, const struct ss_ev *e)
+{
+	int n = p->nclosed < SS_CLOSED_RING ? p->nclosed : SS_CLOSED_RING;
+
+	for (int i = 0; i < n; i++)
+		if (p->closed[i].sock == e->sock && e->ts - (uint64_t)e->dur <= p->closed[i].ts)
+			return 1;
+	return 0;
 }
 
 /* The connection an event is about, a guessed one if never seen. */
@@ -184,9 +215,11 @@ static struct ss_conn *conn_of(struct ss_model *m, struct ss_proc *p, const stru
 		return NULL;
 	struct ss_conn *c = ss_hmap_get(&m->conns, (uint64_t)e->vpid, (uint64_t)e->sock);
 	if (!c) {
+		if (closed_under(p, e))
+			return NULL;
 		c = conn_new(m, p, e->sock, e);
 		c->guess = 1;
-		fd_put(m, p, e->fd, e->sock, c);
+		fd_put(m, p, e->fd, e->sock, c, 0);
 	}
 	if (e->ts > c->end)
 		c->end = e->ts;
@@ -204,6 +237,8 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 		set_addr(m, c, &c->remote, g->remote);
 	for (int i = 0; i < g->nkeys; i++)
 		add_key(m, c, g->keys[i][0], g->keys[i][1]);
+	for (int i = 0; i < g->nusers; i++)
+		add_user(c, g->users[i]);
 	for (int64_t fd = 0; fd < child->nfds; fd++) {
 		if (child->fds[fd].conn == g) {
 			child->fds[fd].conn = c;
@@ -218,11 +253,14 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 	conn_free(m, g);
 }
 
-/* The parent's fork event: the child holds what the parent held then. */
+/* The parent's fork event: the child holds what the parent held then.  A
+ * child that already exec'd (its exec event came first) kept only what was
+ * not close-on-exec, under serials it has not seen yet. */
 static void forked(struct ss_model *m, struct ss_proc *parent, const struct ss_ev *e)
 {
 	uint64_t at = e->ts - (uint64_t)e->dur;
 	struct ss_proc *child = ss_model_proc(m, e->ret, 1);
+	int execed = child->exec_ts > at;
 
 	child->ppid = parent->vpid;
 	if (!child->comm[0])
@@ -231,6 +269,12 @@ static void forked(struct ss_model *m, struct ss_proc *parent, const struct ss_e
 		struct ss_fdent pe = parent->fds[fd];
 		if (!pe.conn || pe.conn->start > at)
 			continue;
+		if (execed) {
+			struct ss_fdent *ce = fd_slot(child, fd, 0);
+			if (!pe.cloexec && !(ce && ce->conn))
+				fd_put(m, child, fd, 0, pe.conn, 0);
+			continue;
+		}
 		struct ss_fdent *ce = fd_slot(child, fd, 1);
 		struct ss_conn *had = ss_hmap_get(&m->conns, (uint64_t)child->vpid, (uint64_t)pe.sock);
 		if (had && had != pe.conn && had->guess && had->vpid == child->vpid) {
@@ -241,26 +285,58 @@ static void forked(struct ss_model *m, struct ss_proc *parent, const struct ss_e
 		if (!ce->conn) {
 			ce->sock = pe.sock;
 			ce->conn = pe.conn;
+			ce->cloexec = pe.cloexec;
 			pe.conn->refs++;
 		}
 	}
 }
 
+/* The serials c has in process vpid name it no more. */
+static void forget_keys(struct ss_model *m, struct ss_conn *c, int64_t vpid)
+{
+	for (int k = 0; k < c->nkeys; k++)
+		if (c->keys[k][0] == vpid &&
+		    ss_hmap_get(&m->conns, (uint64_t)vpid, (uint64_t)c->keys[k][1]) == c)
+			ss_hmap_del(&m->conns, (uint64_t)vpid, (uint64_t)c->keys[k][1]);
+}
+
+/* A new image in p: its close-on-exec descriptors are gone, the others
+ * stay on their connections until the new image names them (describe),
+ * and the serials of the old image name nothing any more. */
+static void execed(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e)
+{
+	p->exec_ts = e->ts;
+	for (int64_t fd = 0; fd < p->nfds; fd++) {
+		struct ss_fdent *s = &p->fds[fd];
+		if (s->conn && s->cloexec)
+			fd_clear(m, p, fd, e->ts);
+		s->sock = 0;
+	}
+	p->nclosed = 0;
+	for (struct ss_conn *c = m->live; c; c = c->next)
+		forget_keys(m, c, p->vpid);
+	for (size_t i = 0; i < m->ngrace; i++)
+		forget_keys(m, m->grace[(m->grace_head + i) % SS_GRACE], p->vpid);
+}
+
 /* First sight of a socket (inherited across exec, passed, opened inside
- * libc): the connection the process held at that number, if it looks
- * like the same socket, else a new one. */
+ * libc): the connection the process held at that number, if it came
+ * through an exec and looks like the same socket, else a new one.  (A
+ * trace without exec events names inherited sockets by number alone.) */
 static struct ss_conn *described(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e)
 {
 	struct ss_fdent *s = fd_slot(p, e->fd, 0);
-	struct ss_conn *c = s ? s->conn : NULL;
+	struct ss_conn *c = s && (!s->sock || !p->exec_ts) ? s->conn : NULL;
 
 	if (c && (c->family < 0 || c->family == e->family)) {
 		add_key(m, c, p->vpid, e->sock);
 		s->sock = e->sock;
+		if (e->cloexec >= 0)
+			s->cloexec = (int)e->cloexec;
 	} else {
 		c = conn_new(m, p, e->sock, e);
 		c->guess = 0;
-		fd_put(m, p, e->fd, e->sock, c);
+		fd_put(m, p, e->fd, e->sock, c, e->cloexec == 1);
 	}
 	if (c->family < 0)
 		c->family = (int)e->family;
@@ -270,6 +346,8 @@ static struct ss_conn *described(struct ss_model *m, struct ss_proc *p, const st
 		set_addr(m, c, &c->local, e->addr);
 	if (!c->remote)
 		set_addr(m, c, &c->remote, e->peer);
+	if (e->listening == 1 && c->role == SS_ROLE_UNKNOWN)
+		c->role = SS_ROLE_LISTENER;
 	return c;
 }
 
@@ -304,6 +382,12 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 	}
 }
 
+/* Whether socket or socketpair made its descriptors close-on-exec. */
+static int type_cloexec(const struct ss_ev *e)
+{
+	return e->type && strstr(e->type, "SOCK_CLOEXEC") != NULL;
+}
+
 static void connected(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e)
 {
 	int err = (int)e->err;
@@ -311,7 +395,8 @@ static void connected(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 	if (e->family == AF_UNSPEC)
 		return; /* a datagram socket dissolving its association */
 	set_addr(m, c, &c->remote, e->addr);
-	if (e->local && *e->local && !c->local)
+	/* The kernel's choice replaces a wildcard or port 0 bound before. */
+	if (e->local && *e->local)
 		set_addr(m, c, &c->local, e->local);
 	if (c->role == SS_ROLE_UNKNOWN)
 		c->role = SS_ROLE_CLIENT;
@@ -334,7 +419,7 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		c = conn_new(m, p, e->sock, e);
 		c->family = (int)e->family;
 		set_type(c, e->type);
-		fd_put(m, p, e->ret, e->sock, c);
+		fd_put(m, p, e->ret, e->sock, c, type_cloexec(e));
 		return c;
 	case SS_K_PAIR:
 		if (e->ret < 0 || !e->sock || !e->sock2)
@@ -348,8 +433,8 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 			x->local = ss_xstrdup("(unnamed)");
 			x->remote = ss_xasprintf("(pair of %lld)", (long long)(x == c ? e->sock2 : e->sock));
 		}
-		fd_put(m, p, e->fd, e->sock, c);
-		fd_put(m, p, e->fd2, e->sock2, l);
+		fd_put(m, p, e->fd, e->sock, c, type_cloexec(e));
+		fd_put(m, p, e->fd2, e->sock2, l, type_cloexec(e));
 		return c;
 	case SS_K_DESCRIBE:
 		return e->sock ? described(m, p, e) : NULL;
@@ -357,12 +442,21 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		if (e->ret > 0)
 			forked(m, p, e);
 		return NULL;
+	case SS_K_EXEC:
+		execed(m, p, e);
+		return NULL;
 	case SS_K_CLOSEFROM:
 	case SS_K_CLOSE_RANGE:
-		if (e->ret == 0 && !(e->kind == SS_K_CLOSE_RANGE && (e->flags & 4 /* CLOEXEC */))) {
+		if (e->ret == 0) {
+			/* CLOSE_RANGE_CLOEXEC closes nothing now, all at exec. */
+			int cloexec = e->kind == SS_K_CLOSE_RANGE && (e->flags & 4 /* CLOEXEC */);
 			int64_t last = e->kind == SS_K_CLOSE_RANGE ? e->last : p->nfds;
-			for (int64_t fd = e->fd; fd >= 0 && fd <= last && fd < p->nfds; fd++)
-				fd_clear(m, p, fd, e->ts);
+			for (int64_t fd = e->fd; fd >= 0 && fd <= last && fd < p->nfds; fd++) {
+				if (!cloexec)
+					fd_clear(m, p, fd, e->ts);
+				else if (p->fds[fd].conn)
+					p->fds[fd].cloexec = 1;
+			}
 		}
 		return NULL;
 	default:
@@ -373,8 +467,22 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 	c = conn_of(m, p, e);
 	if (!c)
 		return NULL;
+	add_user(c, p->vpid);
 	switch (e->kind) {
 	case SS_K_BIND:
+		/* What the kernel bound (port 0 made a port); a failed bind
+		 * shows the address it asked for, and why. */
+		if (e->ret == 0) {
+			set_addr(m, c, &c->local, e->local && *e->local ? e->local : e->addr);
+			if (c->bound < 0)
+				c->err = 0;
+			c->bound = 1;
+		} else if (c->bound <= 0) {
+			set_addr(m, c, &c->local, e->addr);
+			c->err = (int)e->err;
+			c->bound = -1;
+		}
+		break;
 	case SS_K_SOCKNAME:
 		if (e->ret == 0)
 			set_addr(m, c, &c->local, e->addr);
@@ -389,6 +497,7 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 	case SS_K_LISTEN:
 		if (e->ret == 0) {
 			c->role = SS_ROLE_LISTENER;
+			set_addr(m, c, &c->local, e->local); /* the port of an unbound one */
 			if (c->local)
 				ss_hmap_put(&m->listeners, ss_hash_str(c->local), 0, (void *)1);
 		}
@@ -403,9 +512,9 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		c->role = SS_ROLE_SERVER;
 		c->family = l->family >= 0 ? l->family : (int)e->family;
 		memcpy(c->type, l->type, sizeof(c->type));
-		set_addr(m, c, &c->local, l->local);
+		set_addr(m, c, &c->local, e->local && *e->local ? e->local : l->local);
 		set_addr(m, c, &c->remote, e->addr);
-		fd_put(m, p, e->ret, e->newsock, c);
+		fd_put(m, p, e->ret, e->newsock, c, (e->flags & SOCK_CLOEXEC) != 0);
 		break;
 	case SS_K_TX:
 	case SS_K_RX:
@@ -429,8 +538,13 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		break;
 	case SS_K_CTL:
 	case SS_K_DUP:
+		/* dup and dup2 make a descriptor that survives exec; dup3 and
+		 * F_DUPFD_CLOEXEC may not; F_SETFD and FIOCLEX change it. */
 		if (e->ret >= 0 && (e->kind == SS_K_DUP || e->newfd >= 0))
-			fd_put(m, p, e->kind == SS_K_DUP ? e->ret : e->newfd, e->sock, c);
+			fd_put(m, p, e->kind == SS_K_DUP ? e->ret : e->newfd, e->sock, c,
+			       e->kind == SS_K_DUP ? (e->flags & O_CLOEXEC) != 0 : e->cloexec == 1);
+		else if (e->ret >= 0 && e->cloexec >= 0 && fd_slot(p, e->fd, 0))
+			fd_slot(p, e->fd, 0)->cloexec = (int)e->cloexec;
 		break;
 	case SS_K_CLOSE:
 		if (e->ret == 0 || e->err != EBADF)
@@ -459,32 +573,69 @@ int ss_conn_select(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e)
 const char *ss_role_name(enum ss_role r)
 {
 	static const char *const names[] = { "client", "client", "server", "listener",
-					     "datagram", "pair" };
+					     "datagram", "pair", "unused", "bound", "raw",
+					     "netlink", "packet" };
 	return names[r];
 }
 
-/* The role, from what the socket did, or guessed from what it is: a
- * socket seen only in use is a server's when its address is a listener's. */
+/* Whether c has an address of its own: bound, or first seen with one
+ * (a failed bind shows the address it asked for, and is not bound). */
+static int looks_bound(const struct ss_conn *c)
+{
+	if (c->bound)
+		return c->bound > 0;
+	if (!c->local || !*c->local || !strcmp(c->local, "(unnamed)"))
+		return 0;
+	size_t n = strlen(c->local);
+	return n < 2 || strcmp(c->local + n - 2, ":0") != 0;
+}
+
+/* The role, from what the socket did, or guessed from what it is.  Only a
+ * socket that listened (or accepted) is a listener; raw, netlink and
+ * packet sockets are named for what they are; a socket seen only in use is
+ * a server's when its address is a listener's. */
 static enum ss_role role_of(struct ss_model *m, const struct ss_conn *c)
 {
 	if (c->role == SS_ROLE_PAIR || c->role == SS_ROLE_LISTENER || c->role == SS_ROLE_SERVER)
 		return c->role;
+	if (c->family == AF_NETLINK)
+		return SS_ROLE_NETLINK;
+	if (c->family == AF_PACKET)
+		return SS_ROLE_PACKET;
+	if (!strcmp(c->type, "SOCK_RAW"))
+		return SS_ROLE_RAW;
+	if (c->role == SS_ROLE_UNKNOWN && !c->remote && !c->tx && !c->rx && !c->npeers)
+		return looks_bound(c) ? SS_ROLE_BOUND : SS_ROLE_UNUSED;
 	if (is_dgram(c))
 		return SS_ROLE_DATAGRAM;
 	if (c->role != SS_ROLE_UNKNOWN)
 		return c->role;
 	if (!c->remote)
-		return c->tx || c->rx ? SS_ROLE_CLIENT : SS_ROLE_LISTENER;
+		return SS_ROLE_CLIENT;
 	if (c->local && ss_hmap_get(&m->listeners, ss_hash_str(c->local), 0))
 		return SS_ROLE_SERVER;
 	return SS_ROLE_CLIENT;
+}
+
+int ss_conn_shown(struct ss_model *m, const struct ss_conn *c)
+{
+	if (!c->match)
+		return 0;
+	if (!m->filtering_proc)
+		return 1;
+	for (int i = 0; i < c->nusers; i++) {
+		const struct ss_proc *p = ss_model_proc(m, c->users[i], 0);
+		if (p && ss_proc_selected(m, p))
+			return 1;
+	}
+	return 0;
 }
 
 void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->pid = c->vpid;
-	r->comm = c->comm;
+	r->comm = c->owner->comm;
 	r->sock = c->sock;
 	r->family = c->family >= 0 && ss_af_name(c->family) ? ss_af_name(c->family) : "";
 	r->type = c->type;
@@ -496,6 +647,8 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 		r->error = "error";
 	r->tx = c->tx;
 	r->rx = c->rx;
+	r->pids = c->users;
+	r->npids = c->nusers;
 	r->start = c->start;
 	r->duration = c->end - c->start;
 	for (int i = 0; i < c->npeers; i++)
@@ -506,27 +659,80 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 		r->remote = c->peers[0].addr;
 }
 
+static void unlink_live(struct ss_model *m, struct ss_conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else if (m->live == c)
+		m->live = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void link_live(struct ss_model *m, struct ss_conn *c)
+{
+	c->prev = NULL;
+	c->next = m->live;
+	if (m->live)
+		m->live->prev = c;
+	m->live = c;
+}
+
+/* The oldest kept connection is written out, unless a late call gave it
+ * a descriptor again: then it is live once more. */
+static void grace_pop(struct ss_model *m)
+{
+	struct ss_conn *c = m->grace[m->grace_head];
+
+	m->grace[m->grace_head] = NULL;
+	m->grace_head = (m->grace_head + 1) % SS_GRACE;
+	m->ngrace--;
+	c->kept = 0;
+	if (c->refs > 0) {
+		link_live(m, c);
+		return;
+	}
+	for (int k = 0; k < c->nkeys; k++)
+		if (ss_hmap_get(&m->conns, (uint64_t)c->keys[k][0], (uint64_t)c->keys[k][1]) == c)
+			ss_hmap_del(&m->conns, (uint64_t)c->keys[k][0], (uint64_t)c->keys[k][1]);
+	if (ss_conn_shown(m, c)) {
+		struct ss_conn_row r;
+		ss_conn_row(m, c, &r);
+		ss_model_spill_conn(m, &r);
+	}
+	conn_free(m, c);
+}
+
 void ss_conn_reap(struct ss_model *m)
 {
 	for (size_t i = 0; i < m->ndying; i++) {
 		struct ss_conn *c = m->dying[i];
-		if (c->refs > 0)
-			continue; /* given a descriptor again since */
-		for (int k = 0; k < c->nkeys; k++)
-			if (ss_hmap_get(&m->conns, (uint64_t)c->keys[k][0], (uint64_t)c->keys[k][1]) == c)
-				ss_hmap_del(&m->conns, (uint64_t)c->keys[k][0], (uint64_t)c->keys[k][1]);
-		if (c->match) {
-			struct ss_conn_row r;
-			ss_conn_row(m, c, &r);
-			ss_model_spill_conn(m, &r);
-		}
-		conn_free(m, c);
+		if (c->refs > 0 || c->kept)
+			continue; /* given a descriptor again since, or kept already */
+		c->kept = 1;
+		unlink_live(m, c);
+		if (m->ngrace == SS_GRACE)
+			grace_pop(m);
+		m->grace[(m->grace_head + m->ngrace++) % SS_GRACE] = c;
 	}
 	m->ndying = 0;
 }
 
+void ss_conn_flush(struct ss_model *m)
+{
+	while (m->ngrace)
+		grace_pop(m);
+}
+
 void ss_conn_free_all(struct ss_model *m)
 {
+	while (m->ngrace) {
+		struct ss_conn *c = m->grace[m->grace_head];
+		m->grace_head = (m->grace_head + 1) % SS_GRACE;
+		m->ngrace--;
+		conn_free(m, c);
+	}
 	while (m->live)
 		conn_free(m, m->live);
 }

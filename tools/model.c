@@ -161,7 +161,7 @@ static const struct {
 	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
 	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
 	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK }, { "posix_spawn", SS_K_FORK },
-	{ "posix_spawnp", SS_K_FORK },
+	{ "posix_spawnp", SS_K_FORK }, { "exec", SS_K_EXEC },
 };
 
 enum ss_kind ss_kind_of(const char *name)
@@ -269,20 +269,32 @@ void ss_model_account(struct ss_model *m, int id, uint64_t ts, int64_t vtid,
 
 /* ---- filters ---- */
 
-static int proc_selected(const struct ss_model *m, const struct ss_ev *e)
+int ss_proc_selected(const struct ss_model *m, const struct ss_proc *p)
 {
 	int ok = !m->f.npids;
 
 	for (size_t i = 0; i < m->f.npids && !ok; i++)
-		ok = m->f.pids[i] == e->vpid;
+		ok = m->f.pids[i] == p->vpid;
 	if (!ok)
 		return 0;
 	if (!m->f.ncomms)
 		return 1;
 	for (size_t i = 0; i < m->f.ncomms; i++)
-		if (e->comm && fnmatch(m->f.comms[i], e->comm, 0) == 0)
+		if (fnmatch(m->f.comms[i], p->comm, 0) == 0)
 			return 1;
 	return 0;
+}
+
+/* The process's name is its main thread's (procname is the thread's
+ * name); another thread's stands in only until the main thread is seen. */
+static void name_proc(struct ss_proc *p, const struct ss_ev *e)
+{
+	if (!e->comm || (e->vtid != e->vpid && (p->comm_main || p->comm[0])))
+		return;
+	if (e->vtid == e->vpid)
+		p->comm_main = 1;
+	if (strncmp(p->comm, e->comm, sizeof(p->comm) - 1))
+		snprintf(p->comm, sizeof(p->comm), "%s", e->comm);
 }
 
 /* The host part of an endpoint ("127.0.0.1", "::1"), or NULL. */
@@ -399,29 +411,48 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 {
 	char buf[32];
 
-	m->read++;
-	if (e->kind == SS_K_OTHER || (m->filtering_proc && !proc_selected(m, e)))
+	if (e->kind != SS_K_EXEC)
+		m->read++;
+	if (e->kind == SS_K_OTHER)
 		return;
-	m->events++;
-	if (!m->first_ts || e->ts < m->first_ts)
-		m->first_ts = e->ts;
-	if (e->ts > m->last_ts)
-		m->last_ts = e->ts;
 	struct ss_proc *p = ss_model_proc(m, e->vpid, 1);
-	if (!p->events++)
-		p->first = e->ts;
-	if (e->comm && strncmp(p->comm, e->comm, sizeof(p->comm) - 1))
-		snprintf(p->comm, sizeof(p->comm), "%s", e->comm);
+	name_proc(p, e);
+	/* The start of an image is no call: it names the process and ends
+	 * its close-on-exec descriptors, and is not counted (not even as
+	 * read: "read" beside "events" says what the filters left out). */
+	if (e->kind == SS_K_EXEC) {
+		ss_conn_event(m, p, e);
+		if (m->ndying)
+			ss_conn_reap(m);
+		return;
+	}
+	/* The process filters choose the calls counted, not the events the
+	 * connections are made of: every process's events build the rows,
+	 * which are chosen by the processes that held them. */
+	int sel = !m->filtering_proc || ss_proc_selected(m, p);
+	if (sel) {
+		m->events++;
+		if (!m->first_ts || e->ts < m->first_ts)
+			m->first_ts = e->ts;
+		if (e->ts > m->last_ts)
+			m->last_ts = e->ts;
+		if (!p->events++)
+			p->first = e->ts;
+	}
 	if (e->kind == SS_K_API) {
-		api_event(m, e);
+		if (sel)
+			api_event(m, e);
 		return;
 	}
 	struct ss_conn *c = ss_conn_event(m, p, e);
 	if (c)
 		ss_lookup_note(m, e, c);
-	if (e->kind == SS_K_DESCRIBE)
+	if (e->kind == SS_K_DESCRIBE) {
+		if (m->ndying)
+			ss_conn_reap(m);
 		return;
-	if (e->kind == SS_K_DNS ? dns_selected(m, e) : ss_conn_select(m, c, e)) {
+	}
+	if (sel && (e->kind == SS_K_DNS ? dns_selected(m, e) : ss_conn_select(m, c, e))) {
 		ss_model_account(m, e->id, e->ts, e->vtid, failure(e, buf, sizeof(buf)),
 				 (uint64_t)e->dur);
 		if (e->kind == SS_K_DNS)

@@ -40,6 +40,8 @@ static void key(struct json *j, const char *k)
 {
 	fputs(j->first ? "" : ", ", j->f);
 	j->first = 0;
+	if (!k)
+		return; /* an element of an array */
 	str(j->f, k);
 	fputs(": ", j->f);
 }
@@ -111,6 +113,10 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	kstr(j, "error", r->error);
 	key(j, "open");
 	fputs(r->open ? "true" : "false", j->f);
+	open_obj(j, "pids", '[');
+	for (int i = 0; i < r->npids; i++)
+		kint(j, NULL, r->pids[i]);
+	close_obj(j, ']');
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
 		for (int i = 0; i < r->npeers; i++) {

@@ -39,7 +39,8 @@ static const struct member payload_members[] = {
 	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags),
 	{ "start_ns", offsetof(struct ss_ev, start), 0 },
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
-	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local),
+	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local), INT_MEMBER(cloexec),
+	INT_MEMBER(listening),
 };
 static const struct member context_members[] = {
 	INT_MEMBER(vpid), INT_MEMBER(vtid), { "procname", offsetof(struct ss_ev, comm), 1 },
@@ -148,7 +149,8 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;
-		c->id = c->kind == SS_K_DESCRIBE ? -1 : ss_model_call_id(r->m, name);
+		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC ? -1 :
+									ss_model_call_id(r->m, name);
 	} else if (name && !strncmp(name, "sockscope_api:", 14)) {
 		c->kind = SS_K_API;
 		c->id = ss_model_api_id(r->m, name + 14);
@@ -191,6 +193,7 @@ static void on_event(struct reader *r, const bt_message *msg)
 	struct ss_ev e;
 	memset(&e, 0, sizeof(e));
 	e.family = -1;
+	e.cloexec = -1; /* untouched, or a trace from before the field */
 	e.kind = c->kind;
 	e.id = c->id;
 	/* Events not ours are only counted: nothing of theirs is read. */
@@ -216,7 +219,7 @@ static void on_event(struct reader *r, const bt_message *msg)
 		}
 	}
 	ss_model_event(r->m, &e);
-	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK)
+	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK && c->kind != SS_K_EXEC)
 		r->found = 1;
 }
 

@@ -25,7 +25,7 @@ enum ss_kind {
 	SS_K_SOCKET, SS_K_PAIR, SS_K_BIND, SS_K_CONNECT, SS_K_SOCKNAME, SS_K_PEERNAME,
 	SS_K_ACCEPT, SS_K_LISTEN, SS_K_TX, SS_K_RX, SS_K_TX_MMSG, SS_K_RX_MMSG,
 	SS_K_GETSOCKOPT, SS_K_CLOSE, SS_K_CLOSEFROM, SS_K_CLOSE_RANGE, SS_K_CTL, SS_K_DUP,
-	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK,
+	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK, SS_K_EXEC,
 	SS_K_API, /* a sockscope_api:* method */
 };
 
@@ -39,11 +39,15 @@ struct ss_ev {
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
 		flags, start;
+	int64_t cloexec;   /* 1/0 set, -1 untouched or not in the event */
+	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
 	const char *comm, *addr, *type, *query, *result, *peer, *optname, *local;
 };
 
-/* Which events count: empty lists select everything. */
+/* What is selected: empty lists select everything.  The process filters
+ * (pids, comms) select connection rows by the processes that held them
+ * and calls by the process that made them; comm is the process's name. */
 struct ss_filter {
 	int64_t *pids;
 	size_t npids;
@@ -55,11 +59,14 @@ struct ss_filter {
 	size_t nports;
 };
 
+/* What a socket was used for, from what it did (see ss_role_name). */
 enum ss_role { SS_ROLE_UNKNOWN, SS_ROLE_CLIENT, SS_ROLE_SERVER, SS_ROLE_LISTENER,
-	       SS_ROLE_DATAGRAM, SS_ROLE_PAIR };
+	       SS_ROLE_DATAGRAM, SS_ROLE_PAIR, SS_ROLE_UNUSED, SS_ROLE_BOUND, SS_ROLE_RAW,
+	       SS_ROLE_NETLINK, SS_ROLE_PACKET };
 
 #define SS_MAX_PEERS 16  /* datagram peers kept per socket; the rest are summed */
 #define SS_MAX_PENDING 8 /* calls held per socket until its address is known */
+#define SS_GRACE 64      /* finished connections kept for late calls */
 
 struct ss_peer {
 	char *addr;
@@ -73,19 +80,23 @@ struct ss_pending {
 	uint64_t dur, ts;
 };
 
+struct ss_proc;
+
 /* A socket as seen from all the processes that hold it. */
 struct ss_conn {
 	int64_t vpid;     /* process that opened it (or first used it) */
 	int64_t sock;     /* its serial there */
-	char comm[24];
+	struct ss_proc *owner; /* that process: its name is the row's comm */
 	int family;       /* AF_*, -1 unknown */
 	char type[24];    /* SOCK_STREAM...: the type without its flags */
 	int guess;        /* first seen in use, its opening unknown */
 	enum ss_role role;
 	int connecting;   /* non-blocking connect in progress */
-	int err;          /* why connecting failed, 0 if it did not */
+	int err;          /* why connecting or binding failed, 0 if it did not */
+	int bound;        /* a bind succeeded (or its address was seen) */
 	int match;        /* address filter: 1 matched (always 1 without one) */
 	int refs;         /* descriptors open on it, over all processes */
+	int kept;         /* finished, kept in the model's grace ring */
 	char *local, *remote;
 	uint64_t tx, rx, start, end;
 	struct ss_peer peers[SS_MAX_PEERS];
@@ -95,21 +106,35 @@ struct ss_conn {
 	int npending;
 	int64_t (*keys)[2]; /* (vpid, serial) pairs that name it */
 	int nkeys;
+	int64_t *users;     /* processes that opened, accepted, used or closed it */
+	int nusers;
 	struct ss_conn *prev, *next; /* the live list */
 };
 
 /* A descriptor of a process that is a socket we know. */
 struct ss_fdent {
-	int64_t sock;
+	int64_t sock; /* its serial in this image, 0 until seen since exec */
 	struct ss_conn *conn;
+	int cloexec;  /* gone at the next exec */
 };
+
+#define SS_CLOSED_RING 16 /* serials a process closed last */
 
 struct ss_proc {
 	int64_t vpid, ppid; /* ppid 0: unknown */
-	char comm[24];
+	char comm[24];      /* the process's name: its main thread's */
+	int comm_main;      /* comm came from the main thread (else from another) */
 	uint64_t first, events;
+	uint64_t exec_ts;   /* when its current image started, 0 unknown */
 	struct ss_fdent *fds;
 	int64_t nfds;
+	/* Serials just finished here, so that a call another thread had in
+	 * flight on one makes no row of its own. */
+	struct {
+		int64_t sock;
+		uint64_t ts;
+	} closed[SS_CLOSED_RING];
+	int nclosed;
 };
 
 /* Per libc function (event name), the strace -c line and errors by errno. */
@@ -182,6 +207,11 @@ struct ss_model {
 
 	struct ss_conn **dying; /* no descriptor left: finished after the event */
 	size_t ndying, capdying;
+	/* Finished connections kept a while before they are written out, in
+	 * the order they finished: a call another thread still had in flight
+	 * when the descriptor was closed counts on its row. */
+	struct ss_conn *grace[SS_GRACE];
+	size_t grace_head, ngrace;
 
 	FILE *conn_spill, *dns_spill;
 	uint64_t nconn_spilled, ndns;
@@ -216,12 +246,19 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 int ss_conn_select(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e);
 /* Finish the connections that lost their last descriptor. */
 void ss_conn_reap(struct ss_model *m);
+/* Write out the finished connections still kept for late calls. */
+void ss_conn_flush(struct ss_model *m);
 /* Free what is left at the end (after the outputs). */
 void ss_conn_free_all(struct ss_model *m);
 /* Count a call (syscall summary, errors, library nesting); errname is
  * the failure's name, NULL when the call did not fail. */
 void ss_model_account(struct ss_model *m, int id, uint64_t ts, int64_t vtid,
 		      const char *errname, uint64_t dur);
+/* Whether process p is selected by the process filters (--pid, --comm). */
+int ss_proc_selected(const struct ss_model *m, const struct ss_proc *p);
+/* Whether connection c is printed: its address matched, and one of the
+ * processes that held it is selected. */
+int ss_conn_shown(struct ss_model *m, const struct ss_conn *c);
 /* Whether an endpoint's text is selected by the address and port filters. */
 int ss_endpoint_match(const struct ss_filter *f, const char *ep);
 
@@ -235,6 +272,8 @@ struct ss_conn_row {
 	int open; /* no close seen: lasts until the end of the traces */
 	int npeers;
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
+	const int64_t *pids; /* the processes that held it (ss_conn users) */
+	int npids;
 };
 
 struct ss_dns_row {

@@ -84,6 +84,9 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 		put_u64(f, r->peers[i].tx);
 		put_u64(f, r->peers[i].rx);
 	}
+	put_u64(f, (uint64_t)r->npids);
+	for (int i = 0; i < r->npids; i++)
+		put_u64(f, (uint64_t)r->pids[i]);
 	check_spill(f);
 	m->nconn_spilled++;
 }
@@ -109,6 +112,12 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 		r->peers[i].tx = get_u64(f);
 		r->peers[i].rx = get_u64(f);
 	}
+	uint64_t npids = get_u64(f);
+	int64_t *pids = ss_xcalloc(npids ? npids : 1, sizeof(*pids));
+	for (uint64_t i = 0; i < npids; i++)
+		pids[i] = (int64_t)get_u64(f);
+	r->pids = pids;
+	r->npids = (int)npids;
 }
 
 static void free_row(struct ss_conn_row *r)
@@ -122,11 +131,13 @@ static void free_row(struct ss_conn_row *r)
 	free((char *)r->error);
 	for (int i = 0; i < r->npeers; i++)
 		free(r->peers[i].addr);
+	free((int64_t *)r->pids);
 }
 
 void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row *, void *),
 			void *arg)
 {
+	ss_conn_flush(m);
 	fflush(m->conn_spill);
 	rewind(m->conn_spill);
 	for (uint64_t i = 0; i < m->nconn_spilled; i++) {
@@ -138,7 +149,7 @@ void ss_model_each_conn(struct ss_model *m, void (*fn)(const struct ss_conn_row 
 	}
 	fseek(m->conn_spill, 0, SEEK_END);
 	for (const struct ss_conn *c = m->live; c; c = c->next) {
-		if (!c->match)
+		if (!ss_conn_shown(m, c))
 			continue;
 		struct ss_conn_row r;
 		ss_conn_row(m, c, &r);

@@ -49,7 +49,9 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, shut_e,
 	lttng_ust_field_integer(int, port, (a)->port)
 
 /* close, closefrom, fork, posix_spawn(p): nothing beyond the base (ret is the
- * child's pid, emitted by the parent). */
+ * child's pid, emitted by the parent).  exec: a new program image starts in
+ * this process (emitted once, from the preload's constructor, on the main
+ * thread): the descriptors that were close-on-exec are gone. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, base,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS))
@@ -82,21 +84,26 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, addr,
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)))
 
 /* connect: the peer asked for, and the local endpoint the kernel chose
- * (empty unless the connection was made or is in progress). */
+ * (empty unless the connection was made or is in progress).  bind: the
+ * address asked for, and the one the kernel bound (empty on failure), which
+ * differs when port 0 or a wildcard was asked. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, connect,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
 			  const struct ss_tp_addr *, a, const char *, local),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
 		lttng_ust_field_string(local, local)))
 
-/* accept, accept4: fd/sock are the listener's, ret/newsock the new one's. */
+/* accept, accept4: fd/sock are the listener's, ret/newsock the new one's;
+ * local: the new socket's own address (for a listener on a wildcard, the
+ * address the peer reached). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, accept,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
 			  const struct ss_tp_addr *, a, uint64_t, newsock,
-			  int, flags),
+			  int, flags, const char *, local),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
 		lttng_ust_field_integer(uint64_t, newsock, newsock)
-		lttng_ust_field_integer_hex(int, flags, flags)))
+		lttng_ust_field_integer_hex(int, flags, flags)
+		lttng_ust_field_string(local, local)))
 
 /* send/recv families and read/write on sockets: size asked, MSG_* flags. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, io,
@@ -140,11 +147,13 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, sockopt,
 		lttng_ust_field_integer(int64_t, optval, optval)
 		lttng_ust_field_integer(int, optlen, optlen)))
 
-/* listen: the backlog asked. */
+/* listen: the backlog asked, and the address the socket listens on (the
+ * kernel chooses the port of a socket listening unbound). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, listen,
-	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, backlog),
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, backlog, const char *, local),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_integer(int, backlog, backlog)))
+		lttng_ust_field_integer(int, backlog, backlog)
+		lttng_ust_field_string(local, local)))
 
 /* shutdown: which halves. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, shutdown,
@@ -160,15 +169,17 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, range,
 		lttng_ust_field_integer(unsigned int, last, last)
 		lttng_ust_field_integer_hex(int, flags, flags)))
 
-/* fcntl and ioctl on sockets that change blocking or duplicate:
- * nonblock is 1/0 when set, -1 when untouched; newfd -1 when none. */
+/* fcntl and ioctl on sockets that change blocking or close-on-exec, or
+ * duplicate: nonblock and cloexec are 1/0 when set (cloexec: of newfd when
+ * duplicating), -1 when untouched; newfd -1 when none. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, ctl,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned long, cmd,
-			  int, nonblock, int, newfd),
+			  int, nonblock, int, newfd, int, cloexec),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
 		lttng_ust_field_integer_hex(unsigned long, cmd, cmd)
 		lttng_ust_field_integer(int, nonblock, nonblock)
-		lttng_ust_field_integer(int, newfd, newfd)))
+		lttng_ust_field_integer(int, newfd, newfd)
+		lttng_ust_field_integer(int, cloexec, cloexec)))
 
 /* dup, dup2, dup3 of a socket: newfd is the descriptor asked for (dup: the
  * result); the new descriptor keeps the socket's serial. */
@@ -188,17 +199,20 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dns,
 		lttng_ust_field_string(result, result)))
 
 /* describe: a socket first seen after it was opened (inherited, passed
- * with SCM_RIGHTS, opened inside libc). */
+ * with SCM_RIGHTS, opened inside libc); cloexec: its descriptor's flag;
+ * listening: whether it is a listening socket (SO_ACCEPTCONN). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
 			  const char *, type, const struct ss_tp_addr *, local,
-			  const char *, peer),
+			  const char *, peer, int, cloexec, int, listening),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
 		lttng_ust_field_enum(sockscope, family_e, int, family, family)
 		lttng_ust_field_string(type, type)
 		lttng_ust_field_string(addr, local->text)
 		lttng_ust_field_integer(int, port, local->port)
-		lttng_ust_field_string(peer, peer)))
+		lttng_ust_field_string(peer, peer)
+		lttng_ust_field_integer(int, cloexec, cloexec)
+		lttng_ust_field_integer(int, listening, listening)))
 
 /*
  * Which event uses which class.  X(class, name, args...) where args are the
@@ -218,13 +232,13 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
 SS_TP_INSTANCE(create, socket, SS_A_BASE, int, family, const char *, type, int, protocol)
 SS_TP_INSTANCE(pair, socketpair, SS_A_BASE, int, family, const char *, type,
 	       int, protocol, int, fd2, uint64_t, sock2)
-SS_TP_INSTANCE(addr, bind, SS_A_ADDR)
+SS_TP_INSTANCE(connect, bind, SS_A_ADDR, const char *, local)
 SS_TP_INSTANCE(connect, connect, SS_A_ADDR, const char *, local)
 SS_TP_INSTANCE(addr, getsockname, SS_A_ADDR)
 SS_TP_INSTANCE(addr, getpeername, SS_A_ADDR)
-SS_TP_INSTANCE(accept, accept, SS_A_ADDR, uint64_t, newsock, int, flags)
-SS_TP_INSTANCE(accept, accept4, SS_A_ADDR, uint64_t, newsock, int, flags)
-SS_TP_INSTANCE(listen, listen, SS_A_BASE, int, backlog)
+SS_TP_INSTANCE(accept, accept, SS_A_ADDR, uint64_t, newsock, int, flags, const char *, local)
+SS_TP_INSTANCE(accept, accept4, SS_A_ADDR, uint64_t, newsock, int, flags, const char *, local)
+SS_TP_INSTANCE(listen, listen, SS_A_BASE, int, backlog, const char *, local)
 SS_TP_INSTANCE(shutdown, shutdown, SS_A_BASE, int, how)
 SS_TP_INSTANCE(io, send, SS_A_IO)
 SS_TP_INSTANCE(io, recv, SS_A_IO)
@@ -248,9 +262,10 @@ SS_TP_INSTANCE(base, closefrom, SS_A_BASE)
 SS_TP_INSTANCE(base, fork, SS_A_BASE)
 SS_TP_INSTANCE(base, posix_spawn, SS_A_BASE)
 SS_TP_INSTANCE(base, posix_spawnp, SS_A_BASE)
+SS_TP_INSTANCE(base, exec, SS_A_BASE)
 SS_TP_INSTANCE(range, close_range, SS_A_BASE, unsigned int, last, int, flags)
-SS_TP_INSTANCE(ctl, fcntl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd)
-SS_TP_INSTANCE(ctl, ioctl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd)
+SS_TP_INSTANCE(ctl, fcntl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd, int, cloexec)
+SS_TP_INSTANCE(ctl, ioctl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd, int, cloexec)
 SS_TP_INSTANCE(dup, dup, SS_A_BASE, int, newfd, int, flags)
 SS_TP_INSTANCE(dup, dup2, SS_A_BASE, int, newfd, int, flags)
 SS_TP_INSTANCE(dup, dup3, SS_A_BASE, int, newfd, int, flags)
@@ -268,7 +283,8 @@ SS_TP_INSTANCE(dns, getservbyport_r, SS_A_DNS)
 SS_TP_INSTANCE(dns, getaddrinfo, SS_A_DNS)
 SS_TP_INSTANCE(dns, getnameinfo, SS_A_DNS)
 SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
-	       const struct ss_tp_addr *, local, const char *, peer)
+	       const struct ss_tp_addr *, local, const char *, peer, int, cloexec,
+	       int, listening)
 
 #endif /* SOCKSCOPE_TP_H */
 

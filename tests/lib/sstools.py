@@ -67,7 +67,8 @@ SCHEMA = {
     "errors": {"call": str, "err": str, "count": int},
     "dns": {"call": str, "query": str, "result": str, "dur_ns": int},
 }
-ROLES = {"client", "server", "listener", "datagram", "pair"}
+ROLES = {"client", "server", "listener", "datagram", "pair", "unused", "bound", "raw", "netlink",
+         "packet"}
 
 
 def schema_problems(rep):
