@@ -170,8 +170,8 @@ static int format_netlink(struct out *o, const unsigned char *sa, size_t len)
 }
 
 /* "packet:ifindex=I,proto=ETH_P_IP" (0xNNNN when unnamed; proto=0 asks
- * for no protocol), and ",addr=xx:xx..." when the hardware address is
- * given. */
+ * for no protocol), and ",addr=xx:xx..." when a hardware address is given
+ * (the kernel gives the loopback's, all zeros: none to show). */
 static int format_packet(struct out *o, const unsigned char *sa, size_t len)
 {
 	struct sockaddr_ll ll;
@@ -194,7 +194,10 @@ static int format_packet(struct out *o, const unsigned char *sa, size_t len)
 	size_t halen = ll.sll_halen;
 	if (halen > sizeof(ll.sll_addr))
 		halen = sizeof(ll.sll_addr);
-	if (halen && len >= need + halen) {
+	int any = 0;
+	for (size_t i = 0; halen && len >= need + halen && i < halen; i++)
+		any |= sa[need + i];
+	if (any) {
 		out_s(o, ",addr=");
 		for (size_t i = 0; i < halen; i++) {
 			if (i)
