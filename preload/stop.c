@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The end of tracing in one process.  Some processes must not see the
+ * tracer any more: one that installs a seccomp filter (the filter may kill
+ * it for any system call liblttng-ust or our bookkeeping makes), one whose
+ * descriptors collide with the tracer's.  ss_stop_tracing says so once in
+ * the trace (sockscope:stop), then turns every wrapper into a plain call to
+ * libc and takes liblttng-ust out of the process: its listener threads
+ * leave, its destructors and liblttng-ust-fork's fork handling are skipped.
+ * All of it happens before it returns, while the process may still make
+ * any system call; afterwards nothing of the tracer runs again.
+ *
+ * The vfork mark lives here too: a vfork child shares its parent's memory,
+ * so while it runs, every wrapper passes straight to libc as well.
+ */
+#include "preload.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int ss_stopped;
+SS_TLS int ss_vforked;
+/* The caller of vfork, kept off the stack the child shares. */
+SS_TLS void *ss_vfork_ra SS_HIDDEN;
+SS_HIDDEN void *ss_vfork_begin(void);
+
+/* libc's own fork: liblttng-ust-fork, preloaded after us by `sockscope
+ * record`, would re-create the tracer in the child. */
+static pid_t (*libc_fork)(void);
+
+/*
+ * A liblttng-ust thread that comes back into a wrapper once tracing has
+ * stopped leaves here.  Its listener threads hold no lock while they wait
+ * in recvmsg, where ss_stop_tracing wakes them.  Calls made from inside our
+ * own tracepoints (ss_guard) are not the tracer's threads.
+ */
+void ss_passing(const void *ra)
+{
+	if (ss_stopped && !ss_vforked && !ss_guard && ss_is_tracer(ra) > 0)
+		pthread_exit(NULL);
+}
+
+/* Wake the listener threads: shut down every socket connected to a
+ * session daemon, whatever number the tracer gave it. */
+static void shut_sessiond_sockets(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = atoi(e->d_name);
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd == dirfd(d))
+			continue;
+		if (REAL(getpeername)(fd, (struct sockaddr *)&peer, &len) == 0 &&
+		    ss_is_sessiond_addr(&peer, len))
+			REAL(shutdown)(fd, SHUT_RDWR);
+	}
+	closedir(d);
+}
+
+/*
+ * A listener thread with no session daemon to talk to waits on a futex in
+ * liblttng-ust's "wait" shared page (lttng-ust-wait-8*) until a daemon
+ * starts and writes 1 there.  Give this process a private page holding 1 at
+ * that address, then wake the futex through a second mapping of the real
+ * page: the thread reads 1, goes to connect, and leaves in socket().  Other
+ * processes waiting on the same page see a spurious wake-up, which
+ * liblttng-ust expects and ignores.
+ */
+static void release_wait_pages(void)
+{
+	FILE *maps = fopen("/proc/self/maps", "re");
+	char line[4352];
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!maps)
+		return;
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long lo, hi;
+		char *path = strchr(line, '/');
+
+		if (!path || !strstr(path, "/lttng-ust-wait-") ||
+		    sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		int fd = REAL(open)(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		void *shared = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+		REAL(close)(fd);
+		int32_t *mine = mmap((void *)lo, page, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (mine != MAP_FAILED)
+			*mine = 1;
+		if (shared != MAP_FAILED) {
+			syscall(SYS_futex, shared, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+			munmap(shared, page);
+		}
+	}
+	fclose(maps);
+}
+
+/* liblttng-ust names its threads "<name>-ust": the ones to wait for. */
+static int tracer_tids(pid_t *tids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+	pid_t self = gettid();
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		char path[64], comm[32];
+		pid_t tid = atoi(e->d_name);
+
+		if (tid <= 0 || tid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+		int fd = REAL(open)(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t len = REAL(read)(fd, comm, sizeof(comm) - 1);
+		REAL(close)(fd);
+		if (len > 4 && !memcmp(comm + len - 5, "-ust\n", 5))
+			tids[n++] = tid;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Wait, at most about two seconds, until those threads have exited. */
+static void wait_gone(const pid_t *tids, int n)
+{
+	for (int round = 0; round < 2000; round++) {
+		int left = 0;
+		for (int i = 0; i < n; i++) {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/self/task/%d", tids[i]);
+			left += access(path, F_OK) == 0;
+		}
+		if (!left)
+			return;
+		usleep(1000);
+	}
+}
+
+/*
+ * The tracer's destructors would talk to the session daemon, take its locks
+ * with signals blocked and wait for RCU grace periods (membarrier): system
+ * calls a sandbox forbids, at the exit of a process that no longer traces.
+ * Point the destructor arrays of liblttng-ust's libraries and of our probes
+ * at a function that does nothing.
+ */
+static void no_destructor(void)
+{
+}
+
+static int skip_destructors(struct dl_phdr_info *info, size_t size, void *data)
+{
+	const char *name = info->dlpi_name;
+	const ElfW(Dyn) *dyn = NULL;
+	uintptr_t arr = 0;
+	size_t bytes = 0;
+	long page = sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	(void)data;
+	if (!name || (!strstr(name, "liblttng-ust") && !strstr(name, "libsockscope-tp.so")))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
+		if (dyn->d_tag == DT_FINI_ARRAY)
+			arr = info->dlpi_addr + dyn->d_un.d_ptr;
+		else if (dyn->d_tag == DT_FINI_ARRAYSZ)
+			bytes = dyn->d_un.d_val;
+	}
+	if (!arr || !bytes)
+		return 0;
+	uintptr_t lo = arr & ~(uintptr_t)(page - 1);
+	size_t span = (arr + bytes - lo + page - 1) & ~(size_t)(page - 1);
+	/* The array is read-only after relocation (RELRO). */
+	if (mprotect((void *)lo, span, PROT_READ | PROT_WRITE) != 0)
+		return 0;
+	for (size_t i = 0; i < bytes / sizeof(void *); i++)
+		((void (**)(void))arr)[i] = no_destructor;
+	mprotect((void *)lo, span, PROT_READ);
+	return 0;
+}
+
+static void emit_stop(const char *why, long detail)
+{
+	if (!SS_ENABLED(stop) || ss_guard)
+		return;
+	struct ss_tp_base b = { .fd = -1, .rec = ss_rec };
+	int saved = errno;
+	ss_guard++;
+	lttng_ust_do_tracepoint(sockscope, stop, &b, why, (int64_t)detail);
+	ss_guard--;
+	errno = saved;
+}
+
+void ss_stop_tracing(const char *why, long detail)
+{
+	static int stopping;
+	pid_t tids[16];
+
+	if (__atomic_exchange_n(&stopping, 1, __ATOMIC_ACQ_REL))
+		return;
+	int saved = errno;
+	emit_stop(why, detail);
+	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+	if (libc)
+		libc_fork = (pid_t(*)(void))dlsym(libc, "fork");
+	int n = ss_probes_loaded() ? tracer_tids(tids, 16) : 0;
+	__atomic_store_n(&ss_stopped, 1, __ATOMIC_RELEASE);
+	if (ss_probes_loaded()) {
+		ss_trace_detach();
+		shut_sessiond_sockets();
+		release_wait_pages();
+		wait_gone(tids, n);
+		dl_iterate_phdr(skip_destructors, NULL);
+	}
+	errno = saved;
+}
+
+pid_t ss_fork_stopped(void)
+{
+	return libc_fork ? libc_fork() : REAL(fork)();
+}
+
+/* The vfork stub (vfork-x86_64.S) calls this before libc's vfork: from
+ * then on, until the parent resumes, this thread is the child's too. */
+void *ss_vfork_begin(void)
+{
+	ss_vforked = 1;
+	return REAL(vfork);
+}
