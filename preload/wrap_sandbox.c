@@ -27,7 +27,8 @@ static void entering_seccomp(long mode)
 int ss_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	     unsigned long a5)
 {
-	if (option == PR_SET_SECCOMP)
+	/* A mode the kernel refuses installs nothing: tracing goes on. */
+	if (option == PR_SET_SECCOMP && (a2 == SECCOMP_MODE_STRICT || a2 == SECCOMP_MODE_FILTER))
 		entering_seccomp((long)a2);
 	return REAL(prctl)(option, a2, a3, a4, a5);
 }
