@@ -116,49 +116,103 @@ static void release_wait_pages(void)
 	fclose(maps);
 }
 
-/* liblttng-ust names its threads "<name>-ust": the ones to wait for. */
-static int tracer_tids(pid_t *tids, int max)
+/*
+ * Whether thread tid looks like one of liblttng-ust's: it names its
+ * threads "<name>-ust"; one so new it has no name yet still has the name of
+ * the thread that made it and all signals blocked (liblttng-ust blocks
+ * them all before creating it).
+ */
+static int tracer_thread(pid_t tid, const char *own_comm)
+{
+	char path[64], buf[2048];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	int fd = REAL(open)(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = REAL(read)(fd, buf, sizeof(buf) - 1);
+	REAL(close)(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char name[32] = "";
+	sscanf(buf, "Name:\t%31[^\n]", name);
+	size_t len = strlen(name);
+	if (len >= 4 && !strcmp(name + len - 4, "-ust"))
+		return 1;
+	const char *blk = strstr(buf, "\nSigBlk:\t");
+	unsigned long long mask = blk ? strtoull(blk + 9, NULL, 16) : 0;
+	return !strcmp(name, own_comm) && (mask & 0x7ffbfeffull) == 0x7ffbfeffull;
+}
+
+/*
+ * A listener thread may leave while it holds one of liblttng-ust's mutexes
+ * (it reconnects under ust_lock), and another then waits for that mutex
+ * for ever: futex(addr, FUTEX_WAIT_PRIVATE, 2), glibc's wait for a
+ * contended lock.  When the owner the mutex names is no longer a thread of
+ * ours, free the lock and wake tid, so that it too comes back into a
+ * wrapper and leaves.  (Only liblttng-ust's plain mutexes are in play.)
+ */
+static void release_dead_lock(pid_t tid)
+{
+	char path[64], buf[256];
+	unsigned long nr, addr, op, val;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	int fd = REAL(open)(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = REAL(read)(fd, buf, sizeof(buf) - 1);
+	REAL(close)(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lx %lx %lx", &nr, &addr, &op, &val) != 4 || nr != SYS_futex ||
+	    op != (FUTEX_WAIT | FUTEX_PRIVATE_FLAG) || val != 2 || !addr)
+		return;
+	/* The futex word begins a pthread_mutex_t, whose owner is a tid. */
+	pthread_mutex_t *m = (pthread_mutex_t *)addr;
+	int owner = __atomic_load_n(&m->__data.__owner, __ATOMIC_ACQUIRE);
+	snprintf(path, sizeof(path), "/proc/self/task/%d", owner);
+	if (owner <= 0 || access(path, F_OK) == 0)
+		return; /* no owner known, or one still alive */
+	__atomic_store_n(&m->__data.__owner, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&m->__data.__lock, 0, __ATOMIC_RELEASE);
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* How many of liblttng-ust's threads are still there; with release, free
+ * the locks those that wait on one wait for. */
+static int tracer_threads_left(const char *own_comm, int release)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
-	int n = 0;
 	pid_t self = gettid();
+	int n = 0;
 
 	if (!d)
 		return 0;
-	while ((e = readdir(d)) != NULL && n < max) {
-		char path[64], comm[32];
+	while ((e = readdir(d)) != NULL) {
 		pid_t tid = atoi(e->d_name);
-
-		if (tid <= 0 || tid == self)
+		if (tid <= 0 || tid == self || !tracer_thread(tid, own_comm))
 			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
-		int fd = REAL(open)(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t len = REAL(read)(fd, comm, sizeof(comm) - 1);
-		REAL(close)(fd);
-		if (len > 4 && !memcmp(comm + len - 5, "-ust\n", 5))
-			tids[n++] = tid;
+		n++;
+		if (release)
+			release_dead_lock(tid);
 	}
 	closedir(d);
 	return n;
 }
 
-/* Wait, at most about two seconds, until those threads have exited. */
-static void wait_gone(const pid_t *tids, int n)
+/* Wait, at most about two seconds, until they have all left, freeing
+ * the locks of those that left holding one. */
+static void wait_gone(void)
 {
-	for (int round = 0; round < 2000; round++) {
-		int left = 0;
-		for (int i = 0; i < n; i++) {
-			char path[64];
-			snprintf(path, sizeof(path), "/proc/self/task/%d", tids[i]);
-			left += access(path, F_OK) == 0;
-		}
-		if (!left)
-			return;
+	char comm[32] = "";
+
+	REAL(prctl)(PR_GET_NAME, comm, 0, 0, 0);
+	for (int round = 1; round <= 2000 && tracer_threads_left(comm, 1); round++)
 		usleep(1000);
-	}
 }
 
 /*
@@ -221,7 +275,6 @@ static void emit_stop(const char *why, long detail)
 void ss_stop_tracing(const char *why, long detail)
 {
 	static int stopping;
-	pid_t tids[16];
 
 	if (__atomic_exchange_n(&stopping, 1, __ATOMIC_ACQ_REL))
 		return;
@@ -230,13 +283,12 @@ void ss_stop_tracing(const char *why, long detail)
 	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
 	if (libc)
 		libc_fork = (pid_t(*)(void))dlsym(libc, "fork");
-	int n = ss_probes_loaded() ? tracer_tids(tids, 16) : 0;
 	__atomic_store_n(&ss_stopped, 1, __ATOMIC_RELEASE);
 	if (ss_probes_loaded()) {
 		ss_trace_detach();
 		shut_sessiond_sockets();
 		release_wait_pages();
-		wait_gone(tids, n);
+		wait_gone();
 		dl_iterate_phdr(skip_destructors, NULL);
 	}
 	errno = saved;

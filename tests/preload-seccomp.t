@@ -10,6 +10,7 @@
 # and nothing from that process after it.  A program started under an
 # inherited filter loads nothing of the tracer.
 import os
+import shutil
 import subprocess
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -52,4 +53,20 @@ for mode in ("prctl", "seccomp", "tsync", "exec"):
     if mode == "prctl":
         t.ok("threads 1" in out, "prctl: no tracer thread left once filtered")
 
+# Once the filter is in, only the program's own threads make system calls:
+# strace -f from the prctl on shows the main thread and the forked child.
+if shutil.which("strace"):
+    log = os.path.join(env.tmp, "strace.log")
+    rc, out, err, _ = env.run(["strace", "-f", "-qq", "-o", log, prog, "prctl"], timeout=60)
+    with open(log) as f:
+        lines = f.read().splitlines()
+    at = [i for i, l in enumerate(lines) if "PR_SET_SECCOMP" in l]
+    after = lines[at[-1]:] if at else []
+    main = after[0].split()[0] if after else None
+    kids = {l.rsplit("= ", 1)[1] for l in after if " clone(" in l or " clone3(" in l}
+    who = {l.split()[0] for l in after}
+    t.ok(at and who <= {main} | kids, "strace: after the filter, no call but the program's (%s)" %
+         sorted(who - {main} - kids))
+else:
+    t.ok(True, "# SKIP strace not installed")
 t.done()
