@@ -73,12 +73,16 @@ def scenario(run, extra_env=None):
     try:
         ssh = subprocess.run(argv, capture_output=True, timeout=90)
         got = (ssh.returncode, len(ssh.stdout))
+        if got != (0, BYTES):
+            t.diag("ssh: " + ssh.stderr.decode(errors="replace"))
     except subprocess.TimeoutExpired:
         got = ("hung", 0)
     # A session process that hangs outlives the listener: stop every
     # process the test's sshd left, by pid.
     left = descendants(run.procs["sshd"].pid)
-    run.stop("sshd", timeout=60)
+    r = run.stop("sshd", timeout=60)
+    if got != (0, BYTES):
+        t.diag("sshd: " + r.err)
     for pid in left:
         try:
             os.kill(pid, signal.SIGKILL)
