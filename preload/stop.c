@@ -219,8 +219,10 @@ static void wait_gone(void)
  * The tracer's destructors would talk to the session daemon, take its locks
  * with signals blocked and wait for RCU grace periods (membarrier): system
  * calls a sandbox forbids, at the exit of a process that no longer traces.
- * Point the destructor arrays of liblttng-ust's libraries and of our probes
- * at a function that does nothing.
+ * Point the destructor arrays of liblttng-ust's libraries, of our probes
+ * and of the companion library (whose tracepoint definitions unregister
+ * themselves) at a function that does nothing.  Handlers registered with
+ * atexit still run: exit calls them before any destructor.
  */
 static void no_destructor(void)
 {
@@ -236,7 +238,8 @@ static int skip_destructors(struct dl_phdr_info *info, size_t size, void *data)
 
 	(void)size;
 	(void)data;
-	if (!name || (!strstr(name, "liblttng-ust") && !strstr(name, "libsockscope-tp.so")))
+	if (!name || (!strstr(name, "liblttng-ust") && !strstr(name, "libsockscope-tp.so") &&
+		      !strstr(name, "libsockscope.so")))
 		return 0;
 	for (int i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
