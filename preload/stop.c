@@ -204,14 +204,15 @@ static int tracer_threads_left(const char *own_comm, int release)
 	return n;
 }
 
-/* Wait, at most about two seconds, until they have all left, freeing
- * the locks of those that left holding one. */
+/* Wait until they have all left, freeing the locks of those that left
+ * holding one: at most six seconds, longer than the five a listener
+ * sleeps between two attempts to reach a daemon that went away. */
 static void wait_gone(void)
 {
 	char comm[32] = "";
 
 	REAL(prctl)(PR_GET_NAME, comm, 0, 0, 0);
-	for (int round = 1; round <= 2000 && tracer_threads_left(comm, 1); round++)
+	for (int round = 1; round <= 6000 && tracer_threads_left(comm, 1); round++)
 		usleep(1000);
 }
 
