@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <time.h>
@@ -56,7 +57,7 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(freopen64) X(epoll_create) X(epoll_create1) X(eventfd)            \
 	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
 	X(inotify_init1) X(posix_spawn) X(posix_spawnp) X(prctl) X(vfork)   \
-	X(syscall)
+	X(syscall) X(pthread_create)
 
 enum ss_real_id {
 #define SS_REAL_ID(name) SS_R_##name,
@@ -176,6 +177,10 @@ SS_HIDDEN int ss_seccomp(unsigned int op, unsigned int flags, void *args);
 
 /* Find liblttng-ust-common's fd tracker once the tracer is loaded. */
 SS_HIDDEN void ss_tracker_resolve(void);
+/* Count the program's threads from now on (stop.c): when the last one
+ * leaves while liblttng-ust's threads remain, tracing stops so that the
+ * process ends as it would bare. */
+SS_HIDDEN void ss_count_threads(void);
 /* Whether the probes (and so liblttng-ust) were loaded at start-up. */
 SS_HIDDEN int ss_probes_loaded(void);
 /* Keep our tracepoint definitions registered at exit (stop.c). */

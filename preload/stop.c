@@ -52,10 +52,12 @@ void ss_passing(const void *ra)
 }
 
 /* Wake the listener threads: shut down every socket connected to a
- * session daemon, whatever number the tracer gave it. */
+ * session daemon, whatever number the tracer gave it.  (The process's
+ * files and maps are read through /proc/thread-self: once the main thread
+ * has left, /proc/self shows neither.) */
 static void shut_sessiond_sockets(void)
 {
-	DIR *d = opendir("/proc/self/fd");
+	DIR *d = opendir("/proc/thread-self/fd");
 	struct dirent *e;
 
 	if (!d)
@@ -85,7 +87,7 @@ static void shut_sessiond_sockets(void)
  */
 static void release_wait_pages(void)
 {
-	FILE *maps = fopen("/proc/self/maps", "re");
+	FILE *maps = fopen("/proc/thread-self/maps", "re");
 	char line[4352];
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -296,6 +298,70 @@ void ss_stop_tracing(const char *why, long detail)
 		dl_iterate_phdr(skip_destructors, NULL);
 	}
 	errno = saved;
+}
+
+/*
+ * The last thread of the program.  glibc ends a process when its last
+ * thread exits, counting liblttng-ust's listener threads too: a program
+ * whose main thread calls pthread_exit would never end (and, its
+ * remaining threads blocking every signal, not even on SIGTERM).  So the
+ * program's threads are counted -- the main thread and those it creates,
+ * each with a thread-specific value whose destructor runs when it exits --
+ * and when the last one leaves, tracing stops: the tracer's threads leave
+ * too, and the process ends with status 0 as bare.
+ */
+static pthread_key_t live_key;
+static int live_threads, counting;
+
+static void thread_gone(void *v)
+{
+	(void)v;
+	if (__atomic_sub_fetch(&live_threads, 1, __ATOMIC_ACQ_REL) == 0)
+		ss_stop_tracing("exit", 0);
+}
+
+void ss_count_threads(void)
+{
+	if (pthread_key_create(&live_key, thread_gone) != 0)
+		return;
+	live_threads = 1;
+	pthread_setspecific(live_key, &live_key);
+	__atomic_store_n(&counting, 1, __ATOMIC_RELEASE);
+}
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *counted_start(void *p)
+{
+	struct start s = *(struct start *)p;
+
+	free(p);
+	pthread_setspecific(live_key, &live_key);
+	return s.fn(s.arg);
+}
+
+SS_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *),
+			     void *arg)
+{
+	SS_PASS(pthread_create, (t, attr, fn, arg));
+	struct start *s;
+	/* liblttng-ust's own threads, and those made before we know it, are
+	 * not the program's to count. */
+	if (!__atomic_load_n(&counting, __ATOMIC_ACQUIRE) ||
+	    ss_is_tracer(__builtin_return_address(0)) != 0 || !(s = malloc(sizeof(*s))))
+		return REAL(pthread_create)(t, attr, fn, arg);
+	s->fn = fn;
+	s->arg = arg;
+	__atomic_add_fetch(&live_threads, 1, __ATOMIC_ACQ_REL);
+	int r = REAL(pthread_create)(t, attr, counted_start, s);
+	if (r != 0) {
+		__atomic_sub_fetch(&live_threads, 1, __ATOMIC_ACQ_REL);
+		free(s);
+	}
+	return r;
 }
 
 pid_t ss_fork_stopped(void)

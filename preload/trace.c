@@ -127,6 +127,8 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 	} else {
 		probes_loaded = ss_probes_load((const void *)ss_trace_init);
 		ss_tracker_resolve();
+		if (probes_loaded)
+			ss_count_threads();
 	}
 	compute_ranges();
 	ss_guard--;
