@@ -280,10 +280,15 @@ static void emit_stop(const char *why, long detail)
 
 void ss_stop_tracing(const char *why, long detail)
 {
-	static int stopping;
+	static int stopping, stopped_all;
 
-	if (__atomic_exchange_n(&stopping, 1, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&stopping, 1, __ATOMIC_ACQ_REL)) {
+		/* Another thread is stopping: return once the tracer is out
+		 * (a caller may install a filter for every thread next). */
+		for (int i = 0; i < 7000 && !__atomic_load_n(&stopped_all, __ATOMIC_ACQUIRE); i++)
+			usleep(1000);
 		return;
+	}
 	int saved = errno;
 	emit_stop(why, detail);
 	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
@@ -297,6 +302,7 @@ void ss_stop_tracing(const char *why, long detail)
 		wait_gone();
 		dl_iterate_phdr(skip_destructors, NULL);
 	}
+	__atomic_store_n(&stopped_all, 1, __ATOMIC_RELEASE);
 	errno = saved;
 }
 
