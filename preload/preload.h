@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <time.h>
@@ -55,7 +56,8 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(creat64) X(pipe) X(pipe2) X(fopen) X(fopen64) X(freopen)          \
 	X(freopen64) X(epoll_create) X(epoll_create1) X(eventfd)            \
 	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
-	X(inotify_init1) X(posix_spawn) X(posix_spawnp)
+	X(inotify_init1) X(posix_spawn) X(posix_spawnp) X(prctl) X(vfork)   \
+	X(syscall) X(pthread_create)
 
 enum ss_real_id {
 #define SS_REAL_ID(name) SS_R_##name,
@@ -129,11 +131,66 @@ extern uint64_t ss_rec SS_HIDDEN;
  * talking to its session daemon), or cannot be told yet (-1). */
 SS_HIDDEN int ss_is_tracer(const void *ra);
 
-/* Whether a call from ra may be traced now: not nested inside our own
- * tracing, and not the tracer's own traffic. */
+/* ---- the end of tracing, and vfork children (stop.c) ---- */
+
+/* Set once: tracing of this process is over. */
+extern int ss_stopped SS_HIDDEN;
+/* Set while this thread runs a vfork child (which shares our memory). */
+extern SS_TLS int ss_vforked SS_HIDDEN;
+
+/*
+ * Stop tracing this process for good: emit sockscope:stop (why: a short
+ * word, detail: a number that says more) if it is enabled, then take the
+ * tracer out: its threads leave, its destructors and fork handling are
+ * skipped.  Afterwards every wrapper is a plain call to libc.  Call it
+ * while the process may still make any system call.  Keeps errno.
+ */
+SS_HIDDEN void ss_stop_tracing(const char *why, long detail);
+
+/* A wrapper called once tracing has stopped: a tracer thread leaves here. */
+SS_HIDDEN void ss_passing(const void *ra);
+/* fork once stopped: libc's own, not liblttng-ust-fork's. */
+SS_HIDDEN pid_t ss_fork_stopped(void);
+
+/* Whether wrappers must pass straight to libc: no bookkeeping, no event. */
+static inline int ss_bypass(void)
+{
+	return ss_unlikely(__atomic_load_n(&ss_stopped, __ATOMIC_RELAXED) | ss_vforked);
+}
+
+/* First thing in a wrapper: once bypassed, call the real function and
+ * nothing else.  params-free: args is the parenthesised argument list. */
+#define SS_PASS(name, args)                                                   \
+	do {                                                                  \
+		if (ss_bypass()) {                                            \
+			ss_passing(__builtin_return_address(0));              \
+			return REAL(name) args;                               \
+		}                                                             \
+	} while (0)
+
+/* prctl and seccomp(2) as the preload sees them: a process that installs
+ * a seccomp filter stops tracing first.  ss_seccomp makes the system call
+ * (glibc has no seccomp function); both return as the kernel does. */
+SS_HIDDEN int ss_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
+		       unsigned long a5);
+SS_HIDDEN int ss_seccomp(unsigned int op, unsigned int flags, void *args);
+
+/* Find liblttng-ust-common's fd tracker once the tracer is loaded. */
+SS_HIDDEN void ss_tracker_resolve(void);
+/* Count the program's threads from now on (stop.c): when the last one
+ * leaves while liblttng-ust's threads remain, tracing stops so that the
+ * process ends as it would bare. */
+SS_HIDDEN void ss_count_threads(void);
+/* Whether the probes (and so liblttng-ust) were loaded at start-up. */
+SS_HIDDEN int ss_probes_loaded(void);
+/* Keep our tracepoint definitions registered at exit (stop.c). */
+SS_HIDDEN void ss_trace_detach(void);
+
+/* Whether a call from ra may be traced now: tracing not stopped, not
+ * nested inside our own tracing, and not the tracer's own traffic. */
 static inline int ss_may_trace(const void *ra)
 {
-	return !ss_guard && ss_is_tracer(ra) == 0;
+	return !ss_bypass() && !ss_guard && ss_is_tracer(ra) == 0;
 }
 
 #define SS_ENABLED(ev) lttng_ust_tracepoint_enabled(sockscope, ev)
@@ -160,6 +217,7 @@ static inline uint64_t ss_now(void)
 	static __attribute__((noinline)) type ss_slow_##name params;           \
 	SS_EXPORT type name params                                             \
 	{                                                                      \
+		SS_PASS(name, args);                                           \
 		if (ss_likely(!(hot)) || !ss_may_trace(__builtin_return_address(0))) \
 			return REAL(name) args;                                \
 		return ss_slow_##name args;                                    \

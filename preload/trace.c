@@ -76,13 +76,60 @@ int ss_is_tracer(const void *ra)
 	return 0;
 }
 
+static int probes_loaded;
+
+int ss_probes_loaded(void)
+{
+	return probes_loaded;
+}
+
+/*
+ * Whether this process started under a seccomp filter (inherited across
+ * exec): "Seccomp:\t2" in /proc/self/status.  A filter may kill the process
+ * for any call the tracer would make, so then nothing of it is loaded.  The
+ * file is read with openat, read and close, the very calls the dynamic
+ * loader has just made to load us, so a filter that let the program start
+ * allows them; prctl(PR_GET_SECCOMP), one call, may itself be forbidden.
+ */
+static int started_filtered(void)
+{
+	static const char key[] = "\nSeccomp:\t";
+	char buf[4096];
+	int fd = REAL(open)("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return 0;
+	n = REAL(read)(fd, buf, sizeof(buf) - 1);
+	REAL(close)(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = strstr(buf, key);
+	return p && p[sizeof(key) - 1] != '0';
+}
+
 /* Runs after the real functions are resolved (priority 101).  Until the
  * ranges are known, calls are neither traced nor given serials. */
 __attribute__((constructor(102))) static void ss_trace_init(void)
 {
 	ss_guard++;
 	ss_rec = ss_rec_from_env();
-	ss_probes_load((const void *)ss_trace_init);
+	if (started_filtered()) {
+		/* Nothing of the tracer: our tracepoint definitions do not even
+		 * load liblttng-ust-tracepoint (their constructor, which runs
+		 * after this one, sees them registered already). */
+		__atomic_store_n(&ss_stopped, 1, __ATOMIC_RELEASE);
+		if (!lttng_ust_tracepoint_dlopen_ptr)
+			lttng_ust_tracepoint_dlopen_ptr = &lttng_ust_tracepoint_dlopen;
+		lttng_ust_tracepoint_registered++;
+		lttng_ust_tracepoint_ptrs_registered++;
+	} else {
+		probes_loaded = ss_probes_load((const void *)ss_trace_init);
+		ss_tracker_resolve();
+		if (probes_loaded)
+			ss_count_threads();
+	}
 	compute_ranges();
 	/* A new image: a reader learns here that this process's close-on-exec
 	 * descriptors are gone and that its serials start again.  Our
@@ -103,6 +150,15 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 			reset();
 	}
 	ss_guard--;
+}
+
+/* Our tracepoint definitions unregister themselves at exit (the
+ * destructors of lttng/tracepoint.h), which locks and waits in
+ * liblttng-ust: one more registration makes them return at once. */
+void ss_trace_detach(void)
+{
+	lttng_ust_tracepoint_registered++;
+	lttng_ust_tracepoint_ptrs_registered++;
 }
 
 uint64_t ss_fd_new_socket(int fd, const void *ra)

@@ -7,6 +7,7 @@
  */
 #include "preload.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -20,10 +21,40 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
-/* liblttng-ust-common's fd tracker (no public header in 2.13). */
-int lttng_ust_safe_close_fd(int fd, int (*close_cb)(int fd));
-int lttng_ust_safe_fclose_stream(FILE *stream, int (*fclose_cb)(FILE *stream));
-int lttng_ust_safe_closefrom_fd(int lowfd, int (*close_cb)(int fd));
+/*
+ * liblttng-ust-common's fd tracker (no public header in 2.13), found with
+ * dlsym once the tracer is loaded (ss_tracker_resolve).  The preload does
+ * not link it: its constructor (RCU set-up, membarrier) would run in every
+ * process, also in one that starts under a seccomp filter.  Without the
+ * tracer there are no tracer descriptors to spare: the calls go straight
+ * to the callback.
+ */
+static struct {
+	int (*close_fd)(int fd, int (*close_cb)(int fd));
+	int (*fclose_stream)(FILE *stream, int (*fclose_cb)(FILE *stream));
+	int (*closefrom_fd)(int lowfd, int (*close_cb)(int fd));
+} tracker;
+
+void ss_tracker_resolve(void)
+{
+	tracker.close_fd = (__typeof__(tracker.close_fd))dlsym(RTLD_DEFAULT,
+							       "lttng_ust_safe_close_fd");
+	tracker.fclose_stream = (__typeof__(tracker.fclose_stream))dlsym(
+		RTLD_DEFAULT, "lttng_ust_safe_fclose_stream");
+	tracker.closefrom_fd = (__typeof__(tracker.closefrom_fd))dlsym(
+		RTLD_DEFAULT, "lttng_ust_safe_closefrom_fd");
+}
+
+static int lttng_ust_safe_close_fd(int fd, int (*close_cb)(int fd))
+{
+	return tracker.close_fd ? tracker.close_fd(fd, close_cb) : close_cb(fd);
+}
+
+static int lttng_ust_safe_fclose_stream(FILE *stream, int (*fclose_cb)(FILE *stream))
+{
+	return tracker.fclose_stream ? tracker.fclose_stream(stream, fclose_cb) :
+				       fclose_cb(stream);
+}
 
 /* Descriptors we know to be the program's go straight to libc; the rest
  * (the tracer's, or never seen) are checked against the tracer's set. */
@@ -36,6 +67,7 @@ static int may_be_tracers(uint64_t w)
 
 SS_EXPORT int close(int fd)
 {
+	SS_PASS(close, (fd));
 	uint64_t w = ss_fd_get(fd);
 	struct ss_call c;
 
@@ -53,6 +85,7 @@ SS_EXPORT int close(int fd)
 
 SS_EXPORT int fclose(FILE *f)
 {
+	SS_PASS(fclose, (f));
 	int fd = f ? fileno(f) : -1;
 	uint64_t w = ss_fd_get(fd);
 	struct ss_call c;
@@ -119,8 +152,14 @@ static int safe_close_range(unsigned int first, unsigned int last, int flags)
 	/* Validate the flags the way the kernel would before walking. */
 	if (REAL(close_range)(~0u, ~0u, flags) < 0 && errno == EINVAL)
 		return -1;
+	if (!tracker.closefrom_fd) { /* no tracer, no descriptor of its own */
+		int r = REAL(close_range)(first, last, flags);
+		if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+			ss_fd_forget_range(first, last);
+		return r;
+	}
 	cur_runs = &rs;
-	lttng_ust_safe_closefrom_fd((int)first, run_cb);
+	tracker.closefrom_fd((int)first, run_cb);
 	/* Past the last number the walk saw, nothing of the tracer's can
 	 * exist: let the final run reach the end of the range. */
 	if (rs.have && !rs.stopped) {
@@ -139,6 +178,7 @@ static int safe_close_range(unsigned int first, unsigned int last, int flags)
 
 SS_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 {
+	SS_PASS(close_range, (first, last, flags));
 	struct ss_call c;
 
 	ss_call_begin_if(&c, SS_ENTER(close_range), (int)first, 0);
@@ -150,6 +190,10 @@ SS_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 
 SS_EXPORT void closefrom(int lowfd)
 {
+	if (ss_bypass()) {
+		REAL(closefrom)(lowfd);
+		return;
+	}
 	struct ss_call c;
 
 	ss_call_begin_if(&c, SS_ENTER(closefrom), lowfd, 0);
@@ -200,6 +244,7 @@ SS_EXPORT int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
+	SS_PASS(fcntl, (fd, cmd, arg));
 	return do_fcntl(fd, cmd, arg, 0, __builtin_return_address(0));
 }
 
@@ -209,6 +254,7 @@ SS_EXPORT int fcntl64(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
+	SS_PASS(fcntl64, (fd, cmd, arg));
 	return do_fcntl(fd, cmd, arg, 1, __builtin_return_address(0));
 }
 
@@ -218,6 +264,7 @@ SS_EXPORT int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
+	SS_PASS(ioctl, (fd, req, arg));
 	uint64_t sock;
 	if (ss_likely(req != FIONBIO && req != FIOCLEX && req != FIONCLEX) || !SS_ENTER(ioctl) ||
 	    !(sock = ss_sock_traced(fd)))
@@ -239,6 +286,8 @@ SS_EXPORT int ioctl(int fd, unsigned long req, ...)
  * real call runs inside: the body is shared, the arguments are each one's own.
  */
 #define SS_DUP_BODY(ev, call, newfd, flags)                                    \
+	if (ss_bypass())                                                       \
+		return call;                                                   \
 	uint64_t sock = sock_for(SS_ENABLED(ev), fd, __builtin_return_address(0)); \
 	struct ss_call c;                                                      \
 	ss_call_begin_if(&c, sock != 0, fd, sock);                             \
@@ -272,6 +321,8 @@ SS_EXPORT int dup3(int fd, int newfd, int flags)
  */
 SS_EXPORT pid_t fork(void)
 {
+	if (ss_bypass())
+		return ss_vforked ? REAL(fork)() : ss_fork_stopped();
 	struct ss_call c;
 
 	ss_call_begin_if(&c, SS_ENTER(fork), -1, 0);
@@ -295,6 +346,7 @@ SS_EXPORT pid_t fork(void)
 			 const posix_spawnattr_t *attr, char *const argv[],     \
 			 char *const envp[])                                    \
 	{                                                                       \
+		SS_PASS(fn, (pid, path, actions, attr, argv, envp));           \
 		pid_t child = 0;                                                \
 		struct ss_call c;                                               \
 		ss_call_begin_if(&c, SS_ENTER(fn), -1, 0);                      \
@@ -341,24 +393,28 @@ static FILE *made_file(FILE *f)
 SS_EXPORT int open(const char *path, int flags, ...)
 {
 	SS_MODE(flags, flags);
+	SS_PASS(open, (path, flags, mode));
 	return made_other(REAL(open)(path, flags, mode));
 }
 
 SS_EXPORT int open64(const char *path, int flags, ...)
 {
 	SS_MODE(flags, flags);
+	SS_PASS(open64, (path, flags, mode));
 	return made_other(REAL(open64)(path, flags, mode));
 }
 
 SS_EXPORT int openat(int dir, const char *path, int flags, ...)
 {
 	SS_MODE(flags, flags);
+	SS_PASS(openat, (dir, path, flags, mode));
 	return made_other(REAL(openat)(dir, path, flags, mode));
 }
 
 SS_EXPORT int openat64(int dir, const char *path, int flags, ...)
 {
 	SS_MODE(flags, flags);
+	SS_PASS(openat64, (dir, path, flags, mode));
 	return made_other(REAL(openat64)(dir, path, flags, mode));
 }
 
@@ -381,7 +437,11 @@ SS_EXPORT int openat64(int dir, const char *path, int flags, ...)
 	X(freopen64, FILE *, (const char *p, const char *m, FILE *f), (p, m, f), made_file)
 
 #define SS_CREATOR(name, type, params, args, marker) \
-	SS_EXPORT type name params { return marker(REAL(name) args); }
+	SS_EXPORT type name params                         \
+	{                                                  \
+		SS_PASS(name, args);                       \
+		return marker(REAL(name) args);            \
+	}
 SS_CREATOR_MAP(SS_CREATOR)
 
 static int made_pipe(int r, const int fds[2])
@@ -395,10 +455,12 @@ static int made_pipe(int r, const int fds[2])
 
 SS_EXPORT int pipe(int fds[2])
 {
+	SS_PASS(pipe, (fds));
 	return made_pipe(REAL(pipe)(fds), fds);
 }
 
 SS_EXPORT int pipe2(int fds[2], int flags)
 {
+	SS_PASS(pipe2, (fds, flags));
 	return made_pipe(REAL(pipe2)(fds, flags), fds);
 }

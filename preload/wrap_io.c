@@ -161,8 +161,15 @@ SS_WRAPPER(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), (fd,
 
 SS_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
+	SS_PASS(recvmsg, (fd, msg, flags));
 	if (ss_likely(!SS_ENTER(recvmsg))) {
 		ssize_t r = REAL(recvmsg)(fd, msg, flags);
+		/* liblttng-ust's listener threads wait here: they leave when
+		 * tracing stops while they wait (stop.c). */
+		if (ss_unlikely(ss_bypass())) {
+			ss_passing(__builtin_return_address(0));
+			return r;
+		}
 		if (r >= 0 && msg->msg_controllen) {
 			int saved = errno;
 			scan_rights(msg, 1);
@@ -224,6 +231,7 @@ SS_WRAPPER(int, sendmmsg, (int fd, struct mmsghdr *vec, unsigned int vlen, int f
 SS_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 		       struct timespec *timeout)
 {
+	SS_PASS(recvmmsg, (fd, vec, vlen, flags, timeout));
 	if (ss_likely(!SS_ENTER(recvmmsg))) {
 		int r = REAL(recvmmsg)(fd, vec, vlen, flags, timeout);
 		if (r > 0) {

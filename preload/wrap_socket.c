@@ -32,6 +32,7 @@ static const char *name_or_num(const char *name, long v, char *buf, size_t size)
 
 SS_EXPORT int socket(int family, int type, int protocol)
 {
+	SS_PASS(socket, (family, type, protocol));
 	const void *ra = __builtin_return_address(0);
 
 	if (!SS_ENABLED(socket) || !ss_may_trace(ra)) {
@@ -52,6 +53,7 @@ SS_EXPORT int socket(int family, int type, int protocol)
 
 SS_EXPORT int socketpair(int family, int type, int protocol, int sv[2])
 {
+	SS_PASS(socketpair, (family, type, protocol, sv));
 	const void *ra = __builtin_return_address(0);
 	int traced = SS_ENABLED(socketpair) && ss_may_trace(ra);
 	struct ss_call c;
@@ -168,11 +170,13 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 
 SS_EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *lenp)
 {
+	SS_PASS(accept, (fd, sa, lenp));
 	return do_accept(fd, sa, lenp, 0, 0, __builtin_return_address(0));
 }
 
 SS_EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *lenp, int flags)
 {
+	SS_PASS(accept4, (fd, sa, lenp, flags));
 	return do_accept(fd, sa, lenp, flags, 1, __builtin_return_address(0));
 }
 

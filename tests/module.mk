@@ -35,10 +35,12 @@ tsan-build:
 endif
 
 # Programs that stand for foreign binaries (raw system calls, a Go-like
-# layout): built without the common layer and without sanitizers, so that
-# they import only what their source calls, as record's checks expect.
-FOREIGN_PROGS := $(B)/tests/ss-rawsys $(B)/tests/ss-gofake
-$(FOREIGN_PROGS): $(B)/tests/%: tests/prog/%.c tests/prog/rawnet.h
+# layout, a server that sandboxes itself with seccomp): built without the
+# common layer and without sanitizers, so that they import only what their
+# source calls, as record's checks expect, and make no call a sanitizer's
+# runtime would add.
+FOREIGN_PROGS := $(B)/tests/ss-rawsys $(B)/tests/ss-gofake $(B)/tests/ss-seccomp
+$(FOREIGN_PROGS): $(B)/tests/%: tests/prog/%.c tests/prog/rawnet.h tests/prog/looppair.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -o $@ $< $(CFLAGS) $(LDFLAGS)

@@ -161,7 +161,7 @@ static const struct {
 	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
 	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
 	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK }, { "posix_spawn", SS_K_FORK },
-	{ "posix_spawnp", SS_K_FORK }, { "exec", SS_K_EXEC },
+	{ "posix_spawnp", SS_K_FORK }, { "exec", SS_K_EXEC }, { "stop", SS_K_STOP },
 };
 
 enum ss_kind ss_kind_of(const char *name)
@@ -442,6 +442,10 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 	if (e->kind == SS_K_API) {
 		if (sel)
 			api_event(m, e);
+		return;
+	}
+	if (e->kind == SS_K_STOP) { /* not a call: where tracing ended */
+		snprintf(p->stopped, sizeof(p->stopped), "%s", e->why && *e->why ? e->why : "?");
 		return;
 	}
 	struct ss_conn *c = ss_conn_event(m, p, e);

@@ -195,6 +195,25 @@ static void processes(struct json *j, struct ss_model *m)
 	close_obj(j, ']');
 }
 
+/* The processes whose tracing stopped (sockscope:stop), and why. */
+static void stopped(struct json *j, struct ss_model *m)
+{
+	const struct ss_hmap_slot *s;
+
+	open_obj(j, "stopped", '[');
+	for (size_t i = 0; ss_hmap_next(&m->procs, &i, &s);) {
+		const struct ss_proc *p = s->v;
+		if (!p->events || !p->stopped[0])
+			continue;
+		open_obj(j, NULL, '{');
+		kint(j, "pid", p->vpid);
+		kstr(j, "comm", p->comm);
+		kstr(j, "why", p->stopped);
+		close_obj(j, '}');
+	}
+	close_obj(j, ']');
+}
+
 static void api(struct json *j, struct ss_model *m)
 {
 	open_obj(j, "api", '[');
@@ -240,6 +259,7 @@ void ss_out_json(const struct ss_report *r, FILE *f)
 	}
 	close_obj(&j, ']');
 	processes(&j, m);
+	stopped(&j, m);
 
 	struct ss_call_stat **calls = ss_model_calls_sorted(m);
 	open_obj(&j, "syscalls", '[');

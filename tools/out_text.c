@@ -84,8 +84,12 @@ static void header(const struct ss_report *r, FILE *f)
 		if (p->ppid)
 			fprintf(f, " (child of %lld)", (long long)p->ppid);
 	}
-	free(pv);
 	fprintf(f, "%s\n", nproc > shown ? ", ..." : "");
+	for (size_t i = 0; i < nproc; i++)
+		if (pv[i]->stopped[0])
+			fprintf(f, "stopped    %lld %s: tracing stopped (%s)\n", (long long)pv[i]->vpid,
+				pv[i]->comm, pv[i]->stopped);
+	free(pv);
 	fprintf(f, "events     %llu in %s", (unsigned long long)m->events,
 		dur(m->last_ts - m->first_ts, a, sizeof(a)));
 	if (m->read != m->events)

@@ -39,8 +39,8 @@ static const struct member payload_members[] = {
 	INT_MEMBER(bytes), INT_MEMBER(optval), INT_MEMBER(last), INT_MEMBER(flags),
 	{ "start_ns", offsetof(struct ss_ev, start), 0 },
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
-	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local), INT_MEMBER(cloexec),
-	INT_MEMBER(listening),
+	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local), STR_MEMBER(why),
+	INT_MEMBER(cloexec), INT_MEMBER(listening),
 };
 static const struct member context_members[] = {
 	INT_MEMBER(vpid), INT_MEMBER(vtid), { "procname", offsetof(struct ss_ev, comm), 1 },

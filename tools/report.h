@@ -26,6 +26,7 @@ enum ss_kind {
 	SS_K_ACCEPT, SS_K_LISTEN, SS_K_TX, SS_K_RX, SS_K_TX_MMSG, SS_K_RX_MMSG,
 	SS_K_GETSOCKOPT, SS_K_CLOSE, SS_K_CLOSEFROM, SS_K_CLOSE_RANGE, SS_K_CTL, SS_K_DUP,
 	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK, SS_K_EXEC,
+	SS_K_STOP, /* sockscope:stop: the process is traced no further */
 	SS_K_API, /* a sockscope_api:* method */
 };
 
@@ -42,7 +43,7 @@ struct ss_ev {
 	int64_t cloexec;   /* 1/0 set, -1 untouched or not in the event */
 	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
-	const char *comm, *addr, *type, *query, *result, *peer, *optname, *local;
+	const char *comm, *addr, *type, *query, *result, *peer, *optname, *local, *why;
 };
 
 /* What is selected: empty lists select everything.  The process filters
@@ -135,6 +136,7 @@ struct ss_proc {
 		uint64_t ts;
 	} closed[SS_CLOSED_RING];
 	int nclosed;
+	char stopped[16]; /* why its tracing stopped (sockscope:stop), or "" */
 };
 
 /* Per libc function (event name), the strace -c line and errors by errno. */

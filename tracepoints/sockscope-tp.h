@@ -214,6 +214,16 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
 		lttng_ust_field_integer(int, cloexec, cloexec)
 		lttng_ust_field_integer(int, listening, listening)))
 
+/* stop: tracing of this process ends here (a seccomp filter, a descriptor
+ * the program took from the tracer, ...): why in a word, detail a number
+ * (the seccomp operation, the descriptor).  Nothing follows from the
+ * process. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, stop,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, why, int64_t, detail),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_string(why, why)
+		lttng_ust_field_integer(int64_t, detail, detail)))
+
 /*
  * Which event uses which class.  X(class, name, args...) where args are the
  * class's argument list: the event's name is the public libc name.
@@ -285,6 +295,7 @@ SS_TP_INSTANCE(dns, getnameinfo, SS_A_DNS)
 SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
 	       const struct ss_tp_addr *, local, const char *, peer, int, cloexec,
 	       int, listening)
+SS_TP_INSTANCE(stop, stop, SS_A_BASE, const char *, why, int64_t, detail)
 
 #endif /* SOCKSCOPE_TP_H */
 

@@ -77,7 +77,7 @@ class Tap:
 
     def ok(self, cond, desc):
         self.n += 1
-        if not cond:
+        if not cond and "# TODO" not in desc:  # a known gap fails nothing
             self.failed += 1
         print("%sok %d - %s" % ("" if cond else "not ", self.n, desc), flush=True)
         return cond

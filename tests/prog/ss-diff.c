@@ -470,6 +470,48 @@ static void test_names(void)
 }
 
 /*
+ * prctl as the preload wraps it: options it only passes on, and a seccomp
+ * mode the kernel refuses (no sandbox, tracing goes on).  vfork: the child
+ * closes and duplicates its own descriptors and exits; the parent's socket
+ * pair still works.
+ */
+static __attribute__((noinline)) pid_t vfork_child(int keep, int drop)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		dup2(keep, drop);
+		close(keep);
+		close_range(3, ~0u, 0);
+		_exit(5);
+	}
+	return pid;
+}
+
+static void test_prctl_vfork(void)
+{
+	char name[16] = "", buf[8];
+	int sv[2], st = -1;
+
+	CALL("prctl PR_SET_NAME", prctl(PR_SET_NAME, "ss-diff-x", 0, 0, 0));
+	CALL("prctl PR_GET_NAME", prctl(PR_GET_NAME, name, 0, 0, 0));
+	printf("prctl name %s\n", name);
+	CALL("prctl PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+	CALL("prctl bad option", prctl(-1, 0, 0, 0, 0));
+	CALL("prctl PR_SET_SECCOMP bad mode", prctl(PR_SET_SECCOMP, 99, 0, 0, 0));
+	CALL("prctl PR_GET_SECCOMP", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+	CALL("socketpair for vfork", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid_t pid = vfork_child(sv[0], sv[1]);
+	printf("vfork %s\n", pid > 0 ? "child" : "failed");
+	waitpid(pid, &st, 0);
+	printf("vfork child status %d\n", WEXITSTATUS(st));
+	CALL("send after vfork", send(sv[0], "vf", 2, 0));
+	show_data("recv after vfork", buf, CALL("recv after vfork", recv(sv[1], buf, sizeof(buf), 0)));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
  * A sandbox that refuses process_vm_readv (seccomp, as some services and
  * browsers run): the preload reads the caller's address length with it
  * before a call that writes an address back.  The calls succeed, and errno
@@ -521,6 +563,7 @@ int main(void)
 	test_reuse();
 	test_eintr();
 	test_names();
+	test_prctl_vfork();
 	test_refused_peek();
 	puts("done");
 	return 0;
