@@ -119,6 +119,20 @@ static inline void ss_fd_forget(int fd)
 		ss_fd_set(fd, ss_word(0, SS_FD_UNKNOWN));
 }
 
+/* ---- end of tracing (stop.c) ---- */
+
+/* Set once: tracing of this process is over, and every wrapper passes
+ * straight to libc. */
+extern int ss_stopped SS_HIDDEN;
+/* End tracing of this process, saying why in a sockscope:stop event
+ * (detail: a number that tells more, such as the descriptor). */
+SS_HIDDEN void ss_stop_tracing(const char *why, long detail);
+
+static inline int ss_is_stopped(void)
+{
+	return ss_unlikely(__atomic_load_n(&ss_stopped, __ATOMIC_RELAXED));
+}
+
 /* ---- tracing context (trace.c) ---- */
 
 extern SS_TLS int ss_guard SS_HIDDEN;
@@ -133,7 +147,7 @@ SS_HIDDEN int ss_is_tracer(const void *ra);
  * tracing, and not the tracer's own traffic. */
 static inline int ss_may_trace(const void *ra)
 {
-	return !ss_guard && ss_is_tracer(ra) == 0;
+	return !ss_guard && !ss_is_stopped() && ss_is_tracer(ra) == 0;
 }
 
 #define SS_ENABLED(ev) lttng_ust_tracepoint_enabled(sockscope, ev)
@@ -209,7 +223,7 @@ static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
  * call left it. */
 #define SS_EMIT(c, ev, ...)                                                  \
 	do {                                                                 \
-		if (ss_likely((c)->on)) {                                    \
+		if (ss_likely((c)->on) && !ss_is_stopped()) {               \
 			ss_guard++;                                          \
 			lttng_ust_do_tracepoint(sockscope, ev, &(c)->b, ##__VA_ARGS__); \
 			ss_guard--;                                          \

@@ -200,6 +200,15 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
 		lttng_ust_field_integer(int, port, local->port)
 		lttng_ust_field_string(peer, peer)))
 
+/* stop: tracing of this process ends here; why (text) and a number that
+ * tells more (detail: for "descriptor", the descriptor the program took). */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, stop,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, why,
+			  int64_t, detail),
+	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+		lttng_ust_field_string(why, why)
+		lttng_ust_field_integer(int64_t, detail, detail)))
+
 /*
  * Which event uses which class.  X(class, name, args...) where args are the
  * class's argument list: the event's name is the public libc name.
@@ -267,6 +276,7 @@ SS_TP_INSTANCE(dns, getservbyport, SS_A_DNS)
 SS_TP_INSTANCE(dns, getservbyport_r, SS_A_DNS)
 SS_TP_INSTANCE(dns, getaddrinfo, SS_A_DNS)
 SS_TP_INSTANCE(dns, getnameinfo, SS_A_DNS)
+SS_TP_INSTANCE(stop, stop, SS_A_BASE, const char *, why, int64_t, detail)
 SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
 	       const struct ss_tp_addr *, local, const char *, peer)
 
