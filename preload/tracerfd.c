@@ -244,8 +244,9 @@ void ss_tracer_fd_claim_dup(int old, int newfd, int flags_ok)
 
 int ss_tracer_fd_close(int fd)
 {
-	/* Bare, the program holds nothing at a tracer's number: EBADF.  One
-	 * it reached by raising its limit it closes as it would close any. */
+	/* Bare, nothing is open at a tracer's number: EBADF, whatever we do.
+	 * One the program reached by raising its limit is closed too, so that
+	 * the number is free afterwards, as bare. */
 	if (reached(fd, soft_limit())) {
 		claim(fd);
 		REAL(close)(fd);
