@@ -20,33 +20,64 @@ env = sstest.Env("fds")
 env.need_sessiond()
 prog = os.path.join(sstest.BUILD, "tests", "ss-fds")
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-# Room above the soft limit, whatever this shell's limits are.
+# A soft limit below the hard one leaves the tracer room above it; an equal
+# one (the hard limit lowered to it) none.
 LOW = 1024 if hard > 1100 else None
+EQUAL = min(soft, 1024)
 
 
 def lowered():
     resource.setrlimit(resource.RLIMIT_NOFILE, (LOW, hard))
 
 
-def runs(argv, name, limit=None):
-    """argv bare, preloaded with the daemon idle, and recorded: (rc, out,
-    err) of each, and the recording's directory."""
-    kw = {"preexec_fn": limit} if limit else {}
-    bare = env.run(argv, preload=False, **kw)[:3]
-    idle = env.run(argv, **kw)[:3]
-    rc, out, err, trace = sstools.record(env, argv, name, **kw)
+def equal():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (EQUAL, EQUAL))
+
+
+def runs(argv, name, limit):
+    """argv bare, preloaded with the daemon idle, and recorded, with the
+    limits limit() sets: (rc, out, err) of each, and the recording's
+    directory."""
+    bare = env.run(argv, preload=False, preexec_fn=limit)[:3]
+    idle = env.run(argv, preexec_fn=limit)[:3]
+    rc, out, err, trace = sstools.record(env, argv, name, preexec_fn=limit)
     return bare, idle, (rc, out, err), trace
 
 
-for limit, what in ((None, "soft limit = hard limit" if soft == hard else "shell's limits"),
-                    (lowered if LOW else None, "soft limit below the hard one")):
-    if what.startswith("soft limit below") and not LOW:
+def take(how, limit, what):
+    """Take the tracer's highest number by how: as bare, one stop event."""
+    bare, idle, rec, trace = runs([prog, "take", how], "take-%s-%s" % (how, limit.__name__),
+                                  limit)
+    t.is_(bare[0], 0, "%s, take by %s: bare run exits 0" % (what, how))
+    t.is_(idle[1], bare[1], "%s, take by %s: preloaded, daemon idle, as bare" % (what, how))
+    t.is_((rec[0], rec[1]), (0, bare[1]), "%s, take by %s: recorded, as bare" % (what, how))
+    taken = int(rec[2].split("taking ")[1].split()[0])
+    events, lost = sstest.read_trace(trace)
+    ev = [e for e in events if e["name"].startswith("sockscope:")]
+    stops = [e for e in ev if e["name"] == "sockscope:stop"]
+    # A range takes them all; the event names the lowest.
+    want = taken if how not in ("close_range", "closefrom") else \
+        min([e["detail"] for e in stops] + [taken])
+    t.is_([(e["why"], e["detail"]) for e in stops], [("descriptor", want)],
+          "%s, take by %s: one sockscope:stop, why descriptor, detail %d" % (what, how, want))
+    after = ev[ev.index(stops[0]) + 1:] if stops else ev
+    t.is_([e["name"] for e in after], [], "%s, take by %s: nothing traced after the stop"
+          % (what, how))
+    return want
+
+
+for limit, what in ((equal, "hard limit = soft limit"), (lowered, "soft limit below the hard one")):
+    if limit is lowered and not LOW:
         t.ok(True, "# SKIP hard limit %d leaves no room to test" % hard)
         continue
-    bare, idle, rec, _ = runs([prog, "open"], "open-%d" % (limit is None), limit)
+    bare, idle, rec, _ = runs([prog, "open"], "open-" + limit.__name__, limit)
     t.is_(bare[1], "open 3 socket 4\n", "%s: bare, open() gives 3" % what)
     t.is_(idle[1], bare[1], "%s: preloaded, daemon idle, same numbers as bare" % what)
     t.is_(rec[1], bare[1], "%s: recorded, same numbers as bare" % what)
+
+# With no room above the soft limit the tracer's descriptors are within
+# the program's range, at its top: dup2 onto one still takes it.
+take("dup2", equal, "hard limit = soft limit")
 
 if LOW:
     bare, idle, rec, _ = runs([prog, "scan"], "scan", lowered)
@@ -55,25 +86,9 @@ if LOW:
     t.is_(rec[1], bare[1], "recorded: the scan and a forked child's see the same")
 
     for how in ("dup2", "dup3", "dupfd", "close", "close_range", "closefrom"):
-        bare, idle, rec, trace = runs([prog, "take", how], "take-" + how, lowered)
-        t.is_(bare[0], 0, "take by %s: bare run exits 0" % how)
-        t.is_(idle[1], bare[1], "take by %s: preloaded, daemon idle, as bare" % how)
-        if idle[1] != bare[1]:
-            t.diag(idle[2])
-        t.is_((rec[0], rec[1]), (0, bare[1]), "take by %s: recorded, as bare" % how)
-        taken = int(rec[2].split("taking ")[1].split()[0])
-        events, lost = sstest.read_trace(trace)
-        ev = [e for e in events if e["name"].startswith("sockscope:")]
-        stops = [e for e in ev if e["name"] == "sockscope:stop"]
-        # A range takes them all; the event names the lowest.
-        want = taken if how not in ("close_range", "closefrom") else \
-            min([e["detail"] for e in stops] + [taken])
-        t.is_([(e["why"], e["detail"]) for e in stops], [("descriptor", want)],
-              "take by %s: one sockscope:stop, why descriptor, detail %d" % (how, want))
+        want = take(how, lowered, "soft limit below the hard one")
         t.ok(want >= LOW, "take by %s: the number taken (%d) lay above the old soft limit"
              % (how, want))
-        after = ev[ev.index(stops[0]) + 1:] if stops else ev
-        t.is_([e["name"] for e in after], [], "take by %s: nothing traced after the stop" % how)
 else:
     t.ok(True, "# SKIP hard limit %d leaves no room above a soft limit" % hard)
 t.done()

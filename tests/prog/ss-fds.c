@@ -5,7 +5,7 @@
  *   open          the number open() gives, and a socket's
  *   scan          the descriptors open below the soft limit, seen by this
  *                 process and by a forked child (fcntl over every number)
- *   take HOW      raise the soft limit to the hard one, then take the
+ *   take HOW      raise the soft limit to the hard one (if below), then take the
  *                 number of the highest descriptor above 2 (the tracer's,
  *                 found in /proc/self/fd; bare, there is none: hard - 1)
  *                 with HOW = dup2, dup3, dupfd, close, close_range or
@@ -61,11 +61,7 @@ static int take(const char *how)
 {
 	struct rlimit rl;
 	getrlimit(RLIMIT_NOFILE, &rl);
-	int old_soft = (int)rl.rlim_cur, hard = (int)rl.rlim_max;
-	if (old_soft >= hard) {
-		fprintf(stderr, "ss-fds: no room above the soft limit %d\n", old_soft);
-		return 2;
-	}
+	int hard = (int)rl.rlim_max;
 	int n = highest_from(STDERR_FILENO + 1);
 	if (n < 0)
 		n = hard - 1;
@@ -82,7 +78,7 @@ static int take(const char *how)
 	} else if (!strcmp(how, "close")) {
 		CALL("close it", close(n));
 	} else if (!strcmp(how, "close_range")) {
-		CALL("close_range over it", close_range(old_soft, ~0u, 0));
+		CALL("close_range over it", close_range(f + 1, ~0u, 0));
 	} else if (!strcmp(how, "closefrom")) {
 		closefrom(f + 1);
 		show("closefrom below it", 0);
