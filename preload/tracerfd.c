@@ -94,7 +94,8 @@ static int place(int fd, int *hidden)
 		return fd;
 	rlim_t top = rl.rlim_max < (rlim_t)tracker_max ? rl.rlim_max : (rlim_t)tracker_max;
 	rlim_t floor = rl.rlim_cur;
-	rlim_t ceiling = rl.rlim_cur > SS_TRACER_FD_CEILING / 2 ? 2 * rl.rlim_cur : SS_TRACER_FD_CEILING;
+	rlim_t ceiling = rl.rlim_cur > SS_TRACER_FD_CEILING / 2 ? 2 * rl.rlim_cur :
+								 SS_TRACER_FD_CEILING;
 	if (rl.rlim_cur >= top) {
 		/* No room above the soft limit: the top of the program's range. */
 		floor = STDERR_FILENO + 1;
@@ -308,7 +309,8 @@ int ss_close_range(unsigned int first, unsigned int last, int flags)
 	if (t < 0)
 		return REAL(close_range)(first, last, flags);
 	rlim_t soft = soft_limit();
-	for (int u = t; u >= 0 && (rlim_t)u < soft; u = ss_fd_find_tracer((unsigned int)u + 1, last))
+	for (int u = t; u >= 0 && (rlim_t)u < soft;
+	     u = ss_fd_find_tracer((unsigned int)u + 1, last))
 		if (reached(u, soft)) {
 			/* Every one of the tracer's in the range goes with it. */
 			claim(u);
@@ -317,8 +319,10 @@ int ss_close_range(unsigned int first, unsigned int last, int flags)
 		}
 	int r = 0, err = 0;
 	unsigned int from = first;
-	for (; t >= 0; t = (unsigned int)t < last ? ss_fd_find_tracer((unsigned int)t + 1, last) : -1) {
-		if ((unsigned int)t > from && REAL(close_range)(from, (unsigned int)t - 1, flags) < 0)
+	for (; t >= 0;
+	     t = (unsigned int)t < last ? ss_fd_find_tracer((unsigned int)t + 1, last) : -1) {
+		if ((unsigned int)t > from &&
+		    REAL(close_range)(from, (unsigned int)t - 1, flags) < 0)
 			r = -1, err = err ? err : errno;
 		from = (unsigned int)t + 1;
 	}
