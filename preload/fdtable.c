@@ -14,6 +14,19 @@
 
 uint64_t *ss_fd_chunks[SS_FD_TOP];
 static uint64_t serial_counter;
+/* One past the highest chunk ever installed: walks over a range of numbers
+ * (close_range, closefrom) stop there instead of reading every pointer up
+ * to 2^31. */
+static unsigned int chunks_end;
+
+static void note_chunk(unsigned int top)
+{
+	unsigned int end = __atomic_load_n(&chunks_end, __ATOMIC_RELAXED);
+
+	while (end <= top && !__atomic_compare_exchange_n(&chunks_end, &end, top + 1, 1,
+							  __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
 
 static uint64_t *chunk_of(int fd, int create)
 {
@@ -35,6 +48,7 @@ static uint64_t *chunk_of(int fd, int create)
 		errno = saved;
 		c = expected;
 	}
+	note_chunk(top);
 	return c;
 }
 
@@ -56,25 +70,48 @@ int ss_fd_cas(int fd, uint64_t old, uint64_t word)
 						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
-void ss_fd_forget_range(unsigned int first, unsigned int last)
+int ss_fd_walk(unsigned int first, unsigned int last, int (*fn)(uint64_t *slot))
 {
+	unsigned int end = __atomic_load_n(&chunks_end, __ATOMIC_ACQUIRE);
+
 	if (last > 0x7fffffffu)
 		last = 0x7fffffffu;
-	for (unsigned int fd = first; fd <= last && fd >= first;) {
-		uint64_t *c = chunk_of((int)fd, 0);
-		unsigned int end = (fd | (SS_FD_CHUNK - 1));
-		if (c) {
-			for (unsigned int i = fd; i <= end && i <= last; i++) {
-				uint64_t *slot = &c[i & (SS_FD_CHUNK - 1)];
-				/* The tracer's descriptors survive closefrom(). */
-				if (ss_word_state(__atomic_load_n(slot, __ATOMIC_ACQUIRE)) != SS_FD_TRACER)
-					__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
-			}
-		}
-		if (end >= last)
+	for (unsigned int top = first >> SS_FD_CHUNK_BITS; top < end; top++) {
+		uint64_t *c = __atomic_load_n(&ss_fd_chunks[top], __ATOMIC_ACQUIRE);
+		unsigned int lo = top << SS_FD_CHUNK_BITS, hi = lo | (SS_FD_CHUNK - 1);
+		if (lo > last)
 			break;
-		fd = end + 1;
+		if (!c)
+			continue;
+		for (unsigned int i = lo < first ? first : lo; i <= hi && i <= last; i++)
+			if (fn(&c[i & (SS_FD_CHUNK - 1)]))
+				return (int)i;
 	}
+	return -1;
+}
+
+static int is_tracer(uint64_t *slot)
+{
+	return ss_word_state(__atomic_load_n(slot, __ATOMIC_ACQUIRE)) == SS_FD_TRACER;
+}
+
+/* The tracer's descriptors survive closefrom(). */
+static int forget_unless_tracer(uint64_t *slot)
+{
+	if (!is_tracer(slot))
+		__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void ss_fd_forget_range(unsigned int first, unsigned int last)
+{
+	ss_fd_walk(first, last, forget_unless_tracer);
+}
+
+/* The lowest number in [first, last] that is the tracer's, or -1. */
+int ss_fd_find_tracer(unsigned int first, unsigned int last)
+{
+	return ss_fd_walk(first, last, is_tracer);
 }
 
 uint64_t ss_new_serial(void)

@@ -29,6 +29,13 @@
 #define ss_likely(x) __builtin_expect(!!(x), 1)
 #define ss_unlikely(x) __builtin_expect(!!(x), 0)
 
+/* liblttng-ust-common's fd tracker (no public header in 2.13): every
+ * descriptor the tracer keeps passes through it (tracerfd.c). */
+int lttng_ust_add_fd_to_tracker(int fd);
+void lttng_ust_delete_fd_from_tracker(int fd);
+void lttng_ust_lock_fd_tracker(void);
+void lttng_ust_unlock_fd_tracker(void);
+
 /* Fortified entry points have no prototype without _FORTIFY_SOURCE. */
 ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen);
 ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
@@ -57,7 +64,9 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(freopen64) X(epoll_create) X(epoll_create1) X(eventfd)            \
 	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
 	X(inotify_init1) X(posix_spawn) X(posix_spawnp) X(prctl) X(vfork)   \
-	X(syscall) X(pthread_create)
+	X(syscall) X(pthread_create)                                        \
+	X(lttng_ust_add_fd_to_tracker) X(lttng_ust_delete_fd_from_tracker) \
+	X(lttng_ust_lock_fd_tracker) X(lttng_ust_unlock_fd_tracker)
 
 enum ss_real_id {
 #define SS_REAL_ID(name) SS_R_##name,
@@ -84,8 +93,14 @@ enum ss_fd_state {
 	SS_FD_UNKNOWN = 0, /* never looked at, or changed behind our back */
 	SS_FD_SOCKET = 1,  /* a socket with a serial */
 	SS_FD_OTHER = 2,   /* known not to be a socket */
-	SS_FD_TRACER = 3,  /* the tracer's own socket: never reported */
+	SS_FD_TRACER = 3,  /* the tracer's own descriptor: never reported */
 };
+
+/* The serial of a tracer's descriptor says where it was placed: above the
+ * program's soft limit (hidden), or below it when the hard limit left no
+ * room (tracerfd.c); and whether the program has taken its number (lost). */
+#define SS_TRACER_HIDDEN 1
+#define SS_TRACER_LOST 2
 
 /* Two levels: SS_FD_TOP chunk pointers, chunks of SS_FD_CHUNK words mapped
  * on first write (fdtable.c). */
@@ -97,6 +112,11 @@ extern uint64_t *ss_fd_chunks[SS_FD_TOP] SS_HIDDEN;
 SS_HIDDEN void ss_fd_set(int fd, uint64_t word);
 SS_HIDDEN int ss_fd_cas(int fd, uint64_t old, uint64_t word);
 SS_HIDDEN void ss_fd_forget_range(unsigned int first, unsigned int last);
+/* The lowest number in [first, last] that is the tracer's, or -1. */
+SS_HIDDEN int ss_fd_find_tracer(unsigned int first, unsigned int last);
+/* Call fn on the slot of every number in [first, last] that has a chunk,
+ * in order, until it returns nonzero; returns that number, or -1. */
+SS_HIDDEN int ss_fd_walk(unsigned int first, unsigned int last, int (*fn)(uint64_t *slot));
 SS_HIDDEN uint64_t ss_new_serial(void);
 
 static inline enum ss_fd_state ss_word_state(uint64_t w) { return (enum ss_fd_state)(w & 3); }
@@ -120,6 +140,32 @@ static inline void ss_fd_forget(int fd)
 	if (fd >= 0)
 		ss_fd_set(fd, ss_word(0, SS_FD_UNKNOWN));
 }
+
+/* ---- the tracer's descriptors (tracerfd.c) ---- */
+
+/*
+ * When the program takes one of the tracer's numbers, it wins: its call
+ * does what it does bare, and tracing of the process stops first.  Called
+ * before dup2/dup3(old, newfd) (flags_ok: dup3's flags are valid): stops
+ * when that call will replace a tracer's newfd.  Keeps errno.
+ */
+SS_HIDDEN void ss_tracer_fd_claim_dup(int old, int newfd, int flags_ok);
+/* The program closes [first, last] while tracing is stopped: the tracer's
+ * descriptors there are lost to it (its own close of them is skipped). */
+SS_HIDDEN void ss_tracer_fd_lose(unsigned int first, unsigned int last);
+/* The program's close of a tracer's descriptor: what bare gives. */
+SS_HIDDEN int ss_tracer_fd_close(int fd);
+/* Nonzero while this thread holds the tracer's fd-tracker lock: the tracer
+ * opens and closes its descriptors only so. */
+extern SS_TLS int ss_in_tracker SS_HIDDEN;
+/* The tracer's close of one of its descriptors (ss_in_tracker). */
+SS_HIDDEN int ss_tracer_close_own(int fd);
+/* After fcntl(old, cmd = F_DUPFD[_CLOEXEC], min) gave r: the number bare
+ * would give, when that is a tracer's (errno_before: errno before the call). */
+SS_HIDDEN int ss_tracer_fd_dupfd(int old, int cmd, long min, int r, int errno_before);
+/* close_range, sparing the tracer's descriptors the program cannot hold;
+ * return value and errno those of the kernel. */
+SS_HIDDEN int ss_close_range(unsigned int first, unsigned int last, int flags);
 
 /* ---- tracing context (trace.c) ---- */
 
@@ -151,6 +197,12 @@ SS_HIDDEN void ss_stop_tracing(const char *why, long detail);
 SS_HIDDEN void ss_passing(const void *ra);
 /* fork once stopped: libc's own, not liblttng-ust-fork's. */
 SS_HIDDEN pid_t ss_fork_stopped(void);
+
+/* Whether tracing of this process is over (a vfork child aside). */
+static inline int ss_is_stopped(void)
+{
+	return ss_unlikely(__atomic_load_n(&ss_stopped, __ATOMIC_RELAXED));
+}
 
 /* Whether wrappers must pass straight to libc: no bookkeeping, no event. */
 static inline int ss_bypass(void)
@@ -267,7 +319,7 @@ static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
  * call left it. */
 #define SS_EMIT(c, ev, ...)                                                  \
 	do {                                                                 \
-		if (ss_likely((c)->on)) {                                    \
+		if (ss_likely((c)->on) && !ss_is_stopped()) {               \
 			ss_guard++;                                          \
 			lttng_ust_do_tracepoint(sockscope, ev, &(c)->b, ##__VA_ARGS__); \
 			ss_guard--;                                          \

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Wrappers of the calls that end, copy, reconfigure or create descriptors.
- * Closing goes through liblttng-ust's fd tracker so that no close, fclose,
- * closefrom or close_range of the program ever closes the tracer's own
- * descriptors; creating calls reset what the table knew of the number.
+ * The tracer's own descriptors are out of the program's reach (tracerfd.c):
+ * close, fclose, closefrom and close_range spare them unless the program
+ * can hold their numbers; dup2, dup3 and F_DUPFD onto one take it (and
+ * stop tracing).  Creating calls reset what the table knew of the number.
  */
 #include "preload.h"
 
@@ -17,63 +18,45 @@
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
 /*
- * liblttng-ust-common's fd tracker (no public header in 2.13), found with
- * dlsym once the tracer is loaded (ss_tracker_resolve).  The preload does
- * not link it: its constructor (RCU set-up, membarrier) would run in every
- * process, also in one that starts under a seccomp filter.  Without the
- * tracer there are no tracer descriptors to spare: the calls go straight
- * to the callback.
+ * liblttng-ust-common's guard for closing streams (no public header in
+ * 2.13): it refuses the tracer's descriptors to every caller but the
+ * tracer.  Found with dlsym once the tracer is loaded (ss_tracker_resolve):
+ * the preload does not link liblttng-ust-common, whose constructor (RCU
+ * set-up, membarrier) would run in every process, also in one that starts
+ * under a seccomp filter.
  */
-static struct {
-	int (*close_fd)(int fd, int (*close_cb)(int fd));
-	int (*fclose_stream)(FILE *stream, int (*fclose_cb)(FILE *stream));
-	int (*closefrom_fd)(int lowfd, int (*close_cb)(int fd));
-} tracker;
+static int (*fclose_stream)(FILE *stream, int (*fclose_cb)(FILE *stream));
 
 void ss_tracker_resolve(void)
 {
-	tracker.close_fd = (__typeof__(tracker.close_fd))dlsym(RTLD_DEFAULT,
-							       "lttng_ust_safe_close_fd");
-	tracker.fclose_stream = (__typeof__(tracker.fclose_stream))dlsym(
-		RTLD_DEFAULT, "lttng_ust_safe_fclose_stream");
-	tracker.closefrom_fd = (__typeof__(tracker.closefrom_fd))dlsym(
-		RTLD_DEFAULT, "lttng_ust_safe_closefrom_fd");
-}
-
-static int lttng_ust_safe_close_fd(int fd, int (*close_cb)(int fd))
-{
-	return tracker.close_fd ? tracker.close_fd(fd, close_cb) : close_cb(fd);
-}
-
-static int lttng_ust_safe_fclose_stream(FILE *stream, int (*fclose_cb)(FILE *stream))
-{
-	return tracker.fclose_stream ? tracker.fclose_stream(stream, fclose_cb) :
-				       fclose_cb(stream);
-}
-
-/* Descriptors we know to be the program's go straight to libc; the rest
- * (the tracer's, or never seen) are checked against the tracer's set. */
-static int may_be_tracers(uint64_t w)
-{
-	enum ss_fd_state st = ss_word_state(w);
-
-	return st == SS_FD_TRACER || st == SS_FD_UNKNOWN;
+	fclose_stream = (__typeof__(fclose_stream))dlsym(RTLD_DEFAULT,
+							 "lttng_ust_safe_fclose_stream");
 }
 
 SS_EXPORT int close(int fd)
 {
-	SS_PASS(close, (fd));
+	if (ss_unlikely(ss_in_tracker))
+		return ss_tracer_close_own(fd);
+	if (ss_bypass()) {
+		/* Stopped: what the program closes is no longer the tracer's
+		 * (a vfork child's table is its own). */
+		if (!ss_vforked && fd >= 0)
+			ss_tracer_fd_lose((unsigned int)fd, (unsigned int)fd);
+		ss_passing(__builtin_return_address(0));
+		return REAL(close)(fd);
+	}
 	uint64_t w = ss_fd_get(fd);
 	struct ss_call c;
 
 	ss_call_begin_if(&c, ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close), fd,
 			 ss_word_serial(w));
-	int r = may_be_tracers(w) ? lttng_ust_safe_close_fd(fd, REAL(close)) : REAL(close)(fd);
+	/* Every descriptor of the tracer's passes through its fd tracker
+	 * (tracerfd.c): the table knows them all. */
+	int r = ss_word_state(w) == SS_FD_TRACER ? ss_tracer_fd_close(fd) : REAL(close)(fd);
 	ss_call_end(&c, r, r < 0);
 	/* Linux frees the number even when close fails with EINTR or EIO;
 	 * only a refused tracer descriptor stays what it was. */
@@ -92,113 +75,50 @@ SS_EXPORT int fclose(FILE *f)
 
 	ss_call_begin_if(&c, ss_word_state(w) == SS_FD_SOCKET && SS_ENTER(close), fd,
 			 ss_word_serial(w));
-	int r = may_be_tracers(w) ? lttng_ust_safe_fclose_stream(f, REAL(fclose)) : REAL(fclose)(f);
+	int r = ss_word_state(w) == SS_FD_TRACER && fclose_stream ?
+			fclose_stream(f, REAL(fclose)) : REAL(fclose)(f);
 	ss_call_end(&c, r, r == EOF);
-	ss_fd_forget(fd);
+	if (!(r == EOF && ss_word_state(w) == SS_FD_TRACER))
+		ss_fd_forget(fd);
 	SS_EMIT(&c, close);
 	return r;
 }
 
-/*
- * close_range and closefrom must spare the tracer's descriptors.  liblttng-
- * ust's closefrom walks every descriptor number it does not own, in order;
- * we collect those into runs and close each run with one close_range, so
- * the cost is one call per gap, not one close per number.
- */
-struct runs {
-	unsigned int last, start, prev;
-	int flags, have, stopped, err;
-};
-
-static void flush_run(struct runs *rs, unsigned int end)
-{
-	if (rs->have && REAL(close_range)(rs->start, end, rs->flags) < 0 && !rs->err)
-		rs->err = errno;
-	rs->have = 0;
-}
-
-static SS_TLS struct runs *cur_runs;
-
-static int run_cb(int fd)
-{
-	struct runs *rs = cur_runs;
-	unsigned int u = (unsigned int)fd;
-
-	if (u > rs->last) {
-		rs->stopped = 1;
-		errno = ECANCELED; /* ends liblttng-ust's walk */
-		return -1;
-	}
-	if (rs->have && u != rs->prev + 1)
-		flush_run(rs, rs->prev);
-	if (!rs->have) {
-		rs->start = u;
-		rs->have = 1;
-	}
-	rs->prev = u;
-	return 0;
-}
-
-static int safe_close_range(unsigned int first, unsigned int last, int flags)
-{
-	struct runs rs = { .last = last, .flags = flags };
-	struct rlimit rl;
-	int saved = errno;
-
-	if (first > last || first > 0x7fffffffu) {
-		errno = EINVAL;
-		return -1;
-	}
-	/* Validate the flags the way the kernel would before walking. */
-	if (REAL(close_range)(~0u, ~0u, flags) < 0 && errno == EINVAL)
-		return -1;
-	if (!tracker.closefrom_fd) { /* no tracer, no descriptor of its own */
-		int r = REAL(close_range)(first, last, flags);
-		if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
-			ss_fd_forget_range(first, last);
-		return r;
-	}
-	cur_runs = &rs;
-	tracker.closefrom_fd((int)first, run_cb);
-	/* Past the last number the walk saw, nothing of the tracer's can
-	 * exist: let the final run reach the end of the range. */
-	if (rs.have && !rs.stopped) {
-		getrlimit(RLIMIT_NOFILE, &rl);
-		flush_run(&rs, rl.rlim_cur != RLIM_INFINITY && rs.prev + 1 >= rl.rlim_cur ? last :
-									      rs.prev);
-	} else {
-		flush_run(&rs, rs.prev);
-	}
-	cur_runs = NULL;
-	if (!(flags & CLOSE_RANGE_CLOEXEC))
-		ss_fd_forget_range(first, last);
-	errno = rs.err ? rs.err : saved;
-	return rs.err ? -1 : 0;
-}
-
 SS_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 {
-	SS_PASS(close_range, (first, last, flags));
+	if (ss_bypass())
+		return ss_vforked ? REAL(close_range)(first, last, flags) :
+				    ss_close_range(first, last, flags);
 	struct ss_call c;
 
 	ss_call_begin_if(&c, SS_ENTER(close_range), (int)first, 0);
-	int r = safe_close_range(first, last, flags);
+	int r = ss_close_range(first, last, flags);
 	ss_call_end(&c, r, r < 0);
+	if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+		ss_fd_forget_range(first, last);
 	SS_EMIT(&c, close_range, last, flags);
 	return r;
 }
 
+/* glibc's closefrom closes from 0 when lowfd is negative. */
 SS_EXPORT void closefrom(int lowfd)
 {
+	unsigned int first = lowfd < 0 ? 0 : (unsigned int)lowfd;
+
 	if (ss_bypass()) {
-		REAL(closefrom)(lowfd);
+		if (ss_vforked)
+			REAL(closefrom)(lowfd);
+		else
+			ss_close_range(first, ~0u, 0);
 		return;
 	}
 	struct ss_call c;
 
 	ss_call_begin_if(&c, SS_ENTER(closefrom), lowfd, 0);
-	int r = lowfd < 0 ? 0 : safe_close_range((unsigned int)lowfd, ~0u, 0);
+	int r = ss_close_range(first, ~0u, 0);
 	ss_call_end(&c, r, r < 0);
+	if (r == 0)
+		ss_fd_forget_range(first, ~0u);
 	SS_EMIT(&c, closefrom);
 }
 
@@ -224,12 +144,15 @@ static int fcntl_cloexec(int cmd, void *arg)
 static int do_fcntl(int fd, int cmd, void *arg, int is64, const void *ra)
 {
 	int dup = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+	int errno_before = errno;
 	uint64_t sock = sock_for((dup || cmd == F_SETFL || cmd == F_SETFD) && SS_ENABLED(fcntl),
 				 fd, ra);
 	struct ss_call c;
 
 	ss_call_begin_if(&c, sock != 0, fd, sock);
 	int r = is64 ? REAL(fcntl64)(fd, cmd, arg) : REAL(fcntl)(fd, cmd, arg);
+	if (dup)
+		r = ss_tracer_fd_dupfd(fd, cmd, (int)(long)arg, r, errno_before);
 	ss_call_end(&c, r, r < 0);
 	if (dup && r >= 0)
 		ss_fd_copy(fd, r);
@@ -305,11 +228,15 @@ SS_EXPORT int dup(int fd)
 
 SS_EXPORT int dup2(int fd, int newfd)
 {
+	if (!ss_bypass())
+		ss_tracer_fd_claim_dup(fd, newfd, 1);
 	SS_DUP_BODY(dup2, REAL(dup2)(fd, newfd), newfd, 0)
 }
 
 SS_EXPORT int dup3(int fd, int newfd, int flags)
 {
+	if (!ss_bypass())
+		ss_tracer_fd_claim_dup(fd, newfd, !(flags & ~O_CLOEXEC));
 	SS_DUP_BODY(dup3, REAL(dup3)(fd, newfd, flags), newfd, flags)
 }
 

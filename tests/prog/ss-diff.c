@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netdb.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -369,21 +371,96 @@ static void test_unix(void)
 	close(sv[1]);
 }
 
+/* How many of the descriptors 0..63 are open. */
+static int open_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < 64; i++)
+		n += fcntl(i, F_GETFD) >= 0;
+	return n;
+}
+
+/* closefrom(lowfd) in a child, which reports how many low descriptors
+ * are left open (its stdio is gone). */
+static void closefrom_child(const char *what, int lowfd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		closefrom(lowfd);
+		_exit(open_count());
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	printf("%-28s left open %d\n", what, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
 static void test_close_family(void)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct rlimit rl;
+	getrlimit(RLIMIT_NOFILE, &rl);
+	int soft = rl.rlim_cur > INT_MAX ? INT_MAX : (int)rl.rlim_cur;
+
 	CALL("dup2 high", dup2(s, 900));
 	CALL("dup2 high 2", dup2(s, 901));
 	CALL("close_range bad flags", close_range(900, 901, 0x40000000));
+	CALL("close_range flags -1", close_range(900, 901, -1));
+	CALL("close_range flag 8", close_range(900, 901, 8));
 	CALL("close_range reversed", close_range(901, 900, 0));
+	CALL("close_range first 2^31", close_range(0x80000000u, ~0u, 0));
+	CALL("close_range both above 2^31", close_range(0x80000000u, 0x80000001u, 0));
+	CALL("close_range ~0 ~0", close_range(~0u, ~0u, 0));
+	CALL("close_range ~0 ~0 cloexec", close_range(~0u, ~0u, CLOSE_RANGE_CLOEXEC));
+	CALL("close_range reversed cloexec", close_range(901, 900, CLOSE_RANGE_CLOEXEC));
+	CALL("close_range cloexec", close_range(900, 901, CLOSE_RANGE_CLOEXEC));
+	CALL("fcntl cloexec set", fcntl(900, F_GETFD));
+	CALL("fcntl cloexec set 2", fcntl(901, F_GETFD));
 	CALL("close_range", close_range(900, 900, 0));
 	CALL("fcntl closed by close_range", fcntl(900, F_GETFD));
 	CALL("fcntl still open", fcntl(901, F_GETFD) >= 0);
+	CALL("dup2 high 3", dup2(s, 902));
+	CALL("close_range unshare", close_range(902, 902, CLOSE_RANGE_UNSHARE));
+	CALL("fcntl closed by unshare", fcntl(902, F_GETFD));
+	CALL("dup2 high 4", dup2(s, 903));
+	CALL("close_range unshare cloexec", close_range(903, 903, CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC));
+	CALL("fcntl unshare cloexec", fcntl(903, F_GETFD));
+	CALL("close_range past the end", close_range(903, ~0u, 0));
+	CALL("fcntl closed to the end", fcntl(903, F_GETFD));
 	errno = SENTINEL;
 	closefrom(901);
 	line("closefrom", 0, errno, 0, "");
 	CALL("fcntl closed by closefrom", fcntl(901, F_GETFD));
 	CALL("socket still open", fcntl(s, F_GETFD) >= 0);
+	errno = SENTINEL;
+	closefrom(INT_MAX);
+	line("closefrom INT_MAX", 0, errno, 0, "");
+	CALL("socket open after INT_MAX", fcntl(s, F_GETFD) >= 0);
+	closefrom_child("closefrom -1", -1);
+	closefrom_child("closefrom INT_MIN", INT_MIN);
+	closefrom_child("closefrom 0", 0);
+	closefrom_child("closefrom 3", 3);
+
+	/* The argument checks of the dup family and F_DUPFD. */
+	CALL("dup2 same fd", dup2(s, s) == s);
+	CALL("dup2 same bad fd", dup2(-1, -1));
+	CALL("dup2 same closed fd", dup2(905, 905));
+	CALL("dup2 negative newfd", dup2(s, -1));
+	CALL("dup2 newfd at soft limit", dup2(s, soft));
+	CALL("dup2 newfd INT_MAX", dup2(s, INT_MAX));
+	CALL("dup3 bad flags", dup3(s, 906, 0x40));
+	CALL("dup3 same bad fd", dup3(-1, -1, 0));
+	CALL("dup3 negative newfd", dup3(s, -1, 0));
+	CALL("dup3 newfd at soft limit", dup3(s, soft, 0));
+	CALL("fcntl F_DUPFD negative", fcntl(s, F_DUPFD, -5));
+	CALL("fcntl F_DUPFD at soft limit", fcntl(s, F_DUPFD, soft));
+	CALL("fcntl F_DUPFD INT_MAX", fcntl(s, F_DUPFD_CLOEXEC, INT_MAX));
+	CALL("fcntl F_DUPFD bad fd", fcntl(-1, F_DUPFD, 0));
+	int d = (int)CALL("fcntl F_DUPFD 910", fcntl(s, F_DUPFD, 910));
+	CALL("close F_DUPFD 910", close(d));
+	CALL("close negative", close(-5));
+	CALL("close INT_MAX", close(INT_MAX));
 	close(s);
 }
 
