@@ -3,7 +3,7 @@
 # (libsockscope-tp.so, next to it) at run time, only when a session daemon
 # is there to want them.
 PRELOAD_SRC := preload/real.c preload/fdtable.c preload/trace.c preload/wrap_socket.c \
-	preload/wrap_io.c preload/wrap_fd.c preload/wrap_dns.c
+	preload/wrap_io.c preload/wrap_fd.c preload/wrap_dns.c preload/wrap_syscall.c
 PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o) $(COMMON_OBJ)
 
 all: $(B)/libsockscope-preload.so

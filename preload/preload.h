@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include "sockscope-tp.h"
 #include "ss_addr.h"
@@ -55,7 +56,7 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(creat64) X(pipe) X(pipe2) X(fopen) X(fopen64) X(freopen)          \
 	X(freopen64) X(epoll_create) X(epoll_create1) X(eventfd)            \
 	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
-	X(inotify_init1) X(posix_spawn) X(posix_spawnp)
+	X(inotify_init1) X(posix_spawn) X(posix_spawnp) X(syscall)
 
 enum ss_real_id {
 #define SS_REAL_ID(name) SS_R_##name,

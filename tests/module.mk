@@ -19,6 +19,9 @@ $(B)/tests/%.so: tests/prog/%.c
 $(B)/tests/ss-early: $(B)/tests/libss-early.so
 $(B)/tests/ss-early: TEST_LDLIBS = -L$(B)/tests -lss-early -Wl,-rpath,'$$ORIGIN'
 
+# ss-uvecho is a libuv program.
+$(B)/tests/ss-uvecho: TEST_LDLIBS = -luv
+
 $(B)/tests/%: tests/prog/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -37,7 +40,7 @@ endif
 # Programs that stand for foreign binaries (raw system calls, a Go-like
 # layout): built without the common layer and without sanitizers, so that
 # they import only what their source calls, as record's checks expect.
-FOREIGN_PROGS := $(B)/tests/ss-rawsys $(B)/tests/ss-gofake
+FOREIGN_PROGS := $(B)/tests/ss-rawsys $(B)/tests/ss-rawasm $(B)/tests/ss-gofake
 $(FOREIGN_PROGS): $(B)/tests/%: tests/prog/%.c tests/prog/rawnet.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
