@@ -31,6 +31,20 @@ def row(rep, pred):
     return (rows[0]["tx_bytes"], rows[0]["rx_bytes"]) if len(rows) == 1 else rows
 
 
+# Each routed number is recorded under the event of its libc function.
+sname, trace = env.session("raw")
+rc, out, err, pid = env.run([os.path.join(sstest.BUILD, "tests", "ss-diff"), "raw"])
+env.stop(sname)
+t.is_(rc, 0, "ss-diff raw exits 0 under recording")
+events, lost = sstest.read_trace(trace)
+names = {e["name"].split(":", 1)[1] for e in sstest.only(events, {pid})}
+routed = {"socket", "socketpair", "bind", "listen", "connect", "accept", "accept4", "sendto",
+          "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "getsockname",
+          "getpeername", "getsockopt", "setsockopt", "shutdown", "close", "close_range", "dup",
+          "dup2", "dup3", "fcntl", "ioctl", "read", "write", "readv", "writev", "sendfile"}
+t.is_(sorted(routed - names), [], "every routed number is recorded as its libc call")
+t.is_(sorted(names - routed - {"describe"}), [], "and nothing else")
+
 # A libuv program: TCP through libc, datagrams through syscall().
 N, D = 200000, 20
 want_out = "tcp %d echoed\nudp %d received\n" % (N, D)
