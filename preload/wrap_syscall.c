@@ -8,7 +8,9 @@
  * test and a tail call into libc's syscall().
  *
  * A program with its own `syscall` instruction (Go's runtime, static
- * binaries) never comes here: that remains unseen.
+ * binaries) never comes here: that remains unseen.  x86_64 only: the table
+ * names x86_64's numbers, and the definition of syscall() relies on its
+ * calling convention (elsewhere syscall() is not wrapped).
  */
 #include "preload.h"
 
@@ -18,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#if defined(__x86_64__)
 /*
  * One line per routed number: X(ctx, name, routed, call).  call is the
  * exported wrapper called with the raw arguments a[0..5] cast to the
@@ -152,14 +155,6 @@ static __attribute__((noinline)) long routed(long nr, long a1, long a2, long a3,
 	return r;
 }
 
-/*
- * syscall(number, ...) takes its arguments as longs in the registers of a
- * call with seven integer arguments, variadic or not, on the targets built
- * here (x86_64 and arm64 Linux; glibc's own syscall() reads them so), so it
- * is defined with seven: both paths are then a test and a tail call, with
- * no va_list and no stack frame.
- */
-#if defined(__x86_64__) || defined(__aarch64__)
 /* Before the constructor: resolve first, out of the fast path's way. */
 static __attribute__((noinline)) long early(long nr, long a1, long a2, long a3, long a4,
 					    long a5, long a6)
@@ -167,6 +162,12 @@ static __attribute__((noinline)) long early(long nr, long a1, long a2, long a3, 
 	return REAL(syscall)(nr, a1, a2, a3, a4, a5, a6);
 }
 
+/*
+ * syscall(number, ...) takes its arguments as longs where a call with seven
+ * integer arguments has them, variadic or not (the x86_64 ABI; glibc's own
+ * syscall() reads them so), so it is defined with seven: both paths are
+ * then a test and a tail call, with no va_list and no stack frame.
+ */
 SS_EXPORT long ss_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			  long a6) __asm__("syscall");
 long ss_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
@@ -180,6 +181,4 @@ long ss_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 	}
 	return routed(nr, a1, a2, a3, a4, a5, a6);
 }
-#else
-#error "syscall(): say how this target passes its arguments"
 #endif
