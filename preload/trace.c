@@ -75,13 +75,24 @@ int ss_is_tracer(const void *ra)
 	return 0;
 }
 
-/* Runs after the real functions are resolved (priority 101).  Until the
- * ranges are known, calls are neither traced nor given serials. */
+/*
+ * Runs after the real functions are resolved (priority 101), and before
+ * the constructors of tracepoint.h (no priority), which dlopen
+ * liblttng-ust-tracepoint and register our tracepoints.  Without probes
+ * that is a millisecond of every process for events that can never be
+ * enabled: those constructors skip a module whose registration counters
+ * are already taken, and their destructors then find nothing to undo.
+ * Until the ranges are known, calls are neither traced nor given serials.
+ */
 __attribute__((constructor(102))) static void ss_trace_init(void)
 {
 	ss_guard++;
 	ss_rec = ss_rec_from_env();
-	ss_probes_load((const void *)ss_trace_init);
+	if (!ss_probes_load((const void *)ss_trace_init)) {
+		lttng_ust_tracepoint_dlopen_ptr = &lttng_ust_tracepoint_dlopen;
+		lttng_ust_tracepoint_registered++;
+		lttng_ust_tracepoint_ptrs_registered++;
+	}
 	compute_ranges();
 	ss_guard--;
 }

@@ -8,7 +8,8 @@
 # that records (a tag, as `sockscope record` sets, or SOCKSCOPE_PROBES=on)
 # still waits for its registration, so that its first calls are recorded.
 # The environment the program sees is its own: the settings given to
-# liblttng-ust while it loads are not left in it.
+# liblttng-ust while it loads are not left in it.  Without probes, LTTng's
+# tracepoint library is not loaded at all.
 import os
 import socket
 import subprocess
@@ -77,6 +78,16 @@ t.is_(line, "started", "tagged: the program runs")
 t.ok(TIMED_OUT in err, "tagged: it waited for its registration, as record needs")
 line, err = started({"SOCKSCOPE_PROBES": "on"}, "on")
 t.ok(line == "started" and TIMED_OUT in err, "SOCKSCOPE_PROBES=on: it waited too")
+
+# Without probes, nothing of LTTng's is loaded but the fd tracker the
+# preload links (liblttng-ust-common): not liblttng-ust, and not
+# liblttng-ust-tracepoint to register events that can never be enabled.
+p = env.spawn(["cat", "/proc/self/maps"], env=env.preload_env(extra={"SOCKSCOPE_PROBES": "off"}),
+              stdout=subprocess.PIPE)
+maps = p.communicate(timeout=120)[0].decode()
+t.is_(sorted({os.path.basename(l.split()[-1]).split(".so")[0] for l in maps.splitlines()
+              if "liblttng" in l}), ["liblttng-ust-common"],
+      "probes off: only liblttng-ust-common is mapped")
 
 # The environment seen by the program: as without the preload.
 mine = {k: v for k, v in os.environ.items() if not k.startswith("LTTNG_UST")}
