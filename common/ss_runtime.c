@@ -77,16 +77,19 @@ static void *dlopen_with(const char *path, int wait)
 		add[nadd++] = no_wait;
 	while (environ && environ[n])
 		n++;
-	/* Never freed: a thread that read environ meanwhile may still be
-	 * looking at it.  Once per process. */
-	char **shown = nadd ? malloc((n + nadd + 1) * sizeof(*shown)) : NULL;
+	/* Made once (the second dlopen, by name, shows the same), never
+	 * freed: a thread that read environ meanwhile may still be looking
+	 * at it.  Kept here, so it is no leak. */
+	static char **shown;
+	if (!shown && nadd && (shown = malloc((n + nadd + 1) * sizeof(*shown)))) {
+		memcpy(shown, add, nadd * sizeof(*shown));
+		if (n)
+			memcpy(shown + nadd, environ, n * sizeof(*shown));
+		shown[n + nadd] = NULL;
+	}
 	if (!shown)
 		return dlopen(path, RTLD_NOW | RTLD_GLOBAL);
 	char **own = environ;
-	memcpy(shown, add, nadd * sizeof(*shown));
-	if (n)
-		memcpy(shown + nadd, own, n * sizeof(*shown));
-	shown[n + nadd] = NULL;
 	environ = shown;
 	void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
 	environ = own;
