@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make libc6-dev pkg-config perl python3 strace \
 liblttng-ust-dev liblttng-ctl-dev lttng-tools libbabeltrace2-dev babeltrace2 python3-bt2 \
 clang libclang-rt-14-dev valgrind groff-base \
-socat curl netcat-openbsd redis-server redis-tools nginx-light"
+socat curl netcat-openbsd redis-server redis-tools nginx-light \
+libuv1-dev bind9-dnsutils dnsmasq-base"
 # `deps.sh bench` adds what only the benchmarks run.
 [ "${1:-}" = bench ] && PKGS="$PKGS ltrace wrk"
 missing=
