@@ -49,6 +49,8 @@ static int sessiond_socket_exists(void)
  *   cost); sockscope's events do not use it.
  * - Its constructor waits for the session daemon's reply to its
  *   registration (up to 3 s): a process that is not recording does not.
+ *   (The same setting bounds its later messages to the daemon at 10 ms
+ *   instead of 3 s; 2.13 has no separate one.)
  */
 static const char *const no_statedump = "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1";
 static const char *const no_wait = "LTTNG_UST_REGISTER_TIMEOUT=0";
