@@ -66,7 +66,7 @@ demo:
 
 bench:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)$(MAKE) --no-print-directory all $(B)/bench/micro $(B)/tests/ss-net
+	$(Q)$(MAKE) --no-print-directory all $(B)/bench/micro $(B)/bench/empty $(B)/tests/ss-net
 	$(Q)sh bench/run.sh
 
 # Each module.mk adds its own install-<part> target to INSTALL_TARGETS.

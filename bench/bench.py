@@ -101,6 +101,9 @@ WORKLOADS = [
     wl.Micro("sendrecv", 300000, MICRO, unit="ns/send+recv"),
     wl.Micro("connect", 20000, MICRO, unit="ns/connect+accept+2 close"),
     wl.Micro("read-file", 2000000, MICRO),
+    wl.Micro("syscall-getpid", 2000000, MICRO),
+    wl.Micro("syscall-futex", 2000000, MICRO),
+    wl.Start(BUILD),
     wl.Echo(BUILD),
     wl.Redis(),
     wl.Nginx(),
@@ -115,6 +118,11 @@ GOALS = {
     ("sendrecv", "no-daemon"): "+80 ns (2 calls)",
     ("read-file", "no-daemon"): "+5 ns",
     ("read-file", "traced"): "+5 ns",
+    ("syscall-getpid", "no-daemon"): "+2 ns",
+    ("syscall-futex", "no-daemon"): "+2 ns",
+    ("start /bin/true", "idle"): "+1000 us",
+    ("start empty C", "idle"): "+1000 us",
+    ("start python3", "idle"): "+1000 us",
     ("redis SET", "traced-rec"): "≥ 0.90x",
     ("redis GET", "traced-rec"): "≥ 0.90x",
     ("nginx", "traced-rec"): "≥ 0.90x",
@@ -198,6 +206,8 @@ def main():
             with Session(env, c.session):
                 for w in works:
                     if isinstance(w, wl.Server) and not c.servers:
+                        continue
+                    if c.name not in getattr(w, "configs", (c.name,)):
                         continue
                     tmp = tempfile.mkdtemp(prefix="sockscope-bench-")
                     try:

@@ -8,6 +8,9 @@
  *   sendrecv     send 64 bytes + recv 64 bytes on a unix socketpair
  *   connect      connect + accept + close + close over loopback TCP
  *   read-file    read 1 byte from /dev/zero (a descriptor that is no socket)
+ *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
+ *   syscall-futex   syscall(SYS_futex, FUTEX_WAKE) on a word nobody waits on,
+ *                   as threading libraries make it
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -17,6 +20,8 @@
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 
 static double now(void)
 {
@@ -28,7 +33,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file N\n");
+		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file|syscall-getpid|syscall-futex N\n");
 		return 2;
 	}
 	const char *w = argv[1];
@@ -79,6 +84,19 @@ int main(int argc, char **argv)
 		t0 = now();
 		for (long i = 0; i < n; i++)
 			if (read(fd, buf, 1) != 1)
+				return 1;
+		t1 = now();
+	} else if (!strcmp(w, "syscall-getpid")) {
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (syscall(SYS_getpid) <= 0)
+				return 1;
+		t1 = now();
+	} else if (!strcmp(w, "syscall-futex")) {
+		int word = 0;
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) != 0)
 				return 1;
 		t1 = now();
 	} else {

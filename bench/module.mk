@@ -5,4 +5,10 @@ $(B)/bench/micro: bench/micro.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS)
 
-tests: $(B)/bench/micro
+# An empty C program, for the start-cost benchmark.
+$(B)/bench/empty: bench/empty.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS)
+
+tests: $(B)/bench/micro $(B)/bench/empty

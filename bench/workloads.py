@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -90,6 +91,36 @@ class Micro:
         if r.returncode != 0:
             raise RuntimeError("micro %s: %s" % (self.name, r.stderr.strip()))
         return {self.name: float(r.stdout.split()[-1])}
+
+
+class Start:
+    """What a process costs to start and end: /bin/true, an empty C
+    program and `python3 -c pass`, each run `runs` times per measurement,
+    interleaved, with posix_spawn; the median wall time in microseconds.
+    Only under the configurations a user meets at every process (configs):
+    record's own set-up would hide it."""
+    better, unit = "lower", "us/process"
+    name = "start"
+    configs = ("bare", "no-daemon", "idle", "traced-rec")
+
+    def __init__(self, build, runs=30):
+        self.runs = runs
+        self.progs = [("start /bin/true", ["/bin/true"]),
+                      ("start empty C", [os.path.join(build, "bench", "empty")]),
+                      ("start python3", ["/usr/bin/python3", "-c", "pass"])]
+        self.metrics = [m for m, _ in self.progs]
+
+    def run(self, cfg, env, scale, tmp):
+        times = {m: [] for m in self.metrics}
+        for _ in range(max(5, int(self.runs * scale))):
+            for m, argv in self.progs:
+                t0 = time.perf_counter_ns()
+                pid = os.posix_spawn(argv[0], argv, env)
+                _, status = os.waitpid(pid, 0)
+                times[m].append((time.perf_counter_ns() - t0) / 1000)
+                if status != 0:
+                    raise RuntimeError("%s exited with %d" % (argv[0], status))
+        return {m: statistics.median(v) for m, v in times.items()}
 
 
 class Server:

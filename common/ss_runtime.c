@@ -38,20 +38,86 @@ static int sessiond_socket_exists(void)
 }
 
 /*
+ * What liblttng-ust's constructor reads, given to it while it loads, unless
+ * the user set it.  It reads its settings once, from the environment, in
+ * its constructor (lttng_ust_getenv_init keeps pointers to the strings, so
+ * these are static): we show it an environment with them added for the
+ * time of the dlopen, then put the program's own back, untouched.
+ *
+ * - Its base-address statedump reads the ELF headers of every loaded
+ *   library at start (hundreds of reads: the largest part of its start-up
+ *   cost); sockscope's events do not use it.
+ * - Its constructor waits for the session daemon's reply to its
+ *   registration (up to 3 s): a process that is not recording does not.
+ *   (The same setting bounds its later messages to the daemon at 10 ms
+ *   instead of 3 s; 2.13 has no separate one.)
+ */
+static const char *const no_statedump = "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1";
+static const char *const no_wait = "LTTNG_UST_REGISTER_TIMEOUT=0";
+
+static int env_has(const char *entry)
+{
+	char name[64];
+	size_t n = strcspn(entry, "=");
+
+	if (n >= sizeof(name))
+		return 1;
+	memcpy(name, entry, n);
+	name[n] = 0;
+	return getenv(name) != NULL;
+}
+
+static void *dlopen_with(const char *path, int wait)
+{
+	extern char **environ;
+	const char *add[2];
+	size_t nadd = 0, n = 0;
+
+	if (!env_has(no_statedump))
+		add[nadd++] = no_statedump;
+	if (!wait && !env_has(no_wait))
+		add[nadd++] = no_wait;
+	while (environ && environ[n])
+		n++;
+	/* Made once (the second dlopen, by name, shows the same), never
+	 * freed: a thread that read environ meanwhile may still be looking
+	 * at it.  Kept here, so it is no leak. */
+	static char **shown;
+	if (!shown && nadd && (shown = malloc((n + nadd + 1) * sizeof(*shown)))) {
+		memcpy(shown, add, nadd * sizeof(*shown));
+		if (n)
+			memcpy(shown + nadd, environ, n * sizeof(*shown));
+		shown[n + nadd] = NULL;
+	}
+	if (!shown)
+		return dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+	char **own = environ;
+	environ = shown;
+	void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+	environ = own;
+	return h;
+}
+
+/*
  * Without a daemon the program stays exactly as it was: liblttng-ust starts
  * two listener threads, and a multi-threaded process pays for every
- * cancellation point (read, recv, ...) in glibc.
+ * cancellation point (read, recv, ...) in glibc.  With one, only a process
+ * that records (a tag, as `sockscope record` gives, or SOCKSCOPE_PROBES=on)
+ * waits for its registration, so that its first calls are recorded; any
+ * other registers in the background and starts at once.
  */
 int ss_probes_load(const void *self)
 {
 	static const char tp[] = "libsockscope-tp.so";
 	const char *env = secure_getenv("SOCKSCOPE_PROBES");
+	int on = env && !strcmp(env, "on");
+	int wait = on || ss_rec_from_env() != 0;
 	Dl_info info;
 	char path[4096];
 
 	if (env && !strcmp(env, "off"))
 		return 0;
-	if (!(env && !strcmp(env, "on")) && !sessiond_socket_exists())
+	if (!on && !sessiond_socket_exists())
 		return 0;
 	if (dladdr(self, &info) && info.dli_fname &&
 	    strlen(info.dli_fname) + sizeof(tp) < sizeof(path)) {
@@ -59,11 +125,11 @@ int ss_probes_load(const void *self)
 		char *slash = strrchr(path, '/');
 		if (slash) {
 			strcpy(slash + 1, tp);
-			if (dlopen(path, RTLD_NOW | RTLD_GLOBAL))
+			if (dlopen_with(path, wait))
 				return 1;
 		}
 	}
-	return dlopen(tp, RTLD_NOW | RTLD_GLOBAL) != NULL;
+	return dlopen_with(tp, wait) != NULL;
 }
 
 uint64_t ss_rec_from_env(void)

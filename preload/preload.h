@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include "sockscope-tp.h"
 #include "ss_addr.h"

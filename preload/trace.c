@@ -109,8 +109,15 @@ static int started_filtered(void)
 	return p && p[sizeof(key) - 1] != '0';
 }
 
-/* Runs after the real functions are resolved (priority 101).  Until the
- * ranges are known, calls are neither traced nor given serials. */
+/*
+ * Runs after the real functions are resolved (priority 101), and before
+ * the constructors of tracepoint.h (no priority), which dlopen
+ * liblttng-ust-tracepoint and register our tracepoints.  Without probes
+ * that is a millisecond of every process for events that can never be
+ * enabled: those constructors skip a module whose registration counters
+ * are already taken, and their destructors then find nothing to undo.
+ * Until the ranges are known, calls are neither traced nor given serials.
+ */
 __attribute__((constructor(102))) static void ss_trace_init(void)
 {
 	ss_guard++;
@@ -120,15 +127,18 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 		 * load liblttng-ust-tracepoint (their constructor, which runs
 		 * after this one, sees them registered already). */
 		__atomic_store_n(&ss_stopped, 1, __ATOMIC_RELEASE);
-		if (!lttng_ust_tracepoint_dlopen_ptr)
-			lttng_ust_tracepoint_dlopen_ptr = &lttng_ust_tracepoint_dlopen;
-		lttng_ust_tracepoint_registered++;
-		lttng_ust_tracepoint_ptrs_registered++;
+		probes_loaded = 0;
 	} else {
 		probes_loaded = ss_probes_load((const void *)ss_trace_init);
 		ss_tracker_resolve();
 		if (probes_loaded)
 			ss_count_threads();
+	}
+	if (!probes_loaded) {
+		if (!lttng_ust_tracepoint_dlopen_ptr)
+			lttng_ust_tracepoint_dlopen_ptr = &lttng_ust_tracepoint_dlopen;
+		lttng_ust_tracepoint_registered++;
+		lttng_ust_tracepoint_ptrs_registered++;
 	}
 	compute_ranges();
 	/* A new image: a reader learns here that this process's close-on-exec

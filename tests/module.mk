@@ -19,6 +19,9 @@ $(B)/tests/%.so: tests/prog/%.c
 $(B)/tests/ss-early: $(B)/tests/libss-early.so
 $(B)/tests/ss-early: TEST_LDLIBS = -L$(B)/tests -lss-early -Wl,-rpath,'$$ORIGIN'
 
+# ss-uvecho is a libuv program.
+$(B)/tests/ss-uvecho: TEST_LDLIBS = -luv
+
 $(B)/tests/%: tests/prog/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -39,7 +42,8 @@ endif
 # common layer and without sanitizers, so that they import only what their
 # source calls, as record's checks expect, and make no call a sanitizer's
 # runtime would add.
-FOREIGN_PROGS := $(B)/tests/ss-rawsys $(B)/tests/ss-gofake $(B)/tests/ss-seccomp
+FOREIGN_PROGS := $(B)/tests/ss-rawsys $(B)/tests/ss-rawasm $(B)/tests/ss-gofake \
+	$(B)/tests/ss-seccomp
 $(FOREIGN_PROGS): $(B)/tests/%: tests/prog/%.c tests/prog/rawnet.h tests/prog/looppair.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -17,7 +17,7 @@ env = sstest.Env("trace")
 prog = os.path.join(sstest.BUILD, "tests", "ss-diff")
 sname, trace = env.session("trace")
 
-rc, out, err, diff_pid = env.run([prog])
+rc, out, err, diff_pid = env.run([prog, "libc"])
 t.is_(rc, 0, "ss-diff exits 0 under recording")
 
 # The seed's echo pair on a free port.

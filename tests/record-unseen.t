@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 # What LD_PRELOAD cannot see, record says, instead of leaving an empty or
-# partial trace unexplained.  A program making its socket calls with raw
-# syscall() is refused with that reason, and with --force runs unchanged
-# while record says no socket call was seen.  A Go program (found by the
+# partial trace unexplained.  A program making its socket calls with libc's
+# syscall() is seen (the preload routes them) and recorded in full; one
+# making them with its own system call instructions is refused with that
+# reason, and with --force runs unchanged while record says no socket call
+# was seen.  A Go program (found by the
 # section Go's linker writes) is run with a warning: only its calls
 # through libc, here a name lookup, are recorded.  A traced program that
 # makes no socket call, or execs one that cannot be traced, gets the same
@@ -18,6 +20,7 @@ import sstest
 import sstools
 
 RAW = os.path.join(sstest.BUILD, "tests", "ss-rawsys")
+RAWASM = os.path.join(sstest.BUILD, "tests", "ss-rawasm")
 GOFAKE = os.path.join(sstest.BUILD, "tests", "ss-gofake")
 UNSEEN = "no socket call was seen"
 t = sstest.Tap()
@@ -37,18 +40,31 @@ def runs_unchanged(argv, name, opts=()):
     return err, trace
 
 
-# raw syscall(): refused, says why; forced, runs and is said to be unseen.
-rc, out, err, trace = sstools.record(env, [RAW], "raw")
-t.is_((rc, out), (126, ""), "raw syscalls: refused (126) before running")
-t.ok("syscall()" in err and "raw system call" in err and "--force" in err,
-     "raw syscalls: says they cannot be seen, and how to run it anyway")
-t.ok(not os.path.exists(trace), "raw syscalls: no trace directory left")
-err, trace = runs_unchanged([RAW], "raw-forced", ["--force"])
-t.ok(UNSEEN in err, "raw syscalls, forced: record says no socket call was seen")
+# libc's syscall(): run without a warning, every call recorded.
+err, trace = runs_unchanged([RAW, "300"], "raw")
+t.ok("warning" not in err and UNSEEN not in err, "syscall(): runs with no warning")
 rep = sstools.report_json(trace)
-t.is_((rep["events"], rep["connections"]), (0, []), "raw syscalls: the trace holds no call")
+t.is_(sstools.calls(rep), {"socket": 2, "bind": 1, "listen": 1, "getsockname": 1, "connect": 1,
+                           "accept4": 1, "sendto": 2, "recvfrom": 2, "close": 3},
+      "syscall(): every socket call is recorded")
+t.is_(sorted((c["role"], c["tx_bytes"], c["rx_bytes"]) for c in rep["connections"]
+             if c["role"] != "listener"),
+      [("client", 300, 300), ("server", 300, 300)], "syscall(): exact bytes both ways")
 
-# A Go-like program: warned, run; its libc lookup seen, its raw TCP not.
+# Its own system call instructions: refused, says why; forced, runs and
+# is said to be unseen.
+rc, out, err, trace = sstools.record(env, [RAWASM], "rawasm")
+t.is_((rc, out), (126, ""), "own system calls: refused (126) before running")
+t.ok("system call instruction" in err and "--force" in err,
+     "own system calls: says they cannot be seen, and how to run it anyway")
+t.ok(not os.path.exists(trace), "own system calls: no trace directory left")
+err, trace = runs_unchanged([RAWASM], "rawasm-forced", ["--force"])
+t.ok(UNSEEN in err, "own system calls, forced: record says no socket call was seen")
+rep = sstools.report_json(trace)
+t.is_((rep["events"], rep["connections"]), (0, []), "own system calls: the trace holds no call")
+
+# A Go-like program: warned, run; its libc lookup seen, its own system
+# calls not.
 err, trace = runs_unchanged([GOFAKE], "gofake")
 t.ok("is a Go program" in err and "raw system calls" in err,
      "Go program: record warns that its runtime's raw calls are not seen")

@@ -30,6 +30,7 @@ static const char *const socket_entry[] = {
 	"gethostbyname_r", "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
 	"getservbyname", "getservbyname_r", "getservbyport", "getservbyport_r", "gethostname",
 	"dlopen", /* interpreters load their socket modules this way */
+	"syscall", /* libc's syscall(): the preload routes its socket numbers */
 	/* Programs that start others (shells, env, make): the others may. */
 	"fork", "vfork", "execve", "execv", "execvp", "execvpe", "execl", "execlp", "execle",
 	"posix_spawn", "posix_spawnp", "system", "popen",
@@ -165,7 +166,6 @@ static int imports_socket_entry(const char *name)
 /* What the dynamic symbols and needed libraries say. */
 struct imports {
 	int sockets;     /* a socket entry point, or a library that may have one */
-	int syscall;     /* syscall(): system calls made without their libc wrapper */
 	int seen_dynsym; /* there was a dynamic symbol table to read */
 };
 
@@ -201,8 +201,6 @@ static int read_imports(const struct elf *e, struct imports *im)
 				if ((e->is64 ? s64.st_shndx : s32.st_shndx) != SHN_UNDEF)
 					continue;
 				name = e->is64 ? s64.st_name : s32.st_name;
-				if (name < slen && !strcmp(str + name, "syscall"))
-					im->syscall = 1;
 				found = name < slen && imports_socket_entry(str + name);
 			} else {
 				Elf64_Dyn d64;
@@ -363,14 +361,11 @@ static int check(const char *path, char *why, size_t size, int depth)
 		snprintf(why, size, "%s is a Go program: Go's runtime makes its socket calls "
 			 "with raw system calls, which LD_PRELOAD cannot see; only those made "
 			 "through libc (cgo: name lookups, C libraries) will be recorded", path);
-	else if (!ret && im.syscall)
-		snprintf(why, size, "%s imports no socket or name-service function from libc "
-			 "but calls syscall(): any socket call it makes is a raw system call, "
-			 "which LD_PRELOAD cannot see", path);
 	else if (!ret)
 		snprintf(why, size, "%s imports no socket or name-service function from libc, "
-			 "starts no program, loads no module, and needs no library that could: "
-			 "nothing to trace", path);
+			 "nor syscall(), starts no program, loads no module, and needs no "
+			 "library that could: nothing to trace (a socket call made with its own "
+			 "system call instruction is one LD_PRELOAD cannot see)", path);
 out:
 	if (e.fd >= 0)
 		close(e.fd);

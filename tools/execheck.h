@@ -9,17 +9,18 @@
  * (no set-user/group-ID bit that changes them, no file capabilities; the
  * loader ignores LD_PRELOAD then); and something must be able to reach
  * libc's socket functions: the program imports a socket or name-service
- * function, or dlopen (an interpreter's modules), or a function that
+ * function, or syscall() (whose socket numbers the preload routes to its
+ * wrappers), or dlopen (an interpreter's modules), or a function that
  * starts other programs (fork, exec*, posix_spawn, system: a shell's
  * children may use sockets), or needs a library beyond the C runtime
  * (which may use sockets itself), or one of the standard descriptors it
  * inherits is a socket.
  *
  * What the rule cannot promise is said as a warning: a Go program (its
- * runtime makes raw system calls; a dynamically linked one is traced for
- * what goes through libc), and the reason for a refusal names raw
- * syscall() calls when the program imports syscall() and no socket
- * function.
+ * runtime makes its own system calls, not through libc; a dynamically
+ * linked one is traced for what goes through libc), and the reason for a
+ * refusal says that a program's own system call instructions cannot be
+ * seen.
  */
 #ifndef SS_EXECHECK_H
 #define SS_EXECHECK_H

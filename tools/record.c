@@ -285,9 +285,10 @@ static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint
 			"started without the LD_PRELOAD record set", cmd);
 	} else if (!lost && ss_trace_has_calls(dir) == 0) {
 		ss_warn("warning: no socket call was seen: the trace holds none from %s or the "
-			"programs it ran.  They made none, or made them with raw system calls "
-			"(as Go programs do), or could not be traced (statically linked, "
-			"set-user-ID, or started without the LD_PRELOAD record set)", cmd);
+			"programs it ran.  They made none, or made them with their own system "
+			"call instructions (as Go programs do), or could not be traced "
+			"(statically linked, set-user-ID, or started without the LD_PRELOAD "
+			"record set)", cmd);
 	}
 }
 

@@ -184,6 +184,10 @@ class Env:
         env["LD_PRELOAD"] = ":".join(libs)
         if "address" in SANITIZE:
             env.setdefault("ASAN_OPTIONS", ASAN_FOREIGN)
+        if self.sessions:
+            # Recording by hand: wait for registration, as a tagged process
+            # does, so that the program's first calls are recorded.
+            env["SOCKSCOPE_PROBES"] = "on"
         if extra:
             env.update(extra)
         return env

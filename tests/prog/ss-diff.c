@@ -628,20 +628,187 @@ static void test_refused_peek(void)
 	printf("sandboxed child status %d\n", st);
 }
 
-int main(void)
+/*
+ * The same calls made with libc's syscall(), as libuv makes some of them:
+ * each routed number on its success and failure paths, commands of fcntl
+ * and ioctl that go straight through, and numbers that are not routed.
+ * syscall() reports failure as -1 and errno, like the wrappers.
+ */
+static void test_raw_syscall(void)
 {
+	struct sockaddr_in a = loopback(0), peer;
+	socklen_t len = sizeof(peer);
+	char buf[256];
+	int sv[2], one = 1, v = 0;
+
+	int l = CALLFD("raw socket", syscall(SYS_socket, AF_INET, SOCK_STREAM, 0));
+	CALL("raw socket bad family", syscall(SYS_socket, 12345, SOCK_STREAM, 0));
+	CALL("raw socketpair", syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv));
+	CALL("raw socketpair bad pointer", syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, BAD));
+	CALL("raw setsockopt", syscall(SYS_setsockopt, l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	CALL("raw setsockopt bad level", syscall(SYS_setsockopt, l, 9999, 1, &one, sizeof(one)));
+	CALL("raw bind bad pointer", syscall(SYS_bind, l, BAD, sizeof(a)));
+	CALL("raw bind", syscall(SYS_bind, l, &a, sizeof(a)));
+	CALL("raw bind again", syscall(SYS_bind, l, &a, sizeof(a)));
+	CALL("raw listen", syscall(SYS_listen, l, 8));
+	CALL("raw listen bad fd", syscall(SYS_listen, 12345, 8));
+	CALL("raw getsockname", syscall(SYS_getsockname, l, &peer, &len));
+	printf("raw getsockname len=%u\n", len);
+	CALL("raw getsockname bad addr", syscall(SYS_getsockname, l, BAD, &len));
+	CALL("raw getpeername unconnected", syscall(SYS_getpeername, l, &peer, &len));
+	struct sockaddr_in to = loopback(ntohs(peer.sin_port));
+	int c = CALLFD("raw socket client", syscall(SYS_socket, AF_INET, SOCK_STREAM, 0));
+	CALL("raw connect bad pointer", syscall(SYS_connect, c, BAD, sizeof(to)));
+	CALL("raw connect", syscall(SYS_connect, c, &to, sizeof(to)));
+	CALL("raw connect again", syscall(SYS_connect, c, &to, sizeof(to)));
+	len = sizeof(peer);
+	int s = CALLFD("raw accept", syscall(SYS_accept, l, &peer, &len));
+	printf("raw accept len=%u family=%d\n", len, peer.sin_family);
+	CALL("raw accept4 bad flags", syscall(SYS_accept4, l, NULL, NULL, 0x7fff));
+	CALL("raw ioctl FIONBIO listener", syscall(SYS_ioctl, l, FIONBIO, &one));
+	CALL("raw accept4 empty", syscall(SYS_accept4, l, NULL, NULL, SOCK_CLOEXEC));
+	CALL("raw accept bad fd", syscall(SYS_accept, -1, NULL, NULL));
+	len = sizeof(peer);
+	CALL("raw getpeername", syscall(SYS_getpeername, c, &peer, &len));
+
+	CALL("raw sendto", syscall(SYS_sendto, c, "Hello, raw", 10, 0, NULL, 0));
+	show_data("raw recvfrom", buf, CALL("raw recvfrom", syscall(SYS_recvfrom, s, buf, sizeof(buf), 0, NULL, NULL)));
+	CALL("raw recvfrom empty", syscall(SYS_recvfrom, s, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL));
+	CALL("raw sendto bad buffer", syscall(SYS_sendto, c, BAD, 10, 0, NULL, 0));
+	CALL("raw sendto bad fd", syscall(SYS_sendto, -1, "x", 1, 0, NULL, 0));
+	CALL("raw write", syscall(SYS_write, c, "abcdef", 6));
+	show_data("raw read", buf, CALL("raw read", syscall(SYS_read, s, buf, sizeof(buf))));
+	struct iovec iov[2] = { { "ab", 2 }, { "cde", 3 } };
+	CALL("raw writev", syscall(SYS_writev, c, iov, 2));
+	char r1[2], r2[8];
+	struct iovec riov[2] = { { r1, 2 }, { r2, 8 } };
+	CALL("raw readv", syscall(SYS_readv, s, riov, 2));
+	show_data("raw readv data", r2, 3);
+	CALL("raw writev bad iov", syscall(SYS_writev, c, BAD, 2));
+	CALL("raw read bad fd", syscall(SYS_read, -1, buf, 1));
+	CALL("raw write bad fd", syscall(SYS_write, -1, "x", 1));
+	struct iovec miov = { "msg", 3 };
+	struct msghdr m = { .msg_iov = &miov, .msg_iovlen = 1 };
+	CALL("raw sendmsg", syscall(SYS_sendmsg, c, &m, 0));
+	struct iovec rmiov = { buf, sizeof(buf) };
+	struct msghdr rm = { .msg_iov = &rmiov, .msg_iovlen = 1 };
+	show_data("raw recvmsg", buf, CALL("raw recvmsg", syscall(SYS_recvmsg, s, &rm, 0)));
+	CALL("raw sendmsg bad msghdr", syscall(SYS_sendmsg, c, BAD, 0));
+	CALL("raw recvmsg bad msghdr", syscall(SYS_recvmsg, s, BAD, MSG_DONTWAIT));
+	len = sizeof(v);
+	CALL("raw getsockopt SO_TYPE", syscall(SYS_getsockopt, c, SOL_SOCKET, SO_TYPE, &v, &len));
+	printf("raw getsockopt value=%d len=%u\n", v, len);
+	CALL("raw getsockopt bad option", syscall(SYS_getsockopt, c, SOL_SOCKET, 9999, &v, &len));
+
+	CALL("raw fcntl F_GETFL", syscall(SYS_fcntl, c, F_GETFL) & O_NONBLOCK);
+	CALL("raw fcntl F_SETFL nonblock", syscall(SYS_fcntl, c, F_SETFL, O_NONBLOCK | O_RDWR));
+	CALL("raw fcntl F_SETFL bad fd", syscall(SYS_fcntl, -1, F_SETFL, 0));
+	CALL("raw fcntl F_GETOWN", syscall(SYS_fcntl, c, F_GETOWN));
+	CALL("raw fcntl F_SETOWN group", syscall(SYS_fcntl, c, F_SETOWN, -getpgrp()));
+	CALL("raw fcntl F_GETOWN group", syscall(SYS_fcntl, c, F_GETOWN) == -getpgrp());
+	struct flock fl = { .l_type = F_RDLCK };
+	CALL("raw fcntl F_GETLK on socket", syscall(SYS_fcntl, c, F_GETLK, &fl));
+	int d = CALLFD("raw fcntl F_DUPFD_CLOEXEC", syscall(SYS_fcntl, c, F_DUPFD_CLOEXEC, 0));
+	CALL("raw close dupfd", syscall(SYS_close, d));
+	CALL("raw fcntl F_DUPFD bad fd", syscall(SYS_fcntl, -1, F_DUPFD, 0));
+	CALL("raw ioctl FIONBIO off", syscall(SYS_ioctl, c, FIONBIO, &(int){ 0 }));
+	CALL("raw ioctl FIONBIO bad pointer", syscall(SYS_ioctl, c, FIONBIO, BAD));
+	CALL("raw ioctl FIONREAD", syscall(SYS_ioctl, s, FIONREAD, &v));
+	CALL("raw ioctl bad fd", syscall(SYS_ioctl, -1, FIONBIO, &v));
+	d = CALLFD("raw dup", syscall(SYS_dup, c));
+	CALL("raw dup2", syscall(SYS_dup2, c, d) == d);
+	CALL("raw dup2 same fd", syscall(SYS_dup2, c, c) == c);
+	CALL("raw dup3 same fd", syscall(SYS_dup3, c, c, 0));
+	CALL("raw dup3 cloexec", syscall(SYS_dup3, c, d, O_CLOEXEC) == d);
+	CALL("raw dup bad fd", syscall(SYS_dup, -1));
+	CALL("raw send on dup", syscall(SYS_sendto, d, "dup", 3, 0, NULL, 0));
+	show_data("raw recv from dup", buf, CALL("raw recv from dup", syscall(SYS_recvfrom, s, buf, sizeof(buf), 0, NULL, NULL)));
+	CALL("raw close dup", syscall(SYS_close, d));
+
+	char path[] = "/tmp/sockscope-diff-raw-XXXXXX";
+	int f = mkstemp(path);
+	if (f >= 0) {
+		CALL("raw write file", syscall(SYS_write, f, "sendfile-data", 13));
+		off_t off = 0;
+		CALL("raw sendfile", syscall(SYS_sendfile, c, f, &off, 13));
+		show_data("raw recv sendfile", buf, CALL("raw recv sendfile", syscall(SYS_recvfrom, s, buf, 13, MSG_WAITALL, NULL, NULL)));
+		CALL("raw sendfile bad in fd", syscall(SYS_sendfile, c, -1, NULL, 10));
+		CALL("raw close file", syscall(SYS_close, f));
+		unlink(path);
+	}
+	CALL("raw shutdown bad how", syscall(SYS_shutdown, c, 7));
+	CALL("raw shutdown SHUT_WR", syscall(SYS_shutdown, c, SHUT_WR));
+	CALL("raw recv eof", syscall(SYS_recvfrom, s, buf, sizeof(buf), 0, NULL, NULL));
+
+	/* Datagrams in batches, as libuv sends and receives them. */
+	int u1 = CALLFD("raw socket udp", syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0));
+	int u2 = CALLFD("raw socket udp 2", syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0));
+	CALL("raw bind udp", syscall(SYS_bind, u1, &a, sizeof(a)));
+	len = sizeof(to);
+	syscall(SYS_getsockname, u1, &to, &len);
+	struct mmsghdr mv[2];
+	struct iovec iv[2] = { { "one", 3 }, { "three", 5 } };
+	memset(mv, 0, sizeof(mv));
+	for (int i = 0; i < 2; i++)
+		mv[i].msg_hdr = (struct msghdr){ .msg_iov = &iv[i], .msg_iovlen = 1, .msg_name = &to, .msg_namelen = sizeof(to) };
+	CALL("raw sendmmsg", syscall(SYS_sendmmsg, u2, mv, 2, 0));
+	char b1[16], b2[16];
+	struct iovec rv[2] = { { b1, sizeof(b1) }, { b2, sizeof(b2) } };
+	memset(mv, 0, sizeof(mv));
+	for (int i = 0; i < 2; i++)
+		mv[i].msg_hdr = (struct msghdr){ .msg_iov = &rv[i], .msg_iovlen = 1 };
+	CALL("raw recvmmsg", syscall(SYS_recvmmsg, u1, mv, 2, MSG_WAITFORONE, NULL));
+	printf("raw recvmmsg lens %u %u\n", mv[0].msg_len, mv[1].msg_len);
+	CALL("raw recvmmsg bad vector", syscall(SYS_recvmmsg, u1, BAD, 2, MSG_DONTWAIT, NULL));
+	CALL("raw sendmmsg bad fd", syscall(SYS_sendmmsg, -1, mv, 2, 0));
+
+	/* close_range over two copies at high numbers; then plain closes. */
+	CALL("raw dup2 high", syscall(SYS_dup2, c, 910) == 910);
+	CALL("raw dup2 high 2", syscall(SYS_dup2, c, 911) == 911);
+	CALL("raw close_range reversed", syscall(SYS_close_range, 911, 910, 0));
+	CALL("raw close_range bad flags", syscall(SYS_close_range, 910, 911, 0x40000000));
+	CALL("raw close_range", syscall(SYS_close_range, 910, 911, 0));
+	CALL("raw fcntl after close_range", syscall(SYS_fcntl, 910, F_GETFD));
+	CALL("raw close", syscall(SYS_close, c));
+	CALL("raw close again", syscall(SYS_close, c));
+	CALL("raw close socketpair", syscall(SYS_close, sv[0]) | syscall(SYS_close, sv[1]));
+	CALL("raw close accepted", syscall(SYS_close, s));
+	CALL("raw close listener", syscall(SYS_close, l));
+	CALL("raw close udp", syscall(SYS_close, u1) | syscall(SYS_close, u2));
+	CALL("raw close bad fd", syscall(SYS_close, -1));
+
+	/* Numbers that are not routed pass through unchanged. */
+	CALL("raw getpid", syscall(SYS_getpid) == getpid());
+	CALL("raw prctl PR_GET_DUMPABLE", syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0));
+	CALL("raw prctl bad option", syscall(SYS_prctl, -1, 0, 0, 0, 0));
+	CALL("raw futex bad op", syscall(SYS_futex, &v, 0x7f, 0, NULL, NULL, 0));
+	CALL("raw unknown number", syscall(100000));
+	CALL("raw negative number", syscall(-1));
+}
+
+/* ss-diff [libc|raw]: every case, or only those through libc's functions,
+ * or only those through syscall() (the trace tests count events of each). */
+int main(int argc, char **argv)
+{
+	int libc = argc < 2 || !strcmp(argv[1], "libc"), raw = argc < 2 || !strcmp(argv[1], "raw");
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	test_create();
-	test_stream();
-	test_dgram();
-	test_unix();
-	test_close_family();
-	test_reuse();
-	test_eintr();
-	test_names();
-	test_prctl_vfork();
-	test_refused_peek();
+	if (libc) {
+		test_create();
+		test_stream();
+		test_dgram();
+		test_unix();
+		test_close_family();
+		test_reuse();
+		test_eintr();
+		test_names();
+		test_prctl_vfork();
+	}
+	if (raw)
+		test_raw_syscall();
+	if (libc)
+		test_refused_peek();
 	puts("done");
 	return 0;
 }

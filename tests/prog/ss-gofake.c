@@ -3,7 +3,8 @@
  * Stands for a dynamically linked Go program built with cgo: the
  * .go.buildinfo section Go's linker writes, a name lookup through libc's
  * getaddrinfo (as cgo's resolver makes it) and then a loopback TCP
- * exchange made with raw system calls (as Go's runtime makes them).
+ * exchange made with its own `syscall` instructions (as Go's runtime
+ * makes them).
  * `sockscope record` warns that a Go program's raw calls are not seen;
  * the trace holds the lookup only.
  * Usage: ss-gofake [N]
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define RAWNET_INLINE
 #include "rawnet.h"
 
 /* What Go's linker starts the section with. */
@@ -27,11 +29,5 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	freeaddrinfo(res);
-	long n = raw_echo(argc > 1 ? (size_t)atol(argv[1]) : 100);
-	if (n < 0) {
-		perror("raw_echo");
-		return 1;
-	}
-	printf("localhost resolved; raw: %ld bytes echoed\n", n);
-	return 0;
+	return raw_echo_main("localhost resolved; ", argc, argv);
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+# What a preloaded process waits for at start while a session daemon runs.
+# A session daemon that takes its time to answer (here one of our own, in
+# LTTNG_HOME, that answers nothing until the program has printed) must not
+# hold up a process that is not recording: its liblttng-ust registers in
+# the background (no "Timed out waiting for lttng-sessiond").  A process
+# that records (a tag, as `sockscope record` sets, or SOCKSCOPE_PROBES=on)
+# still waits for its registration, so that its first calls are recorded.
+# The environment the program sees is its own: the settings given to
+# liblttng-ust while it loads are not left in it.  Without probes, LTTng's
+# tracepoint library is not loaded at all.
+import os
+import socket
+import subprocess
+import sys
+import threading
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import sstest
+
+t = sstest.Tap()
+env = sstest.Env("start")
+env.need_sessiond()
+TIMED_OUT = "Timed out waiting for lttng-sessiond"
+
+
+class SlowDaemon:
+    """A unix socket where liblttng-ust looks for a per-user session
+    daemon: it takes connections and answers nothing until released."""
+
+    def __init__(self, home):
+        os.makedirs(os.path.join(home, ".lttng"), exist_ok=True)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(os.path.join(home, ".lttng", "lttng-ust-sock-8"))
+        self.sock.listen(16)
+        self.conns, self.stop = [], False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stop:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(c)
+
+    def release(self):
+        for c in self.conns:
+            c.close()
+        self.conns = []
+
+
+def started(extra, name):
+    """Run a preloaded shell that prints at once; release the daemon's
+    connections only once it has printed.  Returns (first line, stderr)."""
+    home = os.path.join(env.tmp, "home-" + name)
+    d = SlowDaemon(home)
+    e = env.preload_env(extra=dict(extra, LTTNG_HOME=home, LTTNG_UST_DEBUG="1"))
+    errpath = os.path.join(env.tmp, "stderr-" + name)
+    with open(errpath, "wb") as errf:  # a file: liblttng-ust's debug output is long
+        p = env.spawn(["sh", "-c", "echo started"], env=e, stdout=subprocess.PIPE,
+                      stderr=errf)
+        line = p.stdout.readline().decode().strip()
+        d.release()
+        d.stop = True
+        d.sock.close()
+        p.communicate(timeout=120)
+    with open(errpath, errors="replace") as f:
+        return line, f.read()
+
+
+line, err = started({}, "idle")
+t.is_(line, "started", "not recording: the program runs")
+t.ok(TIMED_OUT not in err, "not recording: it did not wait for the session daemon")
+line, err = started({"SOCKSCOPE_REC": "7"}, "tagged")
+t.is_(line, "started", "tagged: the program runs")
+t.ok(TIMED_OUT in err, "tagged: it waited for its registration, as record needs")
+line, err = started({"SOCKSCOPE_PROBES": "on"}, "on")
+t.ok(line == "started" and TIMED_OUT in err, "SOCKSCOPE_PROBES=on: it waited too")
+
+# Without probes, nothing of LTTng's is loaded but the fd tracker the
+# preload links (liblttng-ust-common): not liblttng-ust, and not
+# liblttng-ust-tracepoint to register events that can never be enabled.
+p = env.spawn(["cat", "/proc/self/maps"], env=env.preload_env(extra={"SOCKSCOPE_PROBES": "off"}),
+              stdout=subprocess.PIPE)
+maps = p.communicate(timeout=120)[0].decode()
+t.is_(sorted({os.path.basename(l.split()[-1]).split(".so")[0] for l in maps.splitlines()
+              if "liblttng" in l}), ["liblttng-ust-common"],
+      "probes off: only liblttng-ust-common is mapped")
+
+# The environment seen by the program: as without the preload.
+mine = {k: v for k, v in os.environ.items() if not k.startswith("LTTNG_UST")}
+base = dict(mine, LD_PRELOAD=env.preload_env()["LD_PRELOAD"])
+for label, extra in (("idle", {}), ("tagged", {"SOCKSCOPE_REC": "7"})):
+    e = dict(base, **extra)
+    p = subprocess.run(["env", "-0"], env=e, capture_output=True, timeout=120)
+    seen = dict(kv.split("=", 1) for kv in p.stdout.decode().split("\0") if kv)
+    t.is_(seen, e, "%s: the program's environment is exactly the one it was given" % label)
+t.done()
