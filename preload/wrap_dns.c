@@ -235,7 +235,7 @@ static void nameinfo_text(char *buf, int r, const char *host, socklen_t hostlen,
 		int herr = h_errno;                                       \
 		query;                                                    \
 		result;                                                   \
-		SS_EMIT(&c, fn, q, res);                                  \
+		SS_EMIT(&c, fn, q, res, c.t0);                            \
 		h_errno = herr;                                           \
 		return r;                                                 \
 	}

@@ -4,7 +4,7 @@
  * library method's calls are: per thread, the sockets used in the last
  * moments (a few, with the bytes moved since the thread first used them);
  * when a lookup's event comes (at its return), those the thread first
- * used inside the lookup's span [ts - dur_ns, ts] are the lookup's own and
+ * used inside the lookup's span [start_ns, ts] are the lookup's own and
  * leave the list.  What this can see is what the preload sees: sockets an
  * NSS module or a resolver library makes through libc's public functions;
  * glibc's own DNS client (in libc since 2.34) calls its internal aliases,
@@ -82,7 +82,7 @@ void ss_lookup_note(struct ss_model *m, const struct ss_ev *e, const struct ss_c
 int ss_lookup_take(struct ss_model *m, const struct ss_ev *e, struct ss_lookup_sock *out)
 {
 	struct recent *r = ss_hmap_get(&m->lk_recent, (uint64_t)e->vtid, 0);
-	uint64_t from = e->ts - (uint64_t)e->dur;
+	uint64_t from = e->ts - e->span; /* from its start_ns (older traces: dur) */
 	int n = 0, k = 0;
 
 	if (!r)

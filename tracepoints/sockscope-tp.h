@@ -189,14 +189,18 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dup,
 		lttng_ust_field_integer(int, newfd, newfd)
 		lttng_ust_field_integer_hex(int, flags, flags)))
 
-/* Name service: what was asked and what came back (first answer and
- * count, or the failure's name). */
+/* Name service: what was asked and what came back (every answer and
+ * their count, or the failure's name), and when the call started: the
+ * answers are formatted between the call's end and the event, so ts -
+ * dur_ns starts late, and a reader nesting the lookup's own sockets under
+ * it needs the start (as sockscope_api events have it). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dns,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, query,
-			  const char *, result),
+			  const char *, result, uint64_t, start_ns),
 	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
 		lttng_ust_field_string(query, query)
-		lttng_ust_field_string(result, result)))
+		lttng_ust_field_string(result, result)
+		lttng_ust_field_integer(uint64_t, start_ns, start_ns)))
 
 /* describe: a socket first seen after it was opened (inherited, passed
  * with SCM_RIGHTS, opened inside libc); cloexec: its descriptor's flag;
@@ -237,7 +241,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, stop,
 #define SS_A_IOADDR SS_A_IO, const struct ss_tp_addr *, a, int, rights
 #define SS_A_MMSG SS_A_BASE, unsigned int, vlen, int, flags, uint64_t, bytes, \
 	const struct ss_tp_addr *, a
-#define SS_A_DNS SS_A_BASE, const char *, query, const char *, result
+#define SS_A_DNS SS_A_BASE, const char *, query, const char *, result, uint64_t, start_ns
 
 SS_TP_INSTANCE(create, socket, SS_A_BASE, int, family, const char *, type, int, protocol)
 SS_TP_INSTANCE(pair, socketpair, SS_A_BASE, int, family, const char *, type,
