@@ -47,13 +47,15 @@ static int sessiond_socket_exists(void)
  * - Its base-address statedump reads the ELF headers of every loaded
  *   library at start (hundreds of reads: the largest part of its start-up
  *   cost); sockscope's events do not use it.
- * - Its constructor waits for the session daemon's reply to its
- *   registration (up to 3 s): a process that is not recording does not.
- *   (The same setting bounds its later messages to the daemon at 10 ms
- *   instead of 3 s; 2.13 has no separate one.)
+ *
+ * Its constructor still waits for the session daemon's reply to its
+ * registration, in every process: the listener threads open their sockets
+ * meanwhile, at the lowest free numbers, before the preload moves them out
+ * of the program's way (preload/tracerfd.c).  A process that did not wait
+ * would run its main() during that instant, and its first open() could get
+ * 4 instead of 3: exactness comes before the milliseconds of start-up.
  */
 static const char *const no_statedump = "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1";
-static const char *const no_wait = "LTTNG_UST_REGISTER_TIMEOUT=0";
 
 static int env_has(const char *entry)
 {
@@ -67,16 +69,14 @@ static int env_has(const char *entry)
 	return getenv(name) != NULL;
 }
 
-static void *dlopen_with(const char *path, int wait)
+static void *dlopen_with(const char *path)
 {
 	extern char **environ;
-	const char *add[2];
+	const char *add[1];
 	size_t nadd = 0, n = 0;
 
 	if (!env_has(no_statedump))
 		add[nadd++] = no_statedump;
-	if (!wait && !env_has(no_wait))
-		add[nadd++] = no_wait;
 	while (environ && environ[n])
 		n++;
 	/* Made once (the second dlopen, by name, shows the same), never
@@ -101,17 +101,13 @@ static void *dlopen_with(const char *path, int wait)
 /*
  * Without a daemon the program stays exactly as it was: liblttng-ust starts
  * two listener threads, and a multi-threaded process pays for every
- * cancellation point (read, recv, ...) in glibc.  With one, only a process
- * that records (a tag, as `sockscope record` gives, or SOCKSCOPE_PROBES=on)
- * waits for its registration, so that its first calls are recorded; any
- * other registers in the background and starts at once.
+ * cancellation point (read, recv, ...) in glibc.
  */
 int ss_probes_load(const void *self)
 {
 	static const char tp[] = "libsockscope-tp.so";
 	const char *env = secure_getenv("SOCKSCOPE_PROBES");
 	int on = env && !strcmp(env, "on");
-	int wait = on || ss_rec_from_env() != 0;
 	Dl_info info;
 	char path[4096];
 
@@ -125,11 +121,11 @@ int ss_probes_load(const void *self)
 		char *slash = strrchr(path, '/');
 		if (slash) {
 			strcpy(slash + 1, tp);
-			if (dlopen_with(path, wait))
+			if (dlopen_with(path))
 				return 1;
 		}
 	}
-	return dlopen_with(tp, wait) != NULL;
+	return dlopen_with(tp) != NULL;
 }
 
 uint64_t ss_rec_from_env(void)
