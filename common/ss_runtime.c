@@ -106,12 +106,19 @@ static void *dlopen_with(const char *path, int wait)
  * waits for its registration, so that its first calls are recorded; any
  * other registers in the background and starts at once.
  */
+int ss_records_from_env(void)
+{
+	const char *env = secure_getenv("SOCKSCOPE_PROBES");
+
+	return (env && !strcmp(env, "on")) || ss_rec_from_env() != 0;
+}
+
 int ss_probes_load(const void *self)
 {
 	static const char tp[] = "libsockscope-tp.so";
 	const char *env = secure_getenv("SOCKSCOPE_PROBES");
 	int on = env && !strcmp(env, "on");
-	int wait = on || ss_rec_from_env() != 0;
+	int wait = ss_records_from_env();
 	Dl_info info;
 	char path[4096];
 
