@@ -43,17 +43,26 @@ e = env.preload_env()
 e.pop("SOCKSCOPE_PROBES", None)  # untagged, not told to record: the quiet exit
 p = env.spawn([sys.executable, "-c", PROG], env=e, stdin=subprocess.PIPE,
               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-# It registers in the background: wait until both sessions know it, then
-# let it make its calls and leave.
+# It registers in the background: wait until the daemon knows it and has
+# made its per-process buffers (their directory is named after its pid),
+# give it time to take the sessions' settings, then let it make its calls
+# and leave.
+
+
+def buffers_made():
+    d = os.path.join(pid_out, "ust", "pid")
+    return os.path.isdir(d) and any("-%d-" % p.pid in n for n in os.listdir(d))
+
+
 registered = False
-for _ in range(600):
-    if "PID: %d " % p.pid in env.lttng("list", "-u"):
+for _ in range(1200):
+    if "PID: %d " % p.pid in env.lttng("list", "-u") and buffers_made():
         registered = True
         break
     time.sleep(0.05)
-time.sleep(0.2)  # the per-process buffers are set up after registration
+time.sleep(0.5)
 out, err = p.communicate(b"go\n", timeout=120)
-t.ok(registered, "the untagged process registered with the session daemon")
+t.ok(registered, "the untagged process registered and has its per-process buffers")
 t.is_(p.returncode, 0, "it exits 0")
 env.stop(uid_s)
 env.stop(pid_s)
