@@ -120,14 +120,6 @@ static void *dlopen_with(const char *path, int wait, int home)
 	return h;
 }
 
-/*
- * Without a daemon the program stays exactly as it was: liblttng-ust starts
- * two listener threads, and a multi-threaded process pays for every
- * cancellation point (read, recv, ...) in glibc.  With one, only a process
- * that records (a tag, as `sockscope record` gives, or SOCKSCOPE_PROBES=on)
- * waits for its registration, so that its first calls are recorded; any
- * other registers in the background and starts at once.
- */
 int ss_records_from_env(void)
 {
 	const char *env = secure_getenv("SOCKSCOPE_PROBES");
@@ -135,6 +127,14 @@ int ss_records_from_env(void)
 	return (env && !strcmp(env, "on")) || ss_rec_from_env() != 0;
 }
 
+/*
+ * Without a daemon the program stays exactly as it was: liblttng-ust starts
+ * listener threads, and a multi-threaded process pays for every
+ * cancellation point (read, recv, ...) in glibc.  With one, only a process
+ * that records (a tag, as `sockscope record` gives, or SOCKSCOPE_PROBES=on)
+ * waits for its registration, so that its first calls are recorded; any
+ * other registers in the background and starts at once.
+ */
 int ss_probes_load(const void *self)
 {
 	static const char tp[] = "libsockscope-tp.so";
