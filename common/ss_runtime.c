@@ -15,19 +15,17 @@
 #include <sys/un.h>
 
 /*
- * Whether a session daemon may be listening for applications: its socket
- * exists, system-wide or in LTTNG_HOME/HOME.  (lttng-ust 2.13 names it
+ * Whether a per-user session daemon may be listening for applications: its
+ * socket exists in LTTNG_HOME, or HOME.  (lttng-ust 2.13 names it
  * lttng-ust-sock-8.)
  */
-static int sessiond_socket_exists(void)
+static int home_sessiond_socket_exists(void)
 {
 	static const char name[] = "/.lttng/" SS_UST_SOCK_NAME;
 	const char *home = secure_getenv("LTTNG_HOME");
 	char path[4096];
 	struct stat st;
 
-	if (stat("/var/run/lttng/" SS_UST_SOCK_NAME, &st) == 0 && S_ISSOCK(st.st_mode))
-		return 1;
 	if (!home)
 		home = secure_getenv("HOME");
 	if (!home || strlen(home) + sizeof(name) > sizeof(path))
@@ -35,6 +33,15 @@ static int sessiond_socket_exists(void)
 	strcpy(path, home);
 	strcat(path, name);
 	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* Whether any may be: a per-user one (home), or the system-wide one. */
+static int sessiond_socket_exists(int home)
+{
+	struct stat st;
+
+	return home ||
+	       (stat("/var/run/lttng/" SS_UST_SOCK_NAME, &st) == 0 && S_ISSOCK(st.st_mode));
 }
 
 /*
@@ -47,6 +54,12 @@ static int sessiond_socket_exists(void)
  * - Its base-address statedump reads the ELF headers of every loaded
  *   library at start (hundreds of reads: the largest part of its start-up
  *   cost); sockscope's events do not use it.
+ * - It starts a second listener thread for a per-user session daemon (in
+ *   LTTNG_HOME or HOME), which waits for one to appear even when none
+ *   runs.  When none runs as we start, it is shown neither variable and
+ *   does without: one thread, one shared-memory page and a connect
+ *   attempt less.  A per-user daemon started later does not see this
+ *   process, as it would not if no daemon at all had been running.
  *
  * Its constructor still waits for the session daemon's reply to its
  * registration, in every process: the listener threads open their sockets
@@ -69,25 +82,34 @@ static int env_has(const char *entry)
 	return getenv(name) != NULL;
 }
 
-static void *dlopen_with(const char *path)
+static int is_home(const char *entry)
+{
+	return !strncmp(entry, "HOME=", 5) || !strncmp(entry, "LTTNG_HOME=", 11);
+}
+
+static void *dlopen_with(const char *path, int home)
 {
 	extern char **environ;
 	const char *add[1];
-	size_t nadd = 0, n = 0;
+	size_t nadd = 0, n = 0, nhome = 0;
 
 	if (!env_has(no_statedump))
 		add[nadd++] = no_statedump;
-	while (environ && environ[n])
-		n++;
+	for (; environ && environ[n]; n++)
+		if (!home && is_home(environ[n]))
+			nhome++;
 	/* Made once (the second dlopen, by name, shows the same), never
 	 * freed: a thread that read environ meanwhile may still be looking
 	 * at it.  Kept here, so it is no leak. */
 	static char **shown;
-	if (!shown && nadd && (shown = malloc((n + nadd + 1) * sizeof(*shown)))) {
+	if (!shown && (nadd || nhome) && (shown = malloc((n + nadd + 1) * sizeof(*shown)))) {
+		size_t k = nadd;
+
 		memcpy(shown, add, nadd * sizeof(*shown));
-		if (n)
-			memcpy(shown + nadd, environ, n * sizeof(*shown));
-		shown[n + nadd] = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (home || !is_home(environ[i]))
+				shown[k++] = environ[i];
+		shown[k] = NULL;
 	}
 	if (!shown)
 		return dlopen(path, RTLD_NOW | RTLD_GLOBAL);
@@ -98,9 +120,16 @@ static void *dlopen_with(const char *path)
 	return h;
 }
 
+int ss_records_from_env(void)
+{
+	const char *env = secure_getenv("SOCKSCOPE_PROBES");
+
+	return (env && !strcmp(env, "on")) || ss_rec_from_env() != 0;
+}
+
 /*
  * Without a daemon the program stays exactly as it was: liblttng-ust starts
- * two listener threads, and a multi-threaded process pays for every
+ * listener threads, and a multi-threaded process pays for every
  * cancellation point (read, recv, ...) in glibc.
  */
 int ss_probes_load(const void *self)
@@ -113,7 +142,8 @@ int ss_probes_load(const void *self)
 
 	if (env && !strcmp(env, "off"))
 		return 0;
-	if (!on && !sessiond_socket_exists())
+	int home = home_sessiond_socket_exists();
+	if (!on && !sessiond_socket_exists(home))
 		return 0;
 	if (dladdr(self, &info) && info.dli_fname &&
 	    strlen(info.dli_fname) + sizeof(tp) < sizeof(path)) {
@@ -121,11 +151,11 @@ int ss_probes_load(const void *self)
 		char *slash = strrchr(path, '/');
 		if (slash) {
 			strcpy(slash + 1, tp);
-			if (dlopen_with(path))
+			if (dlopen_with(path, home))
 				return 1;
 		}
 	}
-	return dlopen_with(tp) != NULL;
+	return dlopen_with(tp, home) != NULL;
 }
 
 uint64_t ss_rec_from_env(void)

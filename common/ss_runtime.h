@@ -30,6 +30,11 @@ int ss_probes_load(const void *self);
  */
 uint64_t ss_rec_from_env(void);
 
+/* Whether this process records: a tag, or SOCKSCOPE_PROBES=on.  One that
+ * does waits for its registration with the session daemon at start and
+ * keeps the tracer's exit path; any other does neither. */
+int ss_records_from_env(void);
+
 /*
  * Whether the unix socket address sa (len bytes) is a session daemon's
  * application socket: a socket connected there is the tracer's own.

@@ -238,6 +238,9 @@ SS_HIDDEN void ss_count_threads(void);
 SS_HIDDEN int ss_probes_loaded(void);
 /* Keep our tracepoint definitions registered at exit (stop.c). */
 SS_HIDDEN void ss_trace_detach(void);
+/* A process that does not record: at exit, skip the destructors of
+ * liblttng-ust and of the probes (stop.c). */
+SS_HIDDEN void ss_skip_exit(void);
 
 /* Whether a call from ra may be traced now: tracing not stopped, not
  * nested inside our own tracing, and not the tracer's own traffic. */

@@ -231,6 +231,8 @@ static void no_destructor(void)
 {
 }
 
+/* data non-NULL: the companion library's too (it may be dlclose()d, so
+ * only once tracing has stopped). */
 static int skip_destructors(struct dl_phdr_info *info, size_t size, void *data)
 {
 	const char *name = info->dlpi_name;
@@ -240,13 +242,21 @@ static int skip_destructors(struct dl_phdr_info *info, size_t size, void *data)
 	long page = sysconf(_SC_PAGESIZE);
 
 	(void)size;
-	(void)data;
 	if (!name || (!strstr(name, "liblttng-ust") && !strstr(name, "libsockscope-tp.so") &&
-		      !strstr(name, "libsockscope.so")))
+		      !(data && strstr(name, "libsockscope.so"))))
 		return 0;
-	for (int i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	uintptr_t relro_lo = 0, relro_hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
+		else if (ph->p_type == PT_GNU_RELRO) {
+			/* Whole pages only, as the loader protects them. */
+			relro_lo = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+			relro_hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) &
+				   ~(uintptr_t)(page - 1);
+		}
+	}
 	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
 		if (dyn->d_tag == DT_FINI_ARRAY)
 			arr = info->dlpi_addr + dyn->d_un.d_ptr;
@@ -257,13 +267,37 @@ static int skip_destructors(struct dl_phdr_info *info, size_t size, void *data)
 		return 0;
 	uintptr_t lo = arr & ~(uintptr_t)(page - 1);
 	size_t span = (arr + bytes - lo + page - 1) & ~(size_t)(page - 1);
-	/* The array is read-only after relocation (RELRO). */
+	/* The array is read-only after relocation (RELRO); a page it shares
+	 * with writable data past the RELRO end stays writable, and the
+	 * process goes on using it. */
 	if (mprotect((void *)lo, span, PROT_READ | PROT_WRITE) != 0)
 		return 0;
 	for (size_t i = 0; i < bytes / sizeof(void *); i++)
 		((void (**)(void))arr)[i] = no_destructor;
-	mprotect((void *)lo, span, PROT_READ);
+	for (uintptr_t p = lo; p < lo + span; p += (uintptr_t)page)
+		if (p >= relro_lo && p + (uintptr_t)page <= relro_hi)
+			mprotect((void *)p, (size_t)page, PROT_READ);
 	return 0;
+}
+
+/*
+ * A process that does not record leaves as after SIGKILL, as far as the
+ * tracer is concerned.  Its destructors would wait for the listener thread
+ * (which holds liblttng-ust's lock while it registers with the session
+ * daemon), cancel it (pthread_cancel loads libgcc_s) and wait for RCU grace
+ * periods while our tracepoints unregister: milliseconds at the end of
+ * every process, for nothing that outlives it.  The events it emitted are
+ * already in the ring buffers, in shared memory the consumer daemon holds,
+ * and the session daemon handles an application whose socket closes.
+ * Called from our constructor: dlopen()ed objects are finalized by
+ * _dl_fini, which exit runs after the handlers registered after it, and a
+ * preloaded library's constructor runs before it is registered, so no
+ * atexit handler of ours could come first.
+ */
+void ss_skip_exit(void)
+{
+	ss_trace_detach();
+	dl_iterate_phdr(skip_destructors, NULL);
 }
 
 static void emit_stop(const char *why, long detail)
@@ -300,7 +334,7 @@ void ss_stop_tracing(const char *why, long detail)
 		shut_sessiond_sockets();
 		release_wait_pages();
 		wait_gone();
-		dl_iterate_phdr(skip_destructors, NULL);
+		dl_iterate_phdr(skip_destructors, &stopped_all);
 	}
 	__atomic_store_n(&stopped_all, 1, __ATOMIC_RELEASE);
 	errno = saved;

@@ -148,6 +148,12 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 	 * the second time; the matching destructor then leaves them registered
 	 * at exit, which changes nothing). */
 	lttng_ust__tracepoints__ptrs_init();
+	if (probes_loaded && !ss_records_from_env()) {
+		/* The same for the constructor that loads LTTng's tracepoint
+		 * library; then ss_skip_exit keeps both registered at exit. */
+		lttng_ust__tracepoints__init();
+		ss_skip_exit();
+	}
 	if (lttng_ust_tracepoint_enabled(sockscope, exec)) {
 		struct ss_tp_base b = { .fd = -1, .rec = ss_rec };
 		lttng_ust_do_tracepoint(sockscope, exec, &b);

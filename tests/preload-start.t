@@ -9,7 +9,8 @@
 # recorded.
 # The environment the program sees is its own: the settings given to
 # liblttng-ust while it loads are not left in it.  Without probes, LTTng's
-# tracepoint library is not loaded at all.
+# tracepoint library is not loaded at all.  liblttng-ust's per-user
+# listener thread is started only when a per-user daemon runs.
 import os
 import socket
 import subprocess
@@ -88,6 +89,27 @@ maps = p.communicate(timeout=120)[0].decode()
 t.is_(sorted({os.path.basename(l.split()[-1]).split(".so")[0] for l in maps.splitlines()
               if "liblttng" in l}), [],
       "probes off: nothing of LTTng is mapped")
+
+# liblttng-ust's listener threads: one for the system-wide daemon, and a
+# second for a per-user one (LTTNG_HOME, else HOME) only when that one runs
+# as the process starts: without, it would wait for nothing, at the price of
+# a thread.
+LIST = ("import os; print(sum(open('/proc/self/task/%s/comm' % t).read().endswith('-ust\\n')"
+        " for t in os.listdir('/proc/self/task')))")
+
+
+def listeners(home):
+    e = env.preload_env(extra={"LTTNG_HOME": home})
+    return env.run([sys.executable, "-c", LIST], env=e, timeout=120)[1].strip()
+
+
+t.is_(listeners(os.path.join(env.tmp, "home-none")), "1",
+      "no per-user daemon: one listener thread, the system-wide daemon's")
+d = SlowDaemon(os.path.join(env.tmp, "home-user"))
+d.stop = True
+got = listeners(os.path.join(env.tmp, "home-user"))
+d.sock.close()
+t.is_(got, "2", "a per-user daemon running: its listener too")
 
 # The environment seen by the program: as without the preload.
 mine = {k: v for k, v in os.environ.items() if not k.startswith("LTTNG_UST")}
