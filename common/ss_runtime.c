@@ -111,7 +111,7 @@ int ss_probes_load(const void *self)
 	static const char tp[] = "libsockscope-tp.so";
 	const char *env = secure_getenv("SOCKSCOPE_PROBES");
 	int on = env && !strcmp(env, "on");
-	int wait = on || ss_rec_from_env() != 0;
+	int wait = ss_records();
 	Dl_info info;
 	char path[4096];
 
@@ -158,4 +158,11 @@ int ss_is_sessiond_addr(const void *sa, unsigned len)
 	size_t n = strnlen(un->sun_path, len - off);
 	return n >= sizeof(tail) - 1 && !memcmp(un->sun_path + n - (sizeof(tail) - 1), tail,
 						sizeof(tail) - 1);
+}
+
+int ss_records(void)
+{
+	const char *env = secure_getenv("SOCKSCOPE_PROBES");
+
+	return (env && !strcmp(env, "on")) || ss_rec_from_env() != 0;
 }

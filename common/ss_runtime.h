@@ -29,6 +29,13 @@ int ss_probes_load(const void *self);
  * never mix.  0 when unset or not a number.
  */
 uint64_t ss_rec_from_env(void);
+/*
+ * Whether this process records: it has a tag, or SOCKSCOPE_PROBES=on.  Such
+ * a process waits for its registration with the session daemon (in its
+ * constructor, and in a forked child), so that its first calls are
+ * recorded; any other registers in the background.
+ */
+int ss_records(void);
 
 /*
  * Whether the unix socket address sa (len bytes) is a session daemon's

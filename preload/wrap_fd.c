@@ -43,6 +43,14 @@ static int (*fclose_stream)(FILE *stream, int (*fclose_cb)(FILE *stream));
  * its job with the three functions liblttng-ust exports, found once our
  * probes have loaded it, and only while tracing goes on.
  *
+ * Only in a process that records (ss_records: a tag, or SOCKSCOPE_PROBES=on),
+ * whose child then waits for its registration inside fork, as the process
+ * did at start: the tracer's descriptors are in place, above the program's,
+ * before the child goes on.  Any other would register in the background
+ * while the child runs, and the child could see the tracer's sockets for a
+ * moment at its lowest free numbers (a descriptor scan, a closefrom, an
+ * open() expecting 0), and pay a registration per fork for nothing.
+ *
  * Of what liblttng-ust-fork wraps: fork and daemon (whose fork is libc's
  * internal one, which no interposer sees) make the processes that keep
  * tracing.  clone() without CLONE_VM is left out: few programs make a
@@ -68,7 +76,7 @@ static int (*libc_daemon)(int nochdir, int noclose);
 
 static void fork_resolve(void)
 {
-	if (!ss_probes_loaded())
+	if (!ss_probes_loaded() || !ss_records())
 		return;
 	void *uf = dlopen("liblttng-ust-fork.so.1", RTLD_LAZY | RTLD_NOLOAD);
 	if (uf) {
