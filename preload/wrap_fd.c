@@ -102,12 +102,15 @@ void ss_tracker_resolve(void)
 }
 
 /* Before a fork that follows: whether the hooks ran (their signal mask in
- * *mask).  Not once tracing has stopped, which the caller has checked. */
+ * *mask), errno kept.  Not once tracing has stopped, which the caller has
+ * checked. */
 static int fork_before(sigset_t *mask)
 {
 	if (!ust_fork.before)
 		return 0;
+	int saved = errno;
 	ust_fork.before(mask);
+	errno = saved;
 	return 1;
 }
 
