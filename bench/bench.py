@@ -64,10 +64,8 @@ class Config:
         e = dict(os.environ)
         e.pop("LD_PRELOAD", None)
         if self.preload:
-            # liblttng-ust-fork brings liblttng-ust with it: only where a
-            # session records, or "no daemon" would load LTTng all the same.
-            fork = [sstest.UST_FORK] if sstest.UST_FORK and self.session else []
-            e["LD_PRELOAD"] = ":".join([sstest.PRELOAD] + fork)
+            # As record does: the preload alone, which follows forks itself.
+            e["LD_PRELOAD"] = sstest.PRELOAD
         e.update(self.env)
         return e
 

@@ -29,10 +29,9 @@ int ss_probes_load(const void *self);
  * never mix.  0 when unset or not a number.
  */
 uint64_t ss_rec_from_env(void);
-
 /* Whether this process records: a tag, or SOCKSCOPE_PROBES=on.  One that
- * does waits for its registration with the session daemon at start and
- * keeps the tracer's exit path; any other does neither. */
+ * does keeps the tracer's exit path and follows forks (a forked child
+ * registers anew and waits for it); any other does neither. */
 int ss_records_from_env(void);
 
 /*

@@ -54,7 +54,7 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(recvfrom) X(recvmsg) X(recvmmsg) X(read) X(write) X(readv)        \
 	X(writev) X(sendfile) X(sendfile64) X(getsockopt) X(setsockopt) X(shutdown)       \
 	X(close) X(close_range) X(closefrom) X(getpeername) X(getsockname)  \
-	X(fcntl) X(fcntl64) X(ioctl) X(dup) X(dup2) X(dup3) X(fork)         \
+	X(fcntl) X(fcntl64) X(ioctl) X(dup) X(dup2) X(dup3) X(fork) X(daemon)       \
 	X(gethostbyname) X(gethostbyname2) X(gethostbyname_r)               \
 	X(gethostbyname2_r) X(gethostbyaddr) X(gethostbyaddr_r)             \
 	X(gethostname) X(getservbyname) X(getservbyname_r) X(getservbyport)      \

@@ -35,8 +35,8 @@ SS_TLS int ss_vforked;
 SS_TLS void *ss_vfork_ra SS_HIDDEN;
 SS_HIDDEN void *ss_vfork_begin(void);
 
-/* libc's own fork: liblttng-ust-fork, preloaded after us by `sockscope
- * record`, would re-create the tracer in the child. */
+/* libc's own fork: liblttng-ust-fork, when a user preloads it after us,
+ * would re-create the tracer in the child. */
 static pid_t (*libc_fork)(void);
 
 /*

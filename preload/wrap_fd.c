@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -31,10 +32,96 @@
  */
 static int (*fclose_stream)(FILE *stream, int (*fclose_cb)(FILE *stream));
 
+/*
+ * Following forks.  liblttng-ust has to be told around a fork: its locks
+ * held and signals blocked across it, then in the child its state reset
+ * and its constructor run again (new vpid, vtid and procname, its own
+ * registration with the session daemon).  liblttng-ust-fork does that by
+ * interposing fork, but preloading it brings liblttng-ust into every
+ * process, also one that starts under a seccomp filter, before our
+ * constructor can look (trace.c, started_filtered).  So the preload does
+ * its job with the three functions liblttng-ust exports, found once our
+ * probes have loaded it, and only while tracing goes on.
+ *
+ * Only in a process that records (ss_records_from_env: a tag, or SOCKSCOPE_PROBES=on),
+ * whose child then waits for its registration inside fork, as the process
+ * did at start: the tracer's descriptors are in place, above the program's,
+ * before the child goes on.  Any other would register in the background
+ * while the child runs, and the child could see the tracer's sockets for a
+ * moment at its lowest free numbers (a descriptor scan, a closefrom, an
+ * open() expecting 0), and pay a registration per fork for nothing.
+ *
+ * Of what liblttng-ust-fork wraps: fork and daemon (whose fork is libc's
+ * internal one, which no interposer sees) make the processes that keep
+ * tracing.  clone() without CLONE_VM is left out: few programs make a
+ * process with clone() itself, and its child's events keep the parent's
+ * vpid until it execs (README, what cannot be seen).  The setuid family,
+ * setns and unshare only reset the cached vuid/vgid and namespace
+ * contexts, which a recording does not add (vpid, vtid, procname).
+ *
+ * A user may still preload liblttng-ust-fork (the old manual recipe): its
+ * fork then wraps ours or ours calls it, and the hooks must run once, or
+ * the second lttng_ust_before_fork waits for ever on liblttng-ust's fork
+ * mutex.  Whether it is loaded, before or after us, decides (looking only
+ * at what our REAL(fork) resolves to would miss it loaded before us).
+ */
+static struct {
+	void (*before)(sigset_t *save);
+	void (*parent)(sigset_t *restore);
+	void (*child)(sigset_t *restore);
+} ust_fork;
+/* libc's daemon, where liblttng-ust-fork's would come next: once tracing
+ * has stopped, its hooks are not to run (as ss_fork_stopped for fork). */
+static int (*libc_daemon)(int nochdir, int noclose);
+
+static void fork_resolve(void)
+{
+	if (!ss_probes_loaded() || !ss_records_from_env())
+		return;
+	void *uf = dlopen("liblttng-ust-fork.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	if (uf) {
+		void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+		if (libc)
+			libc_daemon = (__typeof__(libc_daemon))dlsym(libc, "daemon");
+		return;
+	}
+	ust_fork.before = (__typeof__(ust_fork.before))dlsym(RTLD_DEFAULT, "lttng_ust_before_fork");
+	ust_fork.parent =
+	    (__typeof__(ust_fork.parent))dlsym(RTLD_DEFAULT, "lttng_ust_after_fork_parent");
+	ust_fork.child =
+	    (__typeof__(ust_fork.child))dlsym(RTLD_DEFAULT, "lttng_ust_after_fork_child");
+	if (!ust_fork.before || !ust_fork.parent || !ust_fork.child)
+		ust_fork.before = NULL;
+}
+
 void ss_tracker_resolve(void)
 {
 	fclose_stream = (__typeof__(fclose_stream))dlsym(RTLD_DEFAULT,
 							 "lttng_ust_safe_fclose_stream");
+	fork_resolve();
+}
+
+/* Before a fork that follows: whether the hooks ran (their signal mask in
+ * *mask), errno kept.  Not once tracing has stopped, which the caller has
+ * checked. */
+static int fork_before(sigset_t *mask)
+{
+	if (!ust_fork.before)
+		return 0;
+	int saved = errno;
+	ust_fork.before(mask);
+	errno = saved;
+	return 1;
+}
+
+/* After it, in the parent or the child, errno kept. */
+static void fork_after(int hooked, int in_child, sigset_t *mask)
+{
+	if (!hooked)
+		return;
+	int saved = errno;
+	(in_child ? ust_fork.child : ust_fork.parent)(mask);
+	errno = saved;
 }
 
 SS_EXPORT int close(int fd)
@@ -251,13 +338,34 @@ SS_EXPORT pid_t fork(void)
 	if (ss_bypass())
 		return ss_vforked ? REAL(fork)() : ss_fork_stopped();
 	struct ss_call c;
+	sigset_t mask;
 
 	ss_call_begin_if(&c, SS_ENTER(fork), -1, 0);
+	int hooked = fork_before(&mask);
 	pid_t r = REAL(fork)();
+	fork_after(hooked, r == 0, &mask);
 	if (r == 0)
 		return 0;
 	ss_call_end(&c, r, r < 0);
 	SS_EMIT(&c, fork);
+	return r;
+}
+
+/*
+ * daemon: a fork inside libc whose parent exits at once.  No event (the
+ * parent never returns to emit one); the child follows as after fork.  It
+ * may fail in the child too (setsid), so the pid tells which side we are.
+ */
+SS_EXPORT int daemon(int nochdir, int noclose)
+{
+	if (ss_bypass())
+		return !ss_vforked && libc_daemon ? libc_daemon(nochdir, noclose) :
+						    REAL(daemon)(nochdir, noclose);
+	sigset_t mask;
+	pid_t self = getpid();
+	int hooked = fork_before(&mask);
+	int r = REAL(daemon)(nochdir, noclose);
+	fork_after(hooked, getpid() != self, &mask);
 	return r;
 }
 

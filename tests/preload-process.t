@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Threads, fork, exec and signals under the preload with a recording
 # session: 16 threads x 10,000 calls give exact counts; a forked child's
-# events carry its own vpid and the parent's socket serial; an exec'd child
+# events carry its own vpid and the parent's socket serial (the preload
+# follows forks; and the same with liblttng-ust-fork preloaded after it, as
+# a user's own LD_PRELOAD may, its hooks running once); an exec'd child
 # describes the socket it inherited; a signal handler may close a socket;
 # closefrom and close_range leave the tracer's descriptors alone.
 import collections
@@ -18,11 +20,14 @@ NT, NC = 16, 10000
 
 sname, trace = env.session("proc", subbuf="4M", nsub="16")
 runs = {}
-for mode in (["threads", str(NT), str(NC)], ["fork"], ["exec"], ["sigclose"], ["closefrom"],
-             ["close_range"]):
-    rc, out, err, pid = env.run([prog] + mode, fork=True)
-    runs[mode[0]] = (rc, out, pid)
-    t.is_(rc, 0, "%s: exits 0 under recording" % mode[0])
+for name, mode in (("threads", ["threads", str(NT), str(NC)]), ("fork", ["fork"]),
+                   ("fork+ust-fork", ["fork"]), ("exec", ["exec"]), ("sigclose", ["sigclose"]),
+                   ("closefrom", ["closefrom"]), ("close_range", ["close_range"])):
+    if name == "fork+ust-fork" and not sstest.UST_FORK:
+        continue
+    rc, out, err, pid = env.run([prog] + mode, ust_fork=name == "fork+ust-fork", timeout=60)
+    runs[name] = (rc, out, pid)
+    t.is_(rc, 0, "%s: exits 0 under recording" % name)
 env.stop(sname)
 events, lost = sstest.read_trace(trace)
 t.is_(lost, 0, "no event discarded")
@@ -39,18 +44,23 @@ socks = {e["vtid"]: e["sock"] for e in gs}
 t.is_(len(set(socks.values())), NT, "threads: one socket serial per thread")
 
 # fork: the child sends on the parent's socket, under its own vpid.
-out, ppid = runs["fork"][1], runs["fork"][2]
-child = int(out.split()[3])
-pe = sstest.only(events, {ppid})
-ce = sstest.only(events, {child})
-pair = [e for e in pe if e["name"] == "sockscope:socketpair"]
-csend = [e for e in ce if e["name"] == "sockscope:send"]
-t.ok(pair and csend, "fork: parent socketpair and child send recorded")
-t.ok(csend and csend[0]["vpid"] != ppid and csend[0]["ret"] == 10, "fork: child event has its own vpid")
-t.ok(pair and csend and csend[0]["sock"] == pair[0]["sock2"],
-     "fork: child uses the parent's socket serial")
-precv = [e for e in pe if e["name"] == "sockscope:recv"]
-t.ok(precv and precv[0]["ret"] == 10, "fork: parent received 10 bytes")
+for name in ("fork", "fork+ust-fork"):
+    if name not in runs:
+        t.ok(True, "# SKIP liblttng-ust-fork.so.1 not installed")
+        continue
+    out, ppid = runs[name][1], runs[name][2]
+    child = int(out.split()[3])
+    pe = sstest.only(events, {ppid})
+    ce = sstest.only(events, {child})
+    pair = [e for e in pe if e["name"] == "sockscope:socketpair"]
+    csend = [e for e in ce if e["name"] == "sockscope:send"]
+    t.ok(pair and csend, "%s: parent socketpair and child send recorded" % name)
+    t.ok(csend and csend[0]["vpid"] != ppid and csend[0]["ret"] == 10,
+         "%s: child event has its own vpid" % name)
+    t.ok(pair and csend and csend[0]["sock"] == pair[0]["sock2"],
+         "%s: child uses the parent's socket serial" % name)
+    precv = [e for e in pe if e["name"] == "sockscope:recv"]
+    t.ok(precv and precv[0]["ret"] == 10, "%s: parent received 10 bytes" % name)
 
 # exec: the new image first sees an inherited socket and describes it.
 out, ppid = runs["exec"][1], runs["exec"][2]

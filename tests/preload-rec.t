@@ -18,7 +18,7 @@ sb, trace_b = env.session("b", filter="rec == %d" % tag_b)
 runs = {}
 for who, tag, mode in (("a", tag_a, "exec"), ("b", tag_b, "fork"), ("none", None, "fork")):
     extra = {"SOCKSCOPE_REC": str(tag)} if tag else {}
-    p = env.spawn([prog, mode], fork=True, env=env.preload_env(fork=True, extra=extra),
+    p = env.spawn([prog, mode], env=env.preload_env(extra=extra),
                   stdout=__import__("subprocess").PIPE)
     out = p.communicate(timeout=60)[0].decode()
     t.is_(p.returncode, 0, "%s: %s run exits 0" % (who, mode))

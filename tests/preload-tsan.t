@@ -26,7 +26,7 @@ sname, trace = env.session("tsan", filter="rec == " + tag, subbuf="4M", nsub="8"
 NT, NC = 8, 2000
 pids = {}
 for mode in (["threads", str(NT), str(NC)], ["sigclose"], ["closefrom"]):
-    e = env.preload_env(fork=True, extra={"SOCKSCOPE_REC": tag,
+    e = env.preload_env(extra={"SOCKSCOPE_REC": tag,
                                           "TSAN_OPTIONS": "halt_on_error=1 exitcode=66 "
                                                           "suppressions=" + supp})
     e["LD_PRELOAD"] = e["LD_PRELOAD"].replace(sstest.PRELOAD, preload)

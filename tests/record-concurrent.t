@@ -20,7 +20,7 @@ a = subprocess.Popen([sstools.SOCKSCOPE, "record", "-q", "-o", out_a, "--", ssto
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 env.procs.append(a)
 t.is_(a.stdout.readline().strip(), "ready", "recording A is running")
-outsider = env.spawn([sstools.NET, "conns", "2", "10"], fork=True, stdout=subprocess.PIPE)
+outsider = env.spawn([sstools.NET, "conns", "2", "10"], stdout=subprocess.PIPE)
 rc, out, err, trace_b = sstools.record(env, [sstools.NET, "conns", "3", "1000"], "b")
 outsider.communicate(timeout=60)
 a.terminate()

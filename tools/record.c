@@ -119,41 +119,6 @@ static char *find_preload(void)
 }
 
 /*
- * liblttng-ust-fork.so.1 lies in the library directory of the LTTng
- * libraries (we are linked with liblttng-ctl) or of libc; we look there
- * rather than loading it, which would make this process a traced one.
- */
-static char *find_ust_fork(void)
-{
-	static const char name[] = "liblttng-ust-fork.so.1";
-	const char *env = secure_getenv("SOCKSCOPE_UST_FORK");
-	const void *anchors[] = { (const void *)lttng_session_daemon_alive, (const void *)fork };
-	const char *fixed[] = { "/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib64", "/lib" };
-	Dl_info info;
-
-	if (env)
-		return *env && access(env, R_OK) == 0 ? ss_xstrdup(env) : NULL;
-	for (size_t i = 0; i < 2; i++) {
-		if (!dladdr(anchors[i], &info) || !info.dli_fname || !strchr(info.dli_fname, '/'))
-			continue;
-		char *dir = ss_xstrdup(info.dli_fname);
-		*strrchr(dir, '/') = 0;
-		char *p = ss_xasprintf("%s/%s", dir, name);
-		free(dir);
-		if (access(p, R_OK) == 0)
-			return p;
-		free(p);
-	}
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		char *p = ss_xasprintf("%s/%s", fixed[i], name);
-		if (access(p, R_OK) == 0)
-			return p;
-		free(p);
-	}
-	return NULL;
-}
-
-/*
  * A sanitized build's preload needs the sanitizer's runtime first in
  * every program it goes into, as those programs were not built with it:
  * the runtime this sockscope was linked with, or NULL.
@@ -346,15 +311,16 @@ static void write_info(const char *dir, const char *fmt, ...)
 	free(path);
 }
 
-/* Environment of CMD: the preload first, then liblttng-ust-fork, then
- * whatever the user preloads already. */
-static void child_env(const char *preload, const char *ust_fork, uint64_t tag, int block)
+/* Environment of CMD: the preload first, then whatever the user preloads
+ * already.  Not liblttng-ust-fork: it would load the tracer into every
+ * process, also one that starts under a seccomp filter; the preload follows
+ * forks itself once it has loaded the tracer. */
+static void child_env(const char *preload, uint64_t tag, int block)
 {
 	const char *old = secure_getenv("LD_PRELOAD");
 	char *san = sanitizer_runtime();
-	char *v = ss_xasprintf("%s%s%s%s%s%s%s", san ? san : "", san ? ":" : "", preload,
-			       ust_fork ? ":" : "", ust_fork ? ust_fork : "", old && *old ? ":" : "",
-			       old && *old ? old : "");
+	char *v = ss_xasprintf("%s%s%s%s%s", san ? san : "", san ? ":" : "", preload,
+			       old && *old ? ":" : "", old && *old ? old : "");
 	char tagtext[32];
 
 	setenv("LD_PRELOAD", v, 1);
@@ -625,10 +591,6 @@ int ss_record_main(int argc, char **argv)
 	if (!preload)
 		ss_die(2, "cannot find libsockscope-preload.so (beside sockscope, in %s, "
 		       "or SOCKSCOPE_PRELOAD)", SS_LIBDIR);
-	char *ust_fork = find_ust_fork();
-	if (!ust_fork && !o.quiet)
-		ss_warn("warning: liblttng-ust-fork.so.1 not found: forked children will not "
-			"be traced");
 
 	/* Signals wait until CMD runs, then go to it; nothing is left half
 	 * made by a Ctrl-C during set-up. */
@@ -681,7 +643,7 @@ int ss_record_main(int argc, char **argv)
 			ss_die(2, "fork: %s", strerror(errno));
 		if (child == 0) {
 			close(ep[0]);
-			child_env(preload, ust_fork, tag, o.s.block);
+			child_env(preload, tag, o.s.block);
 			sigprocmask(SIG_SETMASK, &orig, NULL);
 			execv(exe, cmd);
 			int err = errno;
@@ -727,6 +689,5 @@ out:
 	free(name);
 	free(dir);
 	free(preload);
-	free(ust_fork);
 	return status;
 }

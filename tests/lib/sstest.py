@@ -178,9 +178,12 @@ class Env:
         self.lttng("destroy", sname)
         self.sessions.remove(sname)
 
-    def preload_env(self, fork=False, extra=None):
+    def preload_env(self, ust_fork=False, extra=None):
+        """The environment of a preloaded program.  The preload follows
+        forks itself; ust_fork preloads liblttng-ust-fork after it too, as
+        a user's own LD_PRELOAD may."""
         env = dict(os.environ)
-        libs = _sanitizer_preload() + [PRELOAD] + ([UST_FORK] if fork and UST_FORK else [])
+        libs = _sanitizer_preload() + [PRELOAD] + ([UST_FORK] if ust_fork and UST_FORK else [])
         env["LD_PRELOAD"] = ":".join(libs)
         if "address" in SANITIZE:
             env.setdefault("ASAN_OPTIONS", ASAN_FOREIGN)
@@ -192,15 +195,15 @@ class Env:
             env.update(extra)
         return env
 
-    def spawn(self, argv, preload=True, fork=False, **kw):
+    def spawn(self, argv, preload=True, ust_fork=False, **kw):
         if "env" not in kw:
-            kw["env"] = self.preload_env(fork) if preload else dict(os.environ)
+            kw["env"] = self.preload_env(ust_fork) if preload else dict(os.environ)
         p = subprocess.Popen(argv, **kw)
         self.procs.append(p)
         return p
 
-    def run(self, argv, preload=True, fork=False, timeout=120, **kw):
-        p = self.spawn(argv, preload=preload, fork=fork, stdout=subprocess.PIPE,
+    def run(self, argv, preload=True, ust_fork=False, timeout=120, **kw):
+        p = self.spawn(argv, preload=preload, ust_fork=ust_fork, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, **kw)
         out, err = p.communicate(timeout=timeout)
         return p.returncode, out.decode(errors="replace"), err.decode(errors="replace"), p.pid

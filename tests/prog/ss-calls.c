@@ -7,6 +7,7 @@
  *   fork            a socketpair shared with a forked child (child sends)
  *   exec            like fork, but the child execs `inherit FD`
  *   spawn           like exec, but the child is made by posix_spawn
+ *   daemon          a socketpair, then daemon(3): the daemon sends on it
  *   inherit FD      send "inherited" on FD, a socket opened by the parent
  *   sigclose        a signal handler closes a socket during a busy loop
  *   closefrom       closefrom(3), then a socketpair exchange
@@ -84,6 +85,24 @@ static int fork_share(const char *self, int do_exec)
 	printf("parent %d child %d received %zd\n", (int)getpid(), (int)pid, n);
 	close(sv[0]);
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && n > 0 ? 0 : 1;
+}
+
+/* daemon(3): the caller exits inside it (status 0); the daemon, a new
+ * process, sends on the pair it inherited and reads it back. */
+static int daemon_share(void)
+{
+	int sv[2];
+	char buf[64];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return 1;
+	printf("parent %d\n", (int)getpid());
+	if (daemon(1, 1))
+		return 1;
+	ssize_t n = send(sv[0], "from-daemon", 11, 0);
+	ssize_t m = recv(sv[1], buf, sizeof(buf), 0);
+	printf("daemon %d sent %zd received %zd\n", (int)getpid(), n, m);
+	return n == 11 && m == 11 ? 0 : 1;
 }
 
 /* As fork_share with exec, the child made by posix_spawn. */
@@ -174,6 +193,8 @@ int main(int argc, char **argv)
 		return fork_share(argv[0], 1);
 	if (argc >= 2 && !strcmp(argv[1], "spawn"))
 		return spawn_share(argv[0]);
+	if (argc >= 2 && !strcmp(argv[1], "daemon"))
+		return daemon_share();
 	if (argc >= 3 && !strcmp(argv[1], "inherit"))
 		return inherit(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "sigclose"))
@@ -186,7 +207,8 @@ int main(int argc, char **argv)
 		close_range(3, ~0u, 0);
 		return exchange("close_range");
 	}
-	fprintf(stderr, "usage: ss-calls threads N M | fork | exec | spawn | inherit FD | sigclose | "
+	fprintf(stderr, "usage: ss-calls threads N M | fork | exec | spawn | daemon | inherit FD | "
+			"sigclose | "
 			"closefrom | close_range\n");
 	return 2;
 }
