@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hist.h"
 #include "hmap.h"
@@ -258,6 +259,11 @@ void ss_model_account(struct ss_model *m, int id, uint64_t ts, int64_t vtid,
 		      const char *errname, uint64_t dur);
 /* Whether process p is selected by the process filters (--pid, --comm). */
 int ss_proc_selected(const struct ss_model *m, const struct ss_proc *p);
+/* Whether c is a datagram socket (its type, without flags). */
+static inline int ss_conn_is_dgram(const struct ss_conn *c)
+{
+	return !strcmp(c->type, "SOCK_DGRAM");
+}
 /* Whether connection c is printed: its address matched, and one of the
  * processes that held it is selected. */
 int ss_conn_shown(struct ss_model *m, const struct ss_conn *c);
