@@ -196,8 +196,6 @@ SS_HIDDEN void ss_stop_tracing(const char *why, long detail);
 
 /* A wrapper called once tracing has stopped: a tracer thread leaves here. */
 SS_HIDDEN void ss_passing(const void *ra);
-/* fork once stopped: libc's own, not liblttng-ust-fork's. */
-SS_HIDDEN pid_t ss_fork_stopped(void);
 
 /* Whether tracing of this process is over (a vfork child aside). */
 static inline int ss_is_stopped(void)

@@ -6,7 +6,8 @@
  * descriptors collide with the tracer's.  ss_stop_tracing says so once in
  * the trace (sockscope:stop), then turns every wrapper into a plain call to
  * libc and takes liblttng-ust out of the process: its listener threads
- * leave, its destructors and liblttng-ust-fork's fork handling are skipped.
+ * leave, its destructors and liblttng-ust-fork's fork handling (wrap_fd.c)
+ * are skipped.
  * All of it happens before it returns, while the process may still make
  * any system call; afterwards nothing of the tracer runs again.
  *
@@ -34,10 +35,6 @@ SS_TLS int ss_vforked;
 /* The caller of vfork, kept off the stack the child shares. */
 SS_TLS void *ss_vfork_ra SS_HIDDEN;
 SS_HIDDEN void *ss_vfork_begin(void);
-
-/* libc's own fork: liblttng-ust-fork, when a user preloads it after us,
- * would re-create the tracer in the child. */
-static pid_t (*libc_fork)(void);
 
 /*
  * A liblttng-ust thread that comes back into a wrapper once tracing has
@@ -325,9 +322,6 @@ void ss_stop_tracing(const char *why, long detail)
 	}
 	int saved = errno;
 	emit_stop(why, detail);
-	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-	if (libc)
-		libc_fork = (pid_t(*)(void))dlsym(libc, "fork");
 	__atomic_store_n(&ss_stopped, 1, __ATOMIC_RELEASE);
 	if (ss_probes_loaded()) {
 		ss_trace_detach();
@@ -402,11 +396,6 @@ SS_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*f
 		free(s);
 	}
 	return r;
-}
-
-pid_t ss_fork_stopped(void)
-{
-	return libc_fork ? libc_fork() : REAL(fork)();
 }
 
 /* The vfork stub (vfork-x86_64.S) calls this before libc's vfork: from

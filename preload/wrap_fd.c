@@ -70,21 +70,26 @@ static struct {
 	void (*parent)(sigset_t *restore);
 	void (*child)(sigset_t *restore);
 } ust_fork;
-/* libc's daemon, where liblttng-ust-fork's would come next: once tracing
- * has stopped, its hooks are not to run (as ss_fork_stopped for fork). */
+/* libc's own fork and daemon, where liblttng-ust-fork's would come next:
+ * once tracing has stopped, its hooks are not to run (they would re-create
+ * the tracer in the child).  Found only when liblttng-ust-fork is loaded:
+ * otherwise REAL() is libc's, or another interposer's that must stay. */
+static pid_t (*libc_fork)(void);
 static int (*libc_daemon)(int nochdir, int noclose);
 
 static void fork_resolve(void)
 {
-	if (!ss_probes_loaded() || !ss_records_from_env())
-		return;
 	void *uf = dlopen("liblttng-ust-fork.so.1", RTLD_LAZY | RTLD_NOLOAD);
 	if (uf) {
 		void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-		if (libc)
+		if (libc) {
+			libc_fork = (__typeof__(libc_fork))dlsym(libc, "fork");
 			libc_daemon = (__typeof__(libc_daemon))dlsym(libc, "daemon");
+		}
 		return;
 	}
+	if (!ss_probes_loaded() || !ss_records_from_env())
+		return;
 	ust_fork.before = (__typeof__(ust_fork.before))dlsym(RTLD_DEFAULT, "lttng_ust_before_fork");
 	ust_fork.parent =
 	    (__typeof__(ust_fork.parent))dlsym(RTLD_DEFAULT, "lttng_ust_after_fork_parent");
@@ -336,7 +341,7 @@ SS_EXPORT int dup3(int fd, int newfd, int flags)
 SS_EXPORT pid_t fork(void)
 {
 	if (ss_bypass())
-		return ss_vforked ? REAL(fork)() : ss_fork_stopped();
+		return !ss_vforked && libc_fork ? libc_fork() : REAL(fork)();
 	struct ss_call c;
 	sigset_t mask;
 
