@@ -190,12 +190,9 @@ SS_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	int ok = r >= 0;
 	if (ss_peek(&m, msg, sizeof(m), ok) != sizeof(m))
 		memset(&m, 0, sizeof(m));
-	socklen_t namelen = m.msg_namelen < before.msg_namelen ? m.msg_namelen : before.msg_namelen;
 	/* A name cut by a short buffer: the connected peer, if there is one. */
-	if (!(ok && m.msg_name && m.msg_namelen > before.msg_namelen &&
-	      ss_ep_of_fd(&ep, fd, 1)->family >= 0))
-		ss_ep_decode(&ep, m.msg_name, ok ? namelen : 0, ok);
-	SS_EMIT(&c, recvmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags, &ep.tp,
+	SS_EMIT(&c, recvmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags,
+		ss_ep_out_full(&ep, fd, 1, m.msg_name, &m.msg_namelen, before.msg_namelen, ok),
 		ok ? scan_rights(&m, 1) : 0);
 	return r;
 }
@@ -250,9 +247,9 @@ SS_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags
 	int r = REAL(recvmmsg)(fd, vec, vlen, flags, timeout);
 	ss_call_end(&c, r, r < 0);
 	int ok = r > 0;
-	socklen_t namelen = ok && vec[0].msg_hdr.msg_namelen < first.msg_hdr.msg_namelen ?
-				    vec[0].msg_hdr.msg_namelen : first.msg_hdr.msg_namelen;
 	SS_EMIT(&c, recvmmsg, vlen, flags, ok ? mmsg_bytes(vec, r, 1) : 0,
-		ok ? ss_ep_decode(&ep, vec[0].msg_hdr.msg_name, namelen, 1) : ss_ep_none(&ep));
+		ok ? ss_ep_out(&ep, vec[0].msg_hdr.msg_name, &vec[0].msg_hdr.msg_namelen,
+			       first.msg_hdr.msg_namelen, 1) :
+		     ss_ep_none(&ep));
 	return r;
 }
