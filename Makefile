@@ -43,7 +43,7 @@ $(B)/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/libsockscope-tp.so: $(B)/tracepoints/tp.o
+$(B)/libsockscope-tp.so: $(B)/tracepoints/tp.o $(B)/tracepoints/rec_ctx.o $(B)/common/ss_runtime.o
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -o $@ $^ $(SS_LDFLAGS) -Wl,-soname,libsockscope-tp.so $(UST_LIBS)
 
@@ -66,7 +66,7 @@ demo:
 
 bench:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)$(MAKE) --no-print-directory all $(B)/bench/micro $(B)/bench/empty $(B)/tests/ss-net
+	$(Q)$(MAKE) --no-print-directory all $(B)/bench/micro $(B)/bench/micro-ust $(B)/bench/empty $(B)/tests/ss-net
 	$(Q)sh bench/run.sh
 
 # Each module.mk adds its own install-<part> target to INSTALL_TARGETS.

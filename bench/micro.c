@@ -11,6 +11,11 @@
  *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
  *   syscall-futex   syscall(SYS_futex, FUTEX_WAKE) on a word nobody waits on,
  *                   as threading libraries make it
+ *
+ * MICRO_THREADS=N starts N threads that wait for ever before the loop: what
+ * an in-process tracer's helper threads cost the kernel.  Built as
+ * micro-ust (SS_BENCH_UST), each getsockopt is followed by one minimal
+ * LTTng-UST event (bench-tp.h): LTTng's own floor, with no sockscope.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -22,6 +27,28 @@
 #include <unistd.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <pthread.h>
+
+#ifdef SS_BENCH_UST
+#define LTTNG_UST_TRACEPOINT_DEFINE
+#define LTTNG_UST_TRACEPOINT_CREATE_PROBES
+#include "bench-tp.h"
+#define EMIT(a, b) lttng_ust_tracepoint(sockscope_bench, min, (a), (b))
+#else
+#define EMIT(a, b) ((void)0)
+#endif
+
+static void *idle_thread(void *arg)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+
+	(void)arg;
+	pthread_mutex_lock(&m);
+	for (;;)
+		pthread_cond_wait(&c, &m);
+	return NULL;
+}
 
 static double now(void)
 {
@@ -42,6 +69,13 @@ int main(int argc, char **argv)
 	int v, sv[2];
 	socklen_t len;
 	double t0 = 0, t1 = 0;
+	const char *threads = getenv("MICRO_THREADS");
+
+	for (int i = 0; threads && i < atoi(threads); i++) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, idle_thread, NULL))
+			return 1;
+	}
 
 	if (!strcmp(w, "getsockopt")) {
 		int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -49,6 +83,7 @@ int main(int argc, char **argv)
 		for (long i = 0; i < n; i++) {
 			len = sizeof(v);
 			getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len);
+			EMIT(i, len);
 		}
 		t1 = now();
 	} else if (!strcmp(w, "sendrecv")) {

@@ -11,4 +11,10 @@ $(B)/bench/empty: bench/empty.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -o $@ $< $(SS_LDFLAGS)
 
-tests: $(B)/bench/micro $(B)/bench/empty
+tests: $(B)/bench/micro $(B)/bench/micro-ust $(B)/bench/empty
+
+# micro with one minimal LTTng-UST event after each getsockopt: the floor.
+$(B)/bench/micro-ust: bench/micro.c bench/bench-tp.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SS_CFLAGS) -DSS_BENCH_UST -Ibench -o $@ $< $(SS_LDFLAGS) $(UST_LIBS) -lpthread

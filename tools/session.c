@@ -3,8 +3,10 @@
  * The LTTng session of one recording, through liblttng-ctl: a channel of
  * per-user, per-CPU buffers (and the metadata channel) flushed every
  * SS_FLUSH_US, the chosen events enabled with a filter on the recording tag
- * (rec == TAG, see common/ss_runtime.h), the contexts vpid, vtid and
- * procname added, tracing started; at the end stopped, its discarded events
+ * ($app.sockscope:rec == TAG: an application context that the probes
+ * library provides and no event carries, see tracepoints/rec_ctx.c), the
+ * contexts vpid and vtid added (a process's name comes from its exec and
+ * comm events), tracing started; at the end stopped, its discarded events
  * counted, destroyed.  The session daemon itself is sessiond.c's business.
  */
 #include "session.h"
@@ -73,7 +75,7 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 	ch->attr.switch_timer_interval = SS_FLUSH_US;
 	if ((ret = lttng_enable_channel(h, ch)) < 0)
 		goto fail;
-	char *filter = ss_xasprintf("rec == %llu", (unsigned long long)tag);
+	char *filter = ss_xasprintf("$app.sockscope:rec == %llu", (unsigned long long)tag);
 	char *list = ss_xstrdup(o->events), *save = NULL;
 	for (char *pat = strtok_r(list, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
 		struct lttng_event ev;
@@ -92,8 +94,7 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 	if (ret < 0)
 		goto fail_quiet;
 	const enum lttng_event_context_type ctxs[] = { LTTNG_EVENT_CONTEXT_VPID,
-						       LTTNG_EVENT_CONTEXT_VTID,
-						       LTTNG_EVENT_CONTEXT_PROCNAME };
+						       LTTNG_EVENT_CONTEXT_VTID };
 	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
 		struct lttng_event_context ctx;
 		memset(&ctx, 0, sizeof(ctx));
