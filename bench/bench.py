@@ -84,7 +84,7 @@ CONFIGS = [
            session={"events": "sockscope:*"}),
     Config("traced-rec", "as `sockscope record`: every event, filter on rec", preload=True,
            env={"SOCKSCOPE_REC": REC_TAG},
-           session={"events": "sockscope:*", "filter": "rec == " + REC_TAG}),
+           session={"events": "sockscope:*", "filter": "$app.sockscope:rec == " + REC_TAG}),
     Config("record", "sockscope record (default buffers)", record=True),
     Config("strace", "strace -f", prefix=STRACE, needs="strace", cost=40, server_cost=5),
     Config("strace-net", "strace -f -e trace=%net",

@@ -65,7 +65,7 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(freopen64) X(epoll_create) X(epoll_create1) X(eventfd)            \
 	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
 	X(inotify_init1) X(posix_spawn) X(posix_spawnp) X(prctl) X(vfork)   \
-	X(syscall) X(pthread_create)                                        \
+	X(syscall) X(pthread_create) X(pthread_setname_np)                  \
 	X(lttng_ust_add_fd_to_tracker) X(lttng_ust_delete_fd_from_tracker) \
 	X(lttng_ust_lock_fd_tracker) X(lttng_ust_unlock_fd_tracker)
 
@@ -226,6 +226,15 @@ SS_HIDDEN int ss_prctl(int option, unsigned long a2, unsigned long a3, unsigned 
 		       unsigned long a5);
 SS_HIDDEN int ss_seccomp(unsigned int op, unsigned int flags, void *args);
 
+/* The process's name: emit sockscope:exec (exec nonzero, at the start of
+ * an image) or sockscope:comm (it changed, or a process no event shows the
+ * start of names itself) with name, or the calling thread's own when NULL
+ * (wrap_name.c).  Keeps errno. */
+SS_HIDDEN void ss_say_comm(int exec, const char *name);
+/* After a successful prctl(PR_SET_NAME): a main thread's new name is the
+ * process's. */
+SS_HIDDEN void ss_named(void);
+
 /* Find liblttng-ust-common's fd tracker once the tracer is loaded. */
 SS_HIDDEN void ss_tracker_resolve(void);
 /* Count the program's threads from now on (stop.c): when the last one
@@ -281,7 +290,6 @@ static inline uint64_t ss_now(void)
 /* What a wrapper keeps across the real call. */
 struct ss_call {
 	struct ss_tp_base b;
-	uint64_t t0;
 	int saved_errno; /* errno as the real call left it */
 	int on;          /* the event is emitted: traced, not the tracer's socket */
 };
@@ -290,15 +298,15 @@ struct ss_call {
  * Start a call on fd (sock: its serial, 0 for none) whose event is emitted
  * when on, unless fd is the tracer's own socket.  Wrappers that run their
  * bookkeeping for every call (close, dup, fcntl, fork, ...) pass whether
- * they trace it: the clock is read only for calls that emit.
+ * they trace it: the clock is read only for calls that emit, and only here:
+ * the call's end is the event's own timestamp.
  */
 static inline void ss_call_begin_if(struct ss_call *c, int on, int fd, uint64_t sock)
 {
 	c->on = on && (sock || ss_word_state(ss_fd_get(fd)) != SS_FD_TRACER);
 	c->b.fd = fd;
 	c->b.sock = sock;
-	c->b.rec = ss_rec;
-	c->t0 = c->on ? ss_now() : 0;
+	c->b.start_ns = c->on ? ss_now() : 0;
 }
 
 /* The same for a call that is traced: the slow path of a wrapper. */
@@ -311,7 +319,6 @@ static inline void ss_call_begin(struct ss_call *c, int fd, uint64_t sock)
 static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
 {
 	c->saved_errno = errno;
-	c->b.dur_ns = c->on ? ss_now() - c->t0 : 0;
 	c->b.ret = ret;
 	c->b.err = failed ? c->saved_errno : 0;
 }

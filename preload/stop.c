@@ -301,7 +301,7 @@ static void emit_stop(const char *why, long detail)
 {
 	if (!SS_ENABLED(stop) || ss_guard)
 		return;
-	struct ss_tp_base b = { .fd = -1, .rec = ss_rec };
+	struct ss_tp_base b = { .fd = -1 };
 	int saved = errno;
 	ss_guard++;
 	lttng_ust_do_tracepoint(sockscope, stop, &b, why, (int64_t)detail);

@@ -155,11 +155,11 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 		ss_skip_exit();
 	}
 	if (lttng_ust_tracepoint_enabled(sockscope, exec)) {
-		struct ss_tp_base b = { .fd = -1, .rec = ss_rec };
-		lttng_ust_do_tracepoint(sockscope, exec, &b);
-		/* liblttng-ust keeps a thread's name from its first event: let
-		 * the main thread's next event take the name it has then (a
-		 * program names itself with prctl after start-up). */
+		ss_say_comm(1, NULL);
+		/* liblttng-ust keeps a thread's name from its first event: where
+		 * a session adds the procname context, let the main thread's
+		 * next event take the name it has then (a program names itself
+		 * with prctl after start-up). */
 		void (*reset)(void) =
 			(void (*)(void))dlsym(RTLD_DEFAULT, "lttng_ust_context_procname_reset");
 		if (reset)
@@ -310,7 +310,7 @@ static uint64_t describe(int fd, uint64_t old, int type)
 	if (!plen)
 		pep.tp.text = "";
 	if (lttng_ust_tracepoint_enabled(sockscope, describe)) {
-		struct ss_tp_base b = { .fd = fd, .sock = serial, .rec = ss_rec };
+		struct ss_tp_base b = { .fd = fd, .sock = serial };
 		/* Whether it outlives an exec: a socket received with
 		 * MSG_CMSG_CLOEXEC, or made so where we did not see it. */
 		fdflags = REAL(fcntl)(fd, F_GETFD);

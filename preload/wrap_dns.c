@@ -232,10 +232,11 @@ static void nameinfo_text(char *buf, int r, const char *host, socklen_t hostlen,
 		ss_call_begin(&c, -1, 0);                                 \
 		type r = REAL(fn) args;                                   \
 		ss_call_end(&c, (ret), (failed));                         \
+		uint64_t end = c.on ? ss_now() : 0;                       \
 		int herr = h_errno;                                       \
 		query;                                                    \
 		result;                                                   \
-		SS_EMIT(&c, fn, q, res, c.t0);                            \
+		SS_EMIT(&c, fn, q, res, end - c.b.start_ns);              \
 		h_errno = herr;                                           \
 		return r;                                                 \
 	}

@@ -370,7 +370,11 @@ SS_EXPORT int daemon(int nochdir, int noclose)
 	pid_t self = getpid();
 	int hooked = fork_before(&mask);
 	int r = REAL(daemon)(nochdir, noclose);
-	fork_after(hooked, getpid() != self, &mask);
+	int child = getpid() != self;
+	fork_after(hooked, child, &mask);
+	/* No event shows this process start: it says its name. */
+	if (child && SS_ENTER(comm))
+		ss_say_comm(0, NULL);
 	return r;
 }
 

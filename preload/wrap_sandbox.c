@@ -30,7 +30,10 @@ int ss_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	/* A mode the kernel refuses installs nothing: tracing goes on. */
 	if (option == PR_SET_SECCOMP && (a2 == SECCOMP_MODE_STRICT || a2 == SECCOMP_MODE_FILTER))
 		entering_seccomp((long)a2);
-	return REAL(prctl)(option, a2, a3, a4, a5);
+	int r = REAL(prctl)(option, a2, a3, a4, a5);
+	if (option == PR_SET_NAME && r == 0)
+		ss_named();
+	return r;
 }
 
 int ss_seccomp(unsigned int op, unsigned int flags, void *args)

@@ -10,26 +10,6 @@
 
 #include <string.h>
 
-/* A name from a table, or the number as text in buf. */
-static const char *name_or_num(const char *name, long v, char *buf, size_t size)
-{
-	char tmp[24];
-	size_t n = 0, pos = 0;
-	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
-
-	if (name)
-		return name;
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		buf[pos++] = '-';
-	while (n && pos + 1 < size)
-		buf[pos++] = tmp[--n];
-	buf[pos] = '\0';
-	return buf;
-}
-
 SS_EXPORT int socket(int family, int type, int protocol)
 {
 	SS_PASS(socket, (family, type, protocol));
@@ -208,7 +188,7 @@ SS_WRAPPER(int, shutdown, (int fd, int how), (fd, how), SS_ENABLED(shutdown))
 }
 
 /* The option value when it is an int the kernel accepted or produced. */
-static int64_t int_optval(const void *val, socklen_t len, int ok)
+static int int_optval(const void *val, socklen_t len, int ok)
 {
 	int v = 0;
 
@@ -221,16 +201,13 @@ SS_WRAPPER(int, getsockopt, (int fd, int level, int optname, void *val, socklen_
 	   (fd, level, optname, val, lenp), SS_ENABLED(getsockopt))
 {
 	struct ss_call c;
-	char lb[24], ob[24];
 	socklen_t len = 0;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(getsockopt)(fd, level, optname, val, lenp);
 	ss_call_end(&c, r, r < 0);
 	if (ss_peek(&len, lenp, sizeof(len), r == 0) != sizeof(len))
 		len = 0;
-	SS_EMIT(&c, getsockopt, name_or_num(ss_level_name(level), level, lb, sizeof(lb)),
-		name_or_num(ss_optname(level, optname), optname, ob, sizeof(ob)),
-		int_optval(val, len, r == 0), (int)len);
+	SS_EMIT(&c, getsockopt, level, optname, int_optval(val, len, r == 0), (int)len);
 	return r;
 }
 
@@ -238,12 +215,9 @@ SS_WRAPPER(int, setsockopt, (int fd, int level, int optname, const void *val, so
 	   (fd, level, optname, val, len), SS_ENABLED(setsockopt))
 {
 	struct ss_call c;
-	char lb[24], ob[24];
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(setsockopt)(fd, level, optname, val, len);
 	ss_call_end(&c, r, r < 0);
-	SS_EMIT(&c, setsockopt, name_or_num(ss_level_name(level), level, lb, sizeof(lb)),
-		name_or_num(ss_optname(level, optname), optname, ob, sizeof(ob)),
-		int_optval(val, len, r == 0), (int)len);
+	SS_EMIT(&c, setsockopt, level, optname, int_optval(val, len, r == 0), (int)len);
 	return r;
 }

@@ -22,7 +22,7 @@ if not os.path.exists(prog) or not os.path.exists(preload):
 supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tsan.supp")
 env = sstest.Env("tsan")
 tag = str(3000000 + os.getpid())
-sname, trace = env.session("tsan", filter="rec == " + tag, subbuf="4M", nsub="8")
+sname, trace = env.session("tsan", filter="$app.sockscope:rec == " + tag, subbuf="4M", nsub="8")
 NT, NC = 8, 2000
 pids = {}
 for mode in (["threads", str(NT), str(NC)], ["sigclose"], ["closefrom"]):

@@ -162,6 +162,7 @@ static const struct {
 	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
 	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK }, { "posix_spawn", SS_K_FORK },
 	{ "posix_spawnp", SS_K_FORK }, { "exec", SS_K_EXEC }, { "stop", SS_K_STOP },
+	{ "comm", SS_K_COMM },
 };
 
 enum ss_kind ss_kind_of(const char *name)
@@ -411,12 +412,14 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 {
 	char buf[32];
 
-	if (e->kind != SS_K_EXEC)
+	if (e->kind != SS_K_EXEC && e->kind != SS_K_COMM)
 		m->read++;
 	if (e->kind == SS_K_OTHER)
 		return;
 	struct ss_proc *p = ss_model_proc(m, e->vpid, 1);
 	name_proc(p, e);
+	if (e->kind == SS_K_COMM) /* a name, no call */
+		return;
 	/* The start of an image is no call: it names the process and ends
 	 * its close-on-exec descriptors, and is not counted (not even as
 	 * read: "read" beside "events" says what the filters left out). */

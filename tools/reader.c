@@ -11,6 +11,7 @@
  * name is looked up and nothing is allocated per event.
  */
 #include "reader.h"
+#include "ss_names.h"
 #include "tool.h"
 
 #include <dirent.h>
@@ -40,7 +41,9 @@ static const struct member payload_members[] = {
 	{ "start_ns", offsetof(struct ss_ev, start), 0 },
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
 	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local), STR_MEMBER(why),
-	INT_MEMBER(cloexec), INT_MEMBER(listening),
+	INT_MEMBER(cloexec), INT_MEMBER(listening), STR_MEMBER(comm), INT_MEMBER(level),
+	/* Older traces name the option; newer ones give its number. */
+	{ "optname", offsetof(struct ss_ev, optnum), 0 },
 };
 static const struct member context_members[] = {
 	INT_MEMBER(vpid), INT_MEMBER(vtid), { "procname", offsetof(struct ss_ev, comm), 1 },
@@ -57,6 +60,8 @@ struct plan {
 struct evclass {
 	int kind, id, has_clock;
 	int ns_cycles; /* the clock counts ns (1 GHz): start_ns is comparable */
+	int has_dur;   /* dur_ns, else the duration runs from start_ns to the event */
+	int optnum;    /* the option as a number (level, optname): name it */
 	int npay, nctx;
 	struct plan pay[MAX_PLAN], ctx[3];
 };
@@ -94,7 +99,7 @@ static int make_plan(const bt_field_class *fc, const struct member *want, size_t
 			int is_str = t == BT_FIELD_CLASS_TYPE_STRING;
 			int is_int = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_INTEGER);
 			if (want[k].str ? !is_str : !is_int)
-				break; /* not the type we know: leave it out */
+				continue; /* not this type: another entry, or none */
 			plan[n++] = (struct plan){ i, (uint32_t)want[k].off, (uint8_t)is_str,
 						   (uint8_t)bt_field_class_type_is(
 							   t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER) };
@@ -142,6 +147,8 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 			    MAX_PLAN, c->pay);
 	c->nctx = make_plan(bt_stream_class_borrow_event_common_context_field_class_const(sc),
 			    context_members, 3, c->ctx);
+	c->has_dur = has_member(c->pay, c->npay, offsetof(struct ss_ev, dur));
+	c->optnum = has_member(c->pay, c->npay, offsetof(struct ss_ev, optnum));
 	c->kind = SS_K_OTHER;
 	if (name && !strncmp(name, "sockscope:", 10)) {
 		name += 10;
@@ -149,8 +156,8 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;
-		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC ? -1 :
-									ss_model_call_id(r->m, name);
+		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC || c->kind == SS_K_COMM ?
+				-1 : ss_model_call_id(r->m, name);
 	} else if (name && !strncmp(name, "sockscope_api:", 14)) {
 		c->kind = SS_K_API;
 		c->id = ss_model_api_id(r->m, name + 14);
@@ -193,6 +200,7 @@ static void on_event(struct reader *r, const bt_message *msg)
 	struct ss_ev e;
 	memset(&e, 0, sizeof(e));
 	e.family = -1;
+	e.fd = -1;      /* the data calls name their socket by sock alone */
 	e.cloexec = -1; /* untouched, or a trace from before the field */
 	e.kind = c->kind;
 	e.id = c->id;
@@ -209,17 +217,25 @@ static void on_event(struct reader *r, const bt_message *msg)
 		read_plan(bt_event_borrow_payload_field_const(ev), c->pay, c->npay, &e);
 		if (c->nctx)
 			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
-		/* A method's window: from its start_ns, in the clock's own
-		 * cycles, when the clock counts ns; else from its duration. */
+		if (c->optnum)
+			e.optname = ss_optname((int)e.level, (int)e.optnum);
+		/* A call ends at its event; it started at start_ns, a reading
+		 * of the trace's clock in its own cycles when that counts ns.
+		 * Older events (and the name service, whose answers are
+		 * formatted after the call) give their duration: a window
+		 * that ends at the event is then at least that long. */
 		e.span = (uint64_t)e.dur;
 		if (e.start > 0 && c->ns_cycles && snap) {
 			uint64_t cycles = bt_clock_snapshot_get_value(snap);
 			if ((uint64_t)e.start <= cycles && cycles - (uint64_t)e.start >= e.span)
 				e.span = cycles - (uint64_t)e.start;
+			if (!c->has_dur && (uint64_t)e.start <= cycles)
+				e.dur = (int64_t)(cycles - (uint64_t)e.start);
 		}
 	}
 	ss_model_event(r->m, &e);
-	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK && c->kind != SS_K_EXEC)
+	if (r->first_call && c->kind != SS_K_OTHER && c->kind != SS_K_FORK && c->kind != SS_K_EXEC &&
+	    c->kind != SS_K_COMM)
 		r->found = 1;
 }
 

@@ -34,34 +34,59 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, family_e,
 LTTNG_UST_TRACEPOINT_ENUM(sockscope, shut_e,
 	LTTNG_UST_TP_ENUM_VALUES(SS_SHUT_MAP(SS_TP_ENUM_VAL)))
 
-/* The fields every event has. */
-#define SS_TP_BASE_FIELDS                                               \
+#define SS_TP_LEVEL_VAL(level, list) lttng_ust_field_enum_value(#level, level)
+LTTNG_UST_TRACEPOINT_ENUM(sockscope, level_e,
+	LTTNG_UST_TP_ENUM_VALUES(SS_LEVEL_MAP(SS_TP_LEVEL_VAL)))
+
+/*
+ * The fields of a call, narrow: every byte is written for every call and
+ * read back by every reader.  sock is the low 32 bits of the serial; ret
+ * is as wide as the call's results (Linux moves at most 0x7ffff000 bytes
+ * per call, so int32 holds every byte count; rett int8_t for the calls that
+ * return 0 or -1); err fits a byte (errno values end below 256); start_ns is
+ * the one clock reading of the call, when it started: its end is the
+ * event's own timestamp.
+ */
+#define SS_TP_CALL_FIELDS(rett)                                         \
+	lttng_ust_field_integer(uint32_t, sock, b->sock)                \
+	lttng_ust_field_integer(rett, ret, b->ret)                      \
+	lttng_ust_field_enum(sockscope, errno_e, uint8_t, err, b->err)  \
+	lttng_ust_field_integer(uint64_t, start_ns, b->start_ns)
+
+/* The same, with the descriptor: for the calls that make, describe,
+ * duplicate, reconfigure or close one.  The data calls (send and receive
+ * families, socket options) name their socket by sock alone. */
+#define SS_TP_FD_FIELDS(rett)                                           \
 	lttng_ust_field_integer(int, fd, b->fd)                         \
-	lttng_ust_field_integer(uint64_t, sock, b->sock)                \
-	lttng_ust_field_integer(int64_t, ret, b->ret)                   \
-	lttng_ust_field_enum(sockscope, errno_e, int, err, b->err)      \
-	lttng_ust_field_integer(uint64_t, dur_ns, b->dur_ns)          \
-	lttng_ust_field_integer(uint64_t, rec, b->rec)
+	SS_TP_CALL_FIELDS(rett)
 
 #define SS_TP_ADDR_FIELDS(a)                                            \
-	lttng_ust_field_enum(sockscope, family_e, int, family, (a)->family) \
+	lttng_ust_field_enum(sockscope, family_e, int8_t, family, (a)->family) \
 	lttng_ust_field_string(addr, (a)->text)                         \
-	lttng_ust_field_integer(int, port, (a)->port)
+	lttng_ust_field_integer(uint16_t, port, (a)->port)
 
 /* close, closefrom, fork, posix_spawn(p): nothing beyond the base (ret is the
- * child's pid, emitted by the parent).  exec: a new program image starts in
- * this process (emitted once, from the preload's constructor, on the main
- * thread): the descriptors that were close-on-exec are gone. */
+ * child's pid, emitted by the parent). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, base,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS))
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)))
+
+/* exec: a new program image starts in this process (emitted once, from the
+ * preload's constructor, on the main thread): the descriptors that were
+ * close-on-exec are gone; comm: the process's name.  comm: the process's
+ * name changed (its main thread renamed), or a process whose start no
+ * event shows (a daemon() child) says its name. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, proc,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, comm),
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)
+		lttng_ust_field_string(comm, comm)))
 
 /* socket: the arguments that made it. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, create,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
 			  const char *, type, int, protocol),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_enum(sockscope, family_e, int, family, family)
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)
+		lttng_ust_field_enum(sockscope, family_e, int8_t, family, family)
 		lttng_ust_field_string(type, type)
 		lttng_ust_field_integer(int, protocol, protocol)))
 
@@ -70,18 +95,18 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, pair,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
 			  const char *, type, int, protocol, int, fd2,
 			  uint64_t, sock2),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_enum(sockscope, family_e, int, family, family)
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)
+		lttng_ust_field_enum(sockscope, family_e, int8_t, family, family)
 		lttng_ust_field_string(type, type)
 		lttng_ust_field_integer(int, protocol, protocol)
 		lttng_ust_field_integer(int, fd2, fd2)
-		lttng_ust_field_integer(uint64_t, sock2, sock2)))
+		lttng_ust_field_integer(uint32_t, sock2, sock2)))
 
-/* bind, connect, getsockname, getpeername: one endpoint. */
+/* getsockname, getpeername: one endpoint. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, addr,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
 			  const struct ss_tp_addr *, a),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)))
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t) SS_TP_ADDR_FIELDS(a)))
 
 /* connect: the peer asked for, and the local endpoint the kernel chose
  * (empty unless the connection was made or is in progress).  bind: the
@@ -90,7 +115,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, addr,
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, connect,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
 			  const struct ss_tp_addr *, a, const char *, local),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t) SS_TP_ADDR_FIELDS(a)
 		lttng_ust_field_string(local, local)))
 
 /* accept, accept4: fd/sock are the listener's, ret/newsock the new one's;
@@ -100,18 +125,19 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, accept,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b,
 			  const struct ss_tp_addr *, a, uint64_t, newsock,
 			  int, flags, const char *, local),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS SS_TP_ADDR_FIELDS(a)
-		lttng_ust_field_integer(uint64_t, newsock, newsock)
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t) SS_TP_ADDR_FIELDS(a)
+		lttng_ust_field_integer(uint32_t, newsock, newsock)
 		lttng_ust_field_integer_hex(int, flags, flags)
 		lttng_ust_field_string(local, local)))
 
-/* send/recv families and read/write on sockets: size asked, MSG_* flags. */
+/* send/recv families and read/write on sockets: size asked (saturated at
+ * 2^32 - 1: no call moves more than 2^31), MSG_* flags. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, io,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, uint64_t, size,
 			  int, flags),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_integer(uint64_t, size, size)
-		lttng_ust_field_integer_hex(int, flags, flags)))
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int32_t)
+		lttng_ust_field_integer(uint32_t, size, ss_tp_sat32(size))
+		lttng_ust_field_integer_hex(uint32_t, flags, flags)))
 
 /* sendto, recvfrom, sendmsg, recvmsg: io plus the peer (family -1: none)
  * and, for the msg calls, the descriptors passed with SCM_RIGHTS. */
@@ -119,11 +145,11 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, io_addr,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, uint64_t, size,
 			  int, flags, const struct ss_tp_addr *, a,
 			  int, rights),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_integer(uint64_t, size, size)
-		lttng_ust_field_integer_hex(int, flags, flags)
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int32_t)
+		lttng_ust_field_integer(uint32_t, size, ss_tp_sat32(size))
+		lttng_ust_field_integer_hex(uint32_t, flags, flags)
 		SS_TP_ADDR_FIELDS(a)
-		lttng_ust_field_integer(int, rights, rights)))
+		lttng_ust_field_integer(uint16_t, rights, rights)))
 
 /* sendmmsg, recvmmsg: ret is the message count, bytes their total length,
  * the endpoint that of the first message. */
@@ -131,41 +157,44 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, mmsg,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned int, vlen,
 			  int, flags, uint64_t, bytes,
 			  const struct ss_tp_addr *, a),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int32_t)
 		lttng_ust_field_integer(unsigned int, vlen, vlen)
-		lttng_ust_field_integer_hex(int, flags, flags)
+		lttng_ust_field_integer_hex(uint32_t, flags, flags)
 		lttng_ust_field_integer(uint64_t, bytes, bytes)
 		SS_TP_ADDR_FIELDS(a)))
 
-/* getsockopt, setsockopt: names, and the value when it is an int. */
+/* getsockopt, setsockopt: the level (enum), the option's number (its name
+ * depends on the level: ss_optname() in common/ss_names.h; every option
+ * Linux defines fits 16 bits), the value when it is an int (optlen 4), and
+ * the length. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, sockopt,
-	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, level,
-			  const char *, optname, int64_t, optval, int, optlen),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_string(level, level)
-		lttng_ust_field_string(optname, optname)
-		lttng_ust_field_integer(int64_t, optval, optval)
-		lttng_ust_field_integer(int, optlen, optlen)))
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, level,
+			  int, optname, int, optval, int, optlen),
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int8_t)
+		lttng_ust_field_enum(sockscope, level_e, int16_t, level, level)
+		lttng_ust_field_integer(int16_t, optname, optname)
+		lttng_ust_field_integer(int32_t, optval, optval)
+		lttng_ust_field_integer(int32_t, optlen, optlen)))
 
 /* listen: the backlog asked, and the address the socket listens on (the
  * kernel chooses the port of a socket listening unbound). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, listen,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, backlog, const char *, local),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t)
 		lttng_ust_field_integer(int, backlog, backlog)
 		lttng_ust_field_string(local, local)))
 
 /* shutdown: which halves. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, shutdown,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, how),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_enum(sockscope, shut_e, int, how, how)))
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t)
+		lttng_ust_field_enum(sockscope, shut_e, int8_t, how, how)))
 
 /* close_range: fd is first. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, range,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned int, last,
 			  int, flags),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t)
 		lttng_ust_field_integer(unsigned int, last, last)
 		lttng_ust_field_integer_hex(int, flags, flags)))
 
@@ -175,32 +204,31 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, range,
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, ctl,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned long, cmd,
 			  int, nonblock, int, newfd, int, cloexec),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)
 		lttng_ust_field_integer_hex(unsigned long, cmd, cmd)
-		lttng_ust_field_integer(int, nonblock, nonblock)
+		lttng_ust_field_integer(int8_t, nonblock, nonblock)
 		lttng_ust_field_integer(int, newfd, newfd)
-		lttng_ust_field_integer(int, cloexec, cloexec)))
+		lttng_ust_field_integer(int8_t, cloexec, cloexec)))
 
 /* dup, dup2, dup3 of a socket: newfd is the descriptor asked for (dup: the
  * result); the new descriptor keeps the socket's serial. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dup,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, newfd, int, flags),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)
 		lttng_ust_field_integer(int, newfd, newfd)
 		lttng_ust_field_integer_hex(int, flags, flags)))
 
 /* Name service: what was asked and what came back (every answer and
- * their count, or the failure's name), and when the call started: the
- * answers are formatted between the call's end and the event, so ts -
- * dur_ns starts late, and a reader nesting the lookup's own sockets under
- * it needs the start (as sockscope_api events have it). */
+ * their count, or the failure's name), and how long the call took: the
+ * answers are formatted between the call's end and the event, so the
+ * event's timestamp ends late; start_ns is when it started. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, dns,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, query,
-			  const char *, result, uint64_t, start_ns),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+			  const char *, result, uint64_t, dur_ns),
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int32_t)
 		lttng_ust_field_string(query, query)
 		lttng_ust_field_string(result, result)
-		lttng_ust_field_integer(uint64_t, start_ns, start_ns)))
+		lttng_ust_field_integer(uint64_t, dur_ns, dur_ns)))
 
 /* describe: a socket first seen after it was opened (inherited, passed
  * with SCM_RIGHTS, opened inside libc); cloexec: its descriptor's flag;
@@ -209,14 +237,14 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, family,
 			  const char *, type, const struct ss_tp_addr *, local,
 			  const char *, peer, int, cloexec, int, listening),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
-		lttng_ust_field_enum(sockscope, family_e, int, family, family)
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t)
+		lttng_ust_field_enum(sockscope, family_e, int8_t, family, family)
 		lttng_ust_field_string(type, type)
 		lttng_ust_field_string(addr, local->text)
-		lttng_ust_field_integer(int, port, local->port)
+		lttng_ust_field_integer(uint16_t, port, local->port)
 		lttng_ust_field_string(peer, peer)
-		lttng_ust_field_integer(int, cloexec, cloexec)
-		lttng_ust_field_integer(int, listening, listening)))
+		lttng_ust_field_integer(int8_t, cloexec, cloexec)
+		lttng_ust_field_integer(int8_t, listening, listening)))
 
 /* stop: tracing of this process ends here (a seccomp filter, a descriptor
  * the program took from the tracer, ...): why in a word, detail a number
@@ -224,7 +252,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, describe,
  * process. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, stop,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, const char *, why, int64_t, detail),
-	LTTNG_UST_TP_FIELDS(SS_TP_BASE_FIELDS
+	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t)
 		lttng_ust_field_string(why, why)
 		lttng_ust_field_integer(int64_t, detail, detail)))
 
@@ -241,7 +269,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, stop,
 #define SS_A_IOADDR SS_A_IO, const struct ss_tp_addr *, a, int, rights
 #define SS_A_MMSG SS_A_BASE, unsigned int, vlen, int, flags, uint64_t, bytes, \
 	const struct ss_tp_addr *, a
-#define SS_A_DNS SS_A_BASE, const char *, query, const char *, result, uint64_t, start_ns
+#define SS_A_DNS SS_A_BASE, const char *, query, const char *, result, uint64_t, dur_ns
 
 SS_TP_INSTANCE(create, socket, SS_A_BASE, int, family, const char *, type, int, protocol)
 SS_TP_INSTANCE(pair, socketpair, SS_A_BASE, int, family, const char *, type,
@@ -267,16 +295,17 @@ SS_TP_INSTANCE(io_addr, sendmsg, SS_A_IOADDR)
 SS_TP_INSTANCE(io_addr, recvmsg, SS_A_IOADDR)
 SS_TP_INSTANCE(mmsg, sendmmsg, SS_A_MMSG)
 SS_TP_INSTANCE(mmsg, recvmmsg, SS_A_MMSG)
-SS_TP_INSTANCE(sockopt, getsockopt, SS_A_BASE, const char *, level,
-	       const char *, optname, int64_t, optval, int, optlen)
-SS_TP_INSTANCE(sockopt, setsockopt, SS_A_BASE, const char *, level,
-	       const char *, optname, int64_t, optval, int, optlen)
+SS_TP_INSTANCE(sockopt, getsockopt, SS_A_BASE, int, level, int, optname, int, optval,
+	       int, optlen)
+SS_TP_INSTANCE(sockopt, setsockopt, SS_A_BASE, int, level, int, optname, int, optval,
+	       int, optlen)
 SS_TP_INSTANCE(base, close, SS_A_BASE)
 SS_TP_INSTANCE(base, closefrom, SS_A_BASE)
 SS_TP_INSTANCE(base, fork, SS_A_BASE)
 SS_TP_INSTANCE(base, posix_spawn, SS_A_BASE)
 SS_TP_INSTANCE(base, posix_spawnp, SS_A_BASE)
-SS_TP_INSTANCE(base, exec, SS_A_BASE)
+SS_TP_INSTANCE(proc, exec, SS_A_BASE, const char *, comm)
+SS_TP_INSTANCE(proc, comm, SS_A_BASE, const char *, comm)
 SS_TP_INSTANCE(range, close_range, SS_A_BASE, unsigned int, last, int, flags)
 SS_TP_INSTANCE(ctl, fcntl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd, int, cloexec)
 SS_TP_INSTANCE(ctl, ioctl, SS_A_BASE, unsigned long, cmd, int, nonblock, int, newfd, int, cloexec)

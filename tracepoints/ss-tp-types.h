@@ -11,13 +11,19 @@
 #include <stdint.h>
 
 struct ss_tp_base {
-	int fd;          /* the socket's descriptor, -1 where none */
-	uint64_t sock;   /* per-process socket serial, 0 where none */
-	int64_t ret;     /* the call's return value */
-	int err;         /* errno after the call, 0 on success */
-	uint64_t dur_ns; /* time inside the real call */
-	uint64_t rec;    /* recording tag (SOCKSCOPE_REC), 0 when none */
+	int fd;            /* the socket's descriptor, -1 where none */
+	uint64_t sock;     /* per-process socket serial, 0 where none */
+	int64_t ret;       /* the call's return value */
+	int err;           /* errno after the call, 0 on success */
+	uint64_t start_ns; /* CLOCK_MONOTONIC when the real call started, 0 for
+			    * events that are no call (exec, describe, ...) */
 };
+
+/* A size as the events record it: 32 bits, saturated. */
+static inline uint32_t ss_tp_sat32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
 
 /* An endpoint as recorded: family (-1 for none), text, port. */
 struct ss_tp_addr {
