@@ -9,6 +9,7 @@
 # closefrom and close_range leave the tracer's descriptors alone.
 import collections
 import os
+import socket
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import sstest
@@ -38,7 +39,8 @@ gs = [e for e in sstest.only(events, {pid}) if e["name"] == "sockscope:getsockop
 t.is_(len(gs), NT * NC, "threads: exactly %d getsockopt events" % (NT * NC))
 per = collections.Counter(e["vtid"] for e in gs)
 t.is_(sorted(per.values()), [NC] * NT, "threads: exactly %d per thread, %d threads" % (NC, NT))
-t.ok(all(e["err"] == "OK" and e["optname"] == "SO_TYPE" and e["optval"] == 1 for e in gs),
+t.ok(all(e["err"] == "OK" and e["level"] == "SOL_SOCKET" and
+         e["optname"] == socket.SO_TYPE and e["optval"] == 1 for e in gs),
      "threads: every event decoded (SO_TYPE = SOCK_STREAM)")
 socks = {e["vtid"]: e["sock"] for e in gs}
 t.is_(len(set(socks.values())), NT, "threads: one socket serial per thread")
