@@ -43,7 +43,7 @@ $(B)/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/libsockscope-tp.so: $(B)/tracepoints/tp.o $(B)/tracepoints/rec_ctx.o $(B)/common/ss_runtime.o
+$(B)/libsockscope-tp.so: $(B)/tracepoints/tp.o $(B)/tracepoints/context.o $(B)/common/ss_runtime.o
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -o $@ $^ $(SS_LDFLAGS) -Wl,-soname,libsockscope-tp.so $(UST_LIBS)
 

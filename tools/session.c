@@ -4,7 +4,7 @@
  * per-user, per-CPU buffers (and the metadata channel) flushed every
  * SS_FLUSH_US, the chosen events enabled with a filter on the recording tag
  * ($app.sockscope:rec == TAG: an application context that the probes
- * library provides and no event carries, see tracepoints/rec_ctx.c), the
+ * library provides and no event carries, see tracepoints/context.c), the
  * contexts vpid and vtid added (a process's name comes from its exec and
  * comm events), tracing started; at the end stopped, its discarded events
  * counted, destroyed.  The session daemon itself is sessiond.c's business.

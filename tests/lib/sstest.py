@@ -44,6 +44,7 @@ def sanitizer_env(env, argv):
         exe = shutil.which(argv[0]) if argv else None
         ours = exe and os.path.realpath(exe).startswith(os.path.realpath(BUILD) + os.sep)
         env["ASAN_OPTIONS"] = ASAN_OURS if ours else ASAN_FOREIGN
+        env["LSAN_OPTIONS"] = "suppressions=" + os.path.join(TOP, "tests", "lsan.supp")
     return env
 
 

@@ -85,8 +85,10 @@ static struct lttng_ust_context_provider provider = {
 
 /* Before the constructors that register our probes (no priority): their
  * registration links the filters that read the tag. */
-__attribute__((constructor(101))) static void rec_ctx_init(void)
+static struct lttng_ust_registered_context_provider *registered; /* kept for good */
+
+__attribute__((constructor(101))) static void context_init(void)
 {
 	rec = ss_rec_from_env();
-	lttng_ust_context_provider_register(&provider);
+	registered = lttng_ust_context_provider_register(&provider);
 }
