@@ -6,7 +6,9 @@
 # follows forks; and the same with liblttng-ust-fork preloaded after it, as
 # a user's own LD_PRELOAD may, its hooks running once); an exec'd child
 # describes the socket it inherited; a signal handler may close a socket;
-# closefrom and close_range leave the tracer's descriptors alone.
+# closefrom and close_range leave the tracer's descriptors alone.  The vpid
+# and vtid our events carry (cached by the probes, forgotten at fork) are
+# those of LTTng's contexts of the same names, in every event of every run.
 import collections
 import os
 import socket
@@ -32,6 +34,10 @@ for name, mode in (("threads", ["threads", str(NT), str(NC)]), ("fork", ["fork"]
 env.stop(sname)
 events, lost = sstest.read_trace(trace)
 t.is_(lost, 0, "no event discarded")
+ours = sstest.only(events)
+t.ok(ours and all(e["ctx"].get("vpid") == e["vpid"] and e["ctx"].get("vtid") == e["vtid"]
+                  for e in ours),
+     "vpid, vtid of %d events: those of the contexts (threads, forks, execs)" % len(ours))
 
 # Threads: exact counts overall and per thread.
 pid = runs["threads"][2]

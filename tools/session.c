@@ -4,9 +4,9 @@
  * per-user, per-CPU buffers (and the metadata channel) flushed every
  * SS_FLUSH_US, the chosen events enabled with a filter on the recording tag
  * ($app.sockscope:rec == TAG: an application context that the probes
- * library provides and no event carries, see tracepoints/context.c), the
- * contexts vpid and vtid added (a process's name comes from its exec and
- * comm events), tracing started; at the end stopped, its discarded events
+ * library provides and no event carries, see tracepoints/context.c), no
+ * context (the events carry vpid and vtid themselves; a process's name
+ * comes from its exec and comm events), tracing started; at the end stopped, its discarded events
  * counted, destroyed.  The session daemon itself is sessiond.c's business.
  */
 #include "session.h"
@@ -93,15 +93,6 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 	free(filter);
 	if (ret < 0)
 		goto fail_quiet;
-	const enum lttng_event_context_type ctxs[] = { LTTNG_EVENT_CONTEXT_VPID,
-						       LTTNG_EVENT_CONTEXT_VTID };
-	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
-		struct lttng_event_context ctx;
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.ctx = ctxs[i];
-		if ((ret = lttng_add_context(h, &ctx, NULL, CHANNEL)) < 0)
-			goto fail;
-	}
 	if ((ret = lttng_start_tracing(name)) < 0)
 		goto fail;
 	lttng_channel_destroy(ch);

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
+ * What the probes library provides besides the probes.
+ *
+ * The ids every event carries (ss-tp-types.h): this process's pid and each
+ * thread's tid, read once and forgotten in a forked child.
+ *
  * The recording tag as an LTTng application context, $app.sockscope:rec:
  * the value of this process's SOCKSCOPE_REC (0 when unset).  `sockscope
  * record` enables our events with the filter `$app.sockscope:rec == TAG`,
@@ -11,10 +16,39 @@
  * it (its Java and Python agents use it): the structures below are its ABI,
  * as in its src/common/ust-context-provider.h and dynamic-type.h.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
+#include "ss-tp-types.h"
 #include "ss_runtime.h"
+
+int ss_tp_pid_cache;
+__thread int ss_tp_tid_cache;
+
+static void forget_ids(void)
+{
+	__atomic_store_n(&ss_tp_pid_cache, 0, __ATOMIC_RELAXED);
+	ss_tp_tid_cache = 0;
+}
+
+int ss_tp_ids_fill(int tid)
+{
+	static int watching;
+
+	if (!__atomic_exchange_n(&watching, 1, __ATOMIC_ACQ_REL))
+		pthread_atfork(NULL, NULL, forget_ids);
+	int saved = errno;
+	int v = tid ? (int)gettid() : (int)getpid();
+	errno = saved;
+	if (tid)
+		ss_tp_tid_cache = v;
+	else
+		__atomic_store_n(&ss_tp_pid_cache, v, __ATOMIC_RELAXED);
+	return v;
+}
 
 struct lttng_ust_probe_ctx;
 struct lttng_ust_ring_buffer_ctx;

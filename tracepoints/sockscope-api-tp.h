@@ -17,6 +17,7 @@
 #include <lttng/tracepoint.h>
 #include <stdint.h>
 #include "ss_names.h"
+#include "ss-tp-types.h"
 
 #include "ss-api-methods.h"
 
@@ -39,6 +40,8 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 			  int64_t, ret, int, err, uint64_t, dur_ns, uint64_t, rec,
 			  uint64_t, start_ns),
 	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(int32_t, vpid, ss_tp_vpid())
+		lttng_ust_field_integer(int32_t, vtid, ss_tp_vtid())
 		lttng_ust_field_integer(uint64_t, sock, sock)
 		lttng_ust_field_integer(int, fd, fd)
 		lttng_ust_field_string(args, args)

@@ -40,25 +40,31 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, level_e,
 
 /*
  * The fields of a call, narrow: every byte is written for every call and
- * read back by every reader.  sock is the low 32 bits of the serial; ret
+ * read back by every reader.  vpid and vtid: the process and thread, as
+ * LTTng's contexts of those names would give them (ss-tp-types.h).  sock is the low 32 bits of the serial; ret
  * is as wide as the call's results (Linux moves at most 0x7ffff000 bytes
  * per call, so int32 holds every byte count; rett int8_t for the calls that
  * return 0 or -1); err fits a byte (errno values end below 256); start_ns is
  * the one clock reading of the call, when it started: its end is the
  * event's own timestamp.
  */
-#define SS_TP_CALL_FIELDS(rett)                                         \
+#define SS_TP_IDS                                                       \
+	lttng_ust_field_integer(int32_t, vpid, ss_tp_vpid())            \
+	lttng_ust_field_integer(int32_t, vtid, ss_tp_vtid())
+
+#define SS_TP_RESULT(rett)                                              \
 	lttng_ust_field_integer(uint32_t, sock, b->sock)                \
 	lttng_ust_field_integer(rett, ret, b->ret)                      \
 	lttng_ust_field_enum(sockscope, errno_e, uint8_t, err, b->err)  \
 	lttng_ust_field_integer(uint64_t, start_ns, b->start_ns)
 
+#define SS_TP_CALL_FIELDS(rett) SS_TP_IDS SS_TP_RESULT(rett)
+
 /* The same, with the descriptor: for the calls that make, describe,
  * duplicate, reconfigure or close one.  The data calls (send and receive
  * families, socket options) name their socket by sock alone. */
 #define SS_TP_FD_FIELDS(rett)                                           \
-	lttng_ust_field_integer(int, fd, b->fd)                         \
-	SS_TP_CALL_FIELDS(rett)
+	SS_TP_IDS lttng_ust_field_integer(int, fd, b->fd) SS_TP_RESULT(rett)
 
 #define SS_TP_ADDR_FIELDS(a)                                            \
 	lttng_ust_field_enum(sockscope, family_e, int8_t, family, (a)->family) \

@@ -19,6 +19,31 @@ struct ss_tp_base {
 			    * events that are no call (exec, describe, ...) */
 };
 
+/*
+ * The process and thread every event comes from, in its own pid namespace
+ * (what LTTng's vpid and vtid contexts give), written by the probes as two
+ * payload fields: a context costs LTTng ~125 instructions per event (two
+ * indirect calls, a TLS lookup), a payload field a store.  Both are cached
+ * by libsockscope-tp.so (tracepoints/context.c): the pid per process, the
+ * tid per thread, forgotten in a forked child (pthread_atfork), as LTTng
+ * forgets its own.
+ */
+extern int ss_tp_pid_cache __attribute__((visibility("hidden")));
+extern __thread int ss_tp_tid_cache __attribute__((visibility("hidden")));
+int ss_tp_ids_fill(int tid) __attribute__((visibility("hidden")));
+
+static inline int32_t ss_tp_vpid(void)
+{
+	int p = __atomic_load_n(&ss_tp_pid_cache, __ATOMIC_RELAXED);
+	return p ? p : ss_tp_ids_fill(0);
+}
+
+static inline int32_t ss_tp_vtid(void)
+{
+	int t = ss_tp_tid_cache;
+	return t ? t : ss_tp_ids_fill(1);
+}
+
 /* A size as the events record it: 32 bits, saturated. */
 static inline uint32_t ss_tp_sat32(uint64_t v)
 {

@@ -227,7 +227,9 @@ def _value(f):
 
 def read_trace(path):
     """Every event of the trace at path as a dict: name, ts (ns), vpid, vtid,
-    procname and the payload fields; plus the discarded-event count."""
+    procname and the payload fields (vpid and vtid are payload fields of
+    ours, and contexts of sessions that add them: "ctx" keeps the
+    contexts); plus the discarded-event count."""
     import bt2
     events = []
     discarded = 0
@@ -242,10 +244,11 @@ def read_trace(path):
              "ts": msg.default_clock_snapshot.ns_from_origin,
              "cycles": msg.default_clock_snapshot.value}
         ctx = ev.common_context_field
+        d["ctx"] = {}
         if ctx is not None:
             for k in ("vpid", "vtid", "procname"):
                 if k in ctx:
-                    d[k] = _value(ctx[k])
+                    d[k] = d["ctx"][k] = _value(ctx[k])
         for k, f in ev.payload_field.items():
             d[k] = _value(f)
         events.append(d)
