@@ -43,6 +43,13 @@ $(B)/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The probes read a thread-local cache at every event (ss-tp-types.h) from a
+# library loaded with dlopen: TLS descriptors make that a load, not a call
+# to __tls_get_addr, where the target has them.
+ifneq ($(filter x86_64%,$(shell $(CC) -dumpmachine)),)
+$(B)/tracepoints/%.o: SS_CFLAGS += -mtls-dialect=gnu2
+endif
+
 $(B)/libsockscope-tp.so: $(B)/tracepoints/tp.o $(B)/tracepoints/context.o $(B)/common/ss_runtime.o
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -o $@ $^ $(SS_LDFLAGS) -Wl,-soname,libsockscope-tp.so $(UST_LIBS)

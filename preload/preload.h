@@ -371,9 +371,19 @@ SS_HIDDEN void ss_fd_copy(int from, int to);
  * Copy len bytes of caller memory that the kernel may have rejected: a
  * plain copy when trusted (the call succeeded, so the kernel read it),
  * else through process_vm_readv so a bad pointer yields 0 instead of a
- * crash.  Returns the number of bytes copied; errno is kept.
+ * crash.  Returns the number of bytes copied; errno is kept.  The trusted
+ * copy is inline: the socket-option wrappers make two per call.
  */
-SS_HIDDEN size_t ss_peek(void *dst, const void *src, size_t len, int trusted);
+SS_HIDDEN size_t ss_peek_untrusted(void *dst, const void *src, size_t len);
+static inline size_t ss_peek(void *dst, const void *src, size_t len, int trusted)
+{
+	if (!src || !len)
+		return 0;
+	if (!trusted)
+		return ss_peek_untrusted(dst, src, len);
+	__builtin_memcpy(dst, src, len);
+	return len;
+}
 
 /* An endpoint for an event: decoded from caller memory at sa/len. */
 struct ss_ep {
