@@ -286,8 +286,10 @@ int ss_proc_selected(const struct ss_model *m, const struct ss_proc *p)
 	return 0;
 }
 
-/* The process's name is its main thread's (procname is the thread's
- * name); another thread's stands in only until the main thread is seen. */
+/* The process's name is its main thread's: the comm of its exec and comm
+ * events (emitted on the main thread), or in traces with the procname
+ * context (the thread's name) that of main-thread events, another thread's
+ * standing in only until the main thread is seen. */
 static void name_proc(struct ss_proc *p, const struct ss_ev *e)
 {
 	if (!e->comm || (e->vtid != e->vpid && (p->comm_main || p->comm[0])))
