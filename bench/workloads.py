@@ -64,6 +64,11 @@ def stop_child(proc, sig=signal.SIGTERM, timeout=20):
         proc.wait()
 
 
+def dir_size(path):
+    """Bytes of every file under path."""
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
 def read_pidfile(path, timeout=10):
     end = time.time() + timeout
     while time.time() < end:
@@ -77,8 +82,11 @@ def read_pidfile(path, timeout=10):
 
 class Micro:
     """bench/micro: ns per iteration of a loop of wrapped calls; unit says
-    what one iteration is (a call, a send+recv pair, ...)."""
-    better = "lower"
+    what one iteration is (a call, a send+recv pair, ...).  A configuration
+    may run another build of it (cfg.micro: micro-ust).  Its figure is the
+    best of the rounds: the loop has no variance of its own, and what a
+    shared machine adds is noise."""
+    better, stat = "lower", "min"
 
     def __init__(self, name, iterations, micro, unit="ns/call"):
         self.name, self.iterations, self.micro = name, iterations, micro
@@ -86,7 +94,7 @@ class Micro:
 
     def run(self, cfg, env, scale, tmp):
         n = max(1000, int(self.iterations * scale / cfg.cost))
-        r = subprocess.run(cfg.argv([self.micro, self.name, str(n)], tmp), env=env,
+        r = subprocess.run(cfg.argv([cfg.micro or self.micro, self.name, str(n)], tmp), env=env,
                            capture_output=True, text=True, timeout=900)
         if r.returncode != 0:
             raise RuntimeError("micro %s: %s" % (self.name, r.stderr.strip()))
@@ -266,8 +274,7 @@ class TraceReading:
         subprocess.run([self.sockscope, "record", "-q", "--block", "-b", "64M", "-o", trace,
                         "--", net, "loop", str(self.events // 2)], check=True,
                        stdout=subprocess.DEVNULL)
-        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(trace)
-                   for f in fs)
+        size = dir_size(trace)
         rep = self.report(trace)
         return trace, {"events": rep["events"], "lost_events": rep["lost_events"],
                        "trace_bytes": size, "bytes_per_event": round(size / rep["events"], 1)}
