@@ -188,6 +188,8 @@ GOALS = {
     ("redis GET", "record"): Goal("≥ 0.90x"),
     ("nginx", "record"): Goal("≥ 0.90x"),
 }
+# Bytes per event of record's traces, per workload.
+BYTES_GOALS = {"getsockopt": "≤ 40", "sendrecv": "≤ 40"}
 # The reading goal: events/s, times babeltrace2's counter, memory.
 READING_GOAL = (3e6, 1.5, 100)
 # The floors a sockscope configuration's getsockopt is compared with.
@@ -319,9 +321,12 @@ def run_one(w, c, scale, samples, traces):
         if c.record and getattr(w, "traces", True):
             trace = os.path.join(tmp, "trace")
             rep = READING.report(trace)
-            t = traces.setdefault(w.name, {"events": [], "lost_events": []})
+            t = traces.setdefault(w.name, {"events": [], "lost_events": [],
+                                           "bytes_per_event": []})
             t["events"].append(rep["events"])
             t["lost_events"].append(rep["lost_events"])
+            if rep["events"]:  # read-file traces no call
+                t["bytes_per_event"].append(round(wl.dir_size(trace) / rep["events"], 1))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -431,11 +436,15 @@ def print_floors(configs, fig):
 
 
 def print_traces(traces):
-    print("\nsockscope record, default buffers: events and discarded events per run\n")
-    print("| workload | events (median) | discarded (max) |")
-    print("|---|---:|---:|")
+    print("\nsockscope record, default buffers: what its traces hold per run (bytes: the "
+          "trace directory's size)\n")
+    print("| workload | events (median) | discarded (max) | bytes/event (median) | goal |")
+    print("|---|---:|---:|---:|---|")
     for name, t in traces.items():
-        print("| %s | %d | %d |" % (name, statistics.median(t["events"]), max(t["lost_events"])))
+        bpe = t["bytes_per_event"]
+        print("| %s | %d | %d | %s | %s |" % (
+            name, statistics.median(t["events"]), max(t["lost_events"]),
+            "%.1f" % statistics.median(bpe) if bpe else "—", BYTES_GOALS.get(name, "")))
 
 
 if __name__ == "__main__":
