@@ -10,7 +10,7 @@ are not ours, every event enabled, `sockscope record`; strace -f, ...),
 interleaved: each round runs every configuration once, so a slow minute of a
 shared machine weighs on all of them alike.  A micro workload's figure is
 the best (minimum) of the rounds: on a shared machine noise only adds time;
-a server's or a start's is the median.  Ratios and distances are
+a server's, a start's or record's is the median.  Ratios and distances are
 what to read; absolute numbers depend on the machine.
 
 Prints a markdown table and writes bench/results/latest.json with a
@@ -79,10 +79,12 @@ class Config:
             return False
         return self.name in getattr(w, "configs", (self.name,))
 
-    def argv(self, argv, tmp):
-        """The command line of one run; tmp is a directory of the run's own."""
+    def argv(self, argv, tmp, force=False):
+        """The command line of one run; tmp is a directory of the run's own.
+        force: record even a command that looks untraceable."""
         if self.record:
-            return [SOCKSCOPE, "record", "-q", "-o", os.path.join(tmp, "trace"), "--"] + argv
+            return [SOCKSCOPE, "record", "-q", "-o", os.path.join(tmp, "trace")] + \
+                (["--force"] if force else []) + ["--"] + argv
         return self.prefix + argv
 
     def environ(self):
@@ -144,6 +146,7 @@ WORKLOADS = [
     wl.Micro("syscall-getpid", 2000000, MICRO),
     wl.Micro("syscall-futex", 2000000, MICRO),
     wl.Start(BUILD),
+    wl.RecordShort(BUILD, SOCKSCOPE),
     wl.Echo(BUILD),
     wl.Redis(),
     wl.Nginx(),
@@ -164,6 +167,7 @@ class Goal:
 PER_CALL = Goal("≤ +150 ns")
 PER_PAIR = Goal("≤ +300 ns (2 calls)")
 OVER_THREADS = Goal("≤ +10 ns over threads", over="threads")
+RECORD_SHORT = Goal("≤ +250 ms")
 # (metric, config): its goal.
 GOALS = {
     ("getsockopt", "record"): PER_CALL,
@@ -180,6 +184,8 @@ GOALS = {
     ("start /bin/true", "idle"): Goal("≤ +1000 us"),
     ("start empty C", "idle"): Goal("≤ +1000 us"),
     ("start python3", "idle"): Goal("≤ +1000 us"),
+    ("record short empty C", "record"): RECORD_SHORT,
+    ("record short /bin/true", "record"): RECORD_SHORT,
     ("redis SET", "traced-rec"): Goal("≥ 0.90x"),
     ("redis GET", "traced-rec"): Goal("≥ 0.90x"),
     ("nginx", "traced-rec"): Goal("≥ 0.90x"),
@@ -400,8 +406,8 @@ def cell(w, metric, c, fig):
 
 def print_table(rows, configs, fig):
     print("Micro workloads (ns/...): the best (minimum) of the rounds, since on a shared "
-          "machine noise only adds time; start and servers: the median of "
-          "the rounds.  ns, us: (+ over bare); per second: (x bare).  A configuration "
+          "machine noise only adds time; start, record short and servers: the median of "
+          "the rounds.  ns, us, ms: (+ over bare); per second: (x bare).  A configuration "
           "that does not apply to a workload: —.\n")
     print("| workload | unit | " + " | ".join(c.name for c in configs) + " |")
     print("|---|---|" + "---:|" * len(configs))
