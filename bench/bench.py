@@ -28,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 
-import workloads as wl
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import workloads as wl  # noqa: E402
 
 TOP = wl.TOP
 sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
@@ -152,7 +153,6 @@ WORKLOADS = [
     wl.Nginx(),
 ]
 READING = wl.TraceReading(BUILD, 10000000)
-
 
 
 class Goal:

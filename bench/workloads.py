@@ -156,10 +156,11 @@ class RecordShort:
             for j, (m, argv) in enumerate(self.progs):
                 d = os.path.join(tmp, "%d-%d" % (i, j))
                 os.mkdir(d)
-                t0 = time.perf_counter_ns()
                 # --force: record would refuse these (nothing to trace),
                 # yet its set-up and tear-down are what is measured.
-                r = subprocess.run(cfg.argv(argv, d, force=True), env=env, stdout=subprocess.DEVNULL,
+                cmd = cfg.argv(argv, d, force=True)
+                t0 = time.perf_counter_ns()
+                r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, timeout=120)
                 times[m].append((time.perf_counter_ns() - t0) / 1e6)
                 if r.returncode != 0:
