@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -203,10 +204,12 @@ FLOORS = ("ust-min", "ust-ctx2", "ust-ctx")
 
 
 class Session:
-    """An LTTng session active while one measurement runs."""
+    """An LTTng session active while one measurement runs.  discarded: the
+    events its channel discarded (a floor that drops events is cheaper
+    than it should be), None without a session."""
 
     def __init__(self, env, spec):
-        self.env, self.spec = env, spec
+        self.env, self.spec, self.discarded = env, spec, None
 
     def __enter__(self):
         if self.spec:
@@ -218,7 +221,11 @@ class Session:
 
     def __exit__(self, *exc):
         if self.spec:
-            self.env.stop(self.name)
+            self.env.lttng("stop", self.name)
+            m = re.search(r"Discarded events: *([0-9]+)", self.env.lttng("list", self.name))
+            self.discarded = int(m.group(1)) if m else None
+            self.env.lttng("destroy", self.name)
+            self.env.sessions.remove(self.name)
             shutil.rmtree(self.out, ignore_errors=True)
 
 
@@ -269,16 +276,18 @@ def main():
     env = sstest.Env("bench")
     env.need_sessiond()
 
-    samples, traces = {}, {}
+    samples, traces, discarded = {}, {}, {}
     for rnd in range(a.rounds):
         print("# round %d/%d" % (rnd + 1, a.rounds), file=sys.stderr, flush=True)
         for c in configs:
             todo = [w for w in works if c.applies(w)]
             if not todo:
                 continue
-            with Session(env, c.session):
+            with Session(env, c.session) as s:
                 for w in todo:
                     run_one(w, c, scale, samples, traces)
+            if s.discarded is not None:
+                discarded[c.name] = max(discarded.get(c.name, 0), s.discarded)
     reading = measure_reading(a, scale) if "report" in (a.only or "report").split(",") \
         and READING.available() else None
 
@@ -301,6 +310,9 @@ def main():
                             "goal": goal.text if goal else ""})
     print_table(rows, configs, fig)
     print_floors(configs, fig)
+    if discarded:
+        print("\nEvents discarded by the sessions of the configurations that have one "
+              "(max of the rounds): " + ", ".join("%s %d" % kv for kv in discarded.items()))
     if traces:
         print_traces(traces)
     if reading:
@@ -311,7 +323,8 @@ def main():
     with open(a.out, "w") as f:
         json.dump({"machine": machine(), "rounds": a.rounds, "quick": a.quick,
                    "configs": {c.name: c.desc for c in configs}, "results": results,
-                   "record_traces": traces, "reading": reading}, f,
+                   "record_traces": traces, "session_discarded": discarded,
+                   "reading": reading}, f,
                   indent=1, ensure_ascii=False)
         f.write("\n")
     print("\nwritten: %s" % os.path.relpath(a.out, TOP))
