@@ -277,7 +277,7 @@ def main():
     env.need_sessiond()
 
     samples, traces, discarded = {}, {}, {}
-    for rnd in range(a.rounds):
+    for rnd in range(a.rounds if works else 0):
         print("# round %d/%d" % (rnd + 1, a.rounds), file=sys.stderr, flush=True)
         for c in configs:
             todo = [w for w in works if c.applies(w)]
@@ -308,7 +308,8 @@ def main():
                             "over_bare": round(m - base, 1), "ratio": round(m / base, 3),
                             "samples": [round(x, 1) for x in samples[(metric, c.name)]],
                             "goal": goal.text if goal else ""})
-    print_table(rows, configs, fig)
+    if rows:
+        print_table(rows, configs, fig)
     print_floors(configs, fig)
     if discarded:
         print("\nEvents discarded by the sessions of the configurations that have one "
@@ -327,7 +328,8 @@ def main():
                    "reading": reading}, f,
                   indent=1, ensure_ascii=False)
         f.write("\n")
-    print("\nwritten: %s" % os.path.relpath(a.out, TOP))
+    out = os.path.relpath(a.out, TOP)
+    print("\nwritten: %s" % (a.out if out.startswith("..") else out))
 
 
 def run_one(w, c, scale, samples, traces):
