@@ -64,6 +64,11 @@ def stop_child(proc, sig=signal.SIGTERM, timeout=20):
         proc.wait()
 
 
+def dir_size(path):
+    """Bytes of every file under path."""
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
 def read_pidfile(path, timeout=10):
     end = time.time() + timeout
     while time.time() < end:
@@ -77,8 +82,11 @@ def read_pidfile(path, timeout=10):
 
 class Micro:
     """bench/micro: ns per iteration of a loop of wrapped calls; unit says
-    what one iteration is (a call, a send+recv pair, ...)."""
-    better = "lower"
+    what one iteration is (a call, a send+recv pair, ...).  A configuration
+    may run another build of it (cfg.micro: micro-ust).  Its figure is the
+    best of the rounds: the loop has no variance of its own, and what a
+    shared machine adds is noise."""
+    better, stat = "lower", "min"
 
     def __init__(self, name, iterations, micro, unit="ns/call"):
         self.name, self.iterations, self.micro = name, iterations, micro
@@ -86,7 +94,7 @@ class Micro:
 
     def run(self, cfg, env, scale, tmp):
         n = max(1000, int(self.iterations * scale / cfg.cost))
-        r = subprocess.run(cfg.argv([self.micro, self.name, str(n)], tmp), env=env,
+        r = subprocess.run(cfg.argv([cfg.micro or self.micro, self.name, str(n)], tmp), env=env,
                            capture_output=True, text=True, timeout=900)
         if r.returncode != 0:
             raise RuntimeError("micro %s: %s" % (self.name, r.stderr.strip()))
@@ -120,6 +128,44 @@ class Start:
                 times[m].append((time.perf_counter_ns() - t0) / 1000)
                 if status != 0:
                     raise RuntimeError("%s exited with %d" % (argv[0], status))
+        return {m: statistics.median(v) for m, v in times.items()}
+
+
+class RecordShort:
+    """What `sockscope record` adds to a short command: the wall time of an
+    empty C program and of /bin/true run directly (bare) or under
+    `sockscope record -q -o DIR --force --` (record), `runs` times each per
+    measurement, interleaved; the median in milliseconds."""
+    better, unit = "lower", "ms/command"
+    name = "record short"
+    configs = ("bare", "record")
+    traces = False  # no trace of its own to count in record's table
+
+    def __init__(self, build, sockscope, runs=7):
+        self.runs, self.sockscope = runs, sockscope
+        self.progs = [("record short empty C", [os.path.join(build, "bench", "empty")]),
+                      ("record short /bin/true", ["/bin/true"])]
+        self.metrics = [m for m, _ in self.progs]
+
+    def available(self):
+        return os.path.exists(self.sockscope)
+
+    def run(self, cfg, env, scale, tmp):
+        times = {m: [] for m in self.metrics}
+        for i in range(self.runs):  # not scaled: the goal is a median of 7
+            for j, (m, argv) in enumerate(self.progs):
+                d = os.path.join(tmp, "%d-%d" % (i, j))
+                os.mkdir(d)
+                # --force: record would refuse these (nothing to trace),
+                # yet its set-up and tear-down are what is measured.
+                cmd = cfg.argv(argv, d, force=True)
+                t0 = time.perf_counter_ns()
+                r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, timeout=120)
+                times[m].append((time.perf_counter_ns() - t0) / 1e6)
+                if r.returncode != 0:
+                    raise RuntimeError("%s: %s" % (" ".join(argv), r.stderr.decode().strip()))
+                shutil.rmtree(d, ignore_errors=True)
         return {m: statistics.median(v) for m, v in times.items()}
 
 
@@ -266,8 +312,7 @@ class TraceReading:
         subprocess.run([self.sockscope, "record", "-q", "--block", "-b", "64M", "-o", trace,
                         "--", net, "loop", str(self.events // 2)], check=True,
                        stdout=subprocess.DEVNULL)
-        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(trace)
-                   for f in fs)
+        size = dir_size(trace)
         rep = self.report(trace)
         return trace, {"events": rep["events"], "lost_events": rep["lost_events"],
                        "trace_bytes": size, "bytes_per_event": round(size / rep["events"], 1)}

@@ -156,9 +156,11 @@ class Env:
             bail("lttng %s: %s" % (" ".join(args), r.stderr.strip()))
         return r.stdout
 
-    def session(self, name="s", events="sockscope:*", subbuf="1M", nsub="8", filter=None):
+    def session(self, name="s", events="sockscope:*", subbuf="1M", nsub="8", filter=None,
+                contexts=("vpid", "vtid", "procname")):
         """Create and start a session; returns (name, output dir).  filter
-        is an LTTng filter expression applied to every enabled event."""
+        is an LTTng filter expression applied to every enabled event;
+        contexts are added to every event (none if empty)."""
         self.need_sessiond()
         sname = "sstest-%s-%s" % (self.tag, name)
         out = os.path.join(self.tmp, "trace-" + name)
@@ -169,8 +171,9 @@ class Env:
         for ev in events.split(","):
             self.lttng("enable-event", "-u", "-s", sname, "-c", "ch", ev,
                        *(["--filter", filter] if filter else []))
-        self.lttng("add-context", "-u", "-s", sname, "-c", "ch", "-t", "vpid", "-t", "vtid",
-                   "-t", "procname")
+        if contexts:
+            self.lttng("add-context", "-u", "-s", sname, "-c", "ch",
+                       *[a for c in contexts for a in ("-t", c)])
         self.lttng("start", sname)
         return sname, out
 
