@@ -34,12 +34,10 @@ static void forget_ids(void)
 	ss_tp_tid_cache = 0;
 }
 
+/* Async-signal-safe: the first event of a thread may come from a signal
+ * handler (the fork handler is registered by the constructor, below). */
 int ss_tp_ids_fill(int tid)
 {
-	static int watching;
-
-	if (!__atomic_exchange_n(&watching, 1, __ATOMIC_ACQ_REL))
-		pthread_atfork(NULL, NULL, forget_ids);
 	int saved = errno;
 	int v = tid ? (int)gettid() : (int)getpid();
 	errno = saved;
@@ -117,12 +115,13 @@ static struct lttng_ust_context_provider provider = {
 	.get_value = rec_value,
 };
 
-/* Before the constructors that register our probes (no priority): their
- * registration links the filters that read the tag. */
 static struct lttng_ust_registered_context_provider *registered; /* kept for good */
 
+/* Before the constructors that register our probes (no priority): their
+ * registration links the filters that read the tag. */
 __attribute__((constructor(101))) static void context_init(void)
 {
 	rec = ss_rec_from_env();
+	pthread_atfork(NULL, NULL, forget_ids);
 	registered = lttng_ust_context_provider_register(&provider);
 }

@@ -21,13 +21,6 @@
 
 #include "ss-api-methods.h"
 
-#define SS_API_ENUM_VAL(name) lttng_ust_field_enum_value(#name, name)
-
-LTTNG_UST_TRACEPOINT_ENUM(sockscope_api, errno_e,
-	LTTNG_UST_TP_ENUM_VALUES(
-		lttng_ust_field_enum_value("OK", 0)
-		SS_ERRNO_MAP(SS_API_ENUM_VAL)))
-
 /* sock: the object's serial (a new object's for the calls that make one,
  * 0 for the name-service functions); args: the arguments as text; ret: the
  * method's result; err: errno, 0 when the failure was not a system error
@@ -46,7 +39,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope_api, call,
 		lttng_ust_field_integer(int, fd, fd)
 		lttng_ust_field_string(args, args)
 		lttng_ust_field_integer(int64_t, ret, ret)
-		lttng_ust_field_enum(sockscope_api, errno_e, int, err, err)
+		lttng_ust_field_integer(int, err, err)
 		lttng_ust_field_integer(uint64_t, dur_ns, dur_ns)
 		lttng_ust_field_integer(uint64_t, rec, rec)
 		lttng_ust_field_integer(uint64_t, start_ns, start_ns)))

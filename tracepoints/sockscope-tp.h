@@ -21,11 +21,6 @@
 
 #define SS_TP_ENUM_VAL(name) lttng_ust_field_enum_value(#name, name)
 
-LTTNG_UST_TRACEPOINT_ENUM(sockscope, errno_e,
-	LTTNG_UST_TP_ENUM_VALUES(
-		lttng_ust_field_enum_value("OK", 0)
-		SS_ERRNO_MAP(SS_TP_ENUM_VAL)))
-
 LTTNG_UST_TRACEPOINT_ENUM(sockscope, family_e,
 	LTTNG_UST_TP_ENUM_VALUES(
 		lttng_ust_field_enum_value("none", -1)
@@ -44,7 +39,11 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, level_e,
  * LTTng's contexts of those names would give them (ss-tp-types.h).  sock is the low 32 bits of the serial; ret
  * is as wide as the call's results (Linux moves at most 0x7ffff000 bytes
  * per call, so int32 holds every byte count; rett int8_t for the calls that
- * return 0 or -1); err fits a byte (errno values end below 256); start_ns is
+ * return 0 or -1); err is the errno number, in a byte (errno values end
+ * below 256) and not an enum: LTTng 2.13 writes an enum's every name into
+ * the metadata at each field that uses it, and 134 names in ~120 event
+ * classes made 300 KB that every reader parses (readers name it with
+ * ss_errno_name(), common/ss_names.h); start_ns is
  * the one clock reading of the call, when it started: its end is the
  * event's own timestamp.
  */
@@ -55,7 +54,7 @@ LTTNG_UST_TRACEPOINT_ENUM(sockscope, level_e,
 #define SS_TP_RESULT(rett)                                              \
 	lttng_ust_field_integer(uint32_t, sock, b->sock)                \
 	lttng_ust_field_integer(rett, ret, b->ret)                      \
-	lttng_ust_field_enum(sockscope, errno_e, uint8_t, err, b->err)  \
+	lttng_ust_field_integer(uint8_t, err, b->err)                   \
 	lttng_ust_field_integer(uint64_t, start_ns, b->start_ns)
 
 #define SS_TP_CALL_FIELDS(rett) SS_TP_IDS SS_TP_RESULT(rett)

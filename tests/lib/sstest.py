@@ -6,6 +6,7 @@ libbabeltrace2's Python bindings (bt2).  Everything a test starts it stops
 by pid; everything it creates it removes."""
 
 import atexit
+import errno
 import os
 import shutil
 import signal
@@ -254,6 +255,8 @@ def read_trace(path):
                     d[k] = d["ctx"][k] = _value(ctx[k])
         for k, f in ev.payload_field.items():
             d[k] = _value(f)
+        if isinstance(d.get("err"), int):  # the errno number: named as the report does
+            d["err"] = errno.errorcode.get(d["err"], d["err"]) if d["err"] else "OK"
         events.append(d)
     return events, discarded
 
