@@ -180,6 +180,14 @@ static pid_t marked_daemon(const struct ss_sessiond *d)
 	return match ? (pid_t)pid : 0;
 }
 
+void ss_sessiond_lock_end(struct ss_sessiond *d)
+{
+	/* Which daemon it is cannot change while our session lives on it: no
+	 * recording starts a daemon while one answers. */
+	if (marked_daemon(d) > 0)
+		ss_sessiond_lock(d);
+}
+
 /*
  * Whether pid still runs.  A daemon that exited is a zombie until its
  * parent, whatever adopted it (init, or a subreaper above record), reaps
