@@ -497,7 +497,7 @@ int ss_record_main(int argc, char **argv)
 	if (!exec_err)
 		ss_follow_name_left();
 
-	ss_sessiond_lock(&d);
+	ss_sessiond_lock_end(&d);
 	uint64_t lost = 0;
 	int gone = ss_session_end(name, &lost);
 	ss_sessiond_release(&d, o.verbose);

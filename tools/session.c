@@ -12,9 +12,11 @@
 #include "session.h"
 #include "tool.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lttng/lttng.h>
 
@@ -130,16 +132,68 @@ static uint64_t discarded_events(const char *name)
 	return total;
 }
 
+/*
+ * Wait until the consumer has written all that the stopped session's
+ * buffers held: then the trace on disk is complete and readable.
+ * liblttng-ctl's own wait (lttng_stop_tracing) asks, then sleeps 200 ms
+ * before asking again, while the consumer needs a few milliseconds for a
+ * short command's buffers; ask after 1 ms, then twice as late each time up
+ * to PENDING_MAX_MS, so that a long drain costs few round trips.  Returns
+ * 0, or the error of lttng_data_pending (the daemon is gone).
+ */
+#define PENDING_MAX_MS 32
+static int wait_data_written(const char *name)
+{
+	long ms = 1;
+	int ret;
+
+	while ((ret = lttng_data_pending(name)) == 1) {
+		struct timespec ts = { 0, ms * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		if (ms < PENDING_MAX_MS)
+			ms *= 2;
+	}
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Destroy the session, without waiting for the daemon to finish.  Its data
+ * is on disk already (wait_data_written); what the daemon still does is a
+ * last "quiet" rotation to no trace chunk, which closes the stream files
+ * without writing to them, and whose end it notices on a 500 ms timer
+ * (DEFAULT_ROTATE_PENDING_TIMER in lttng-tools 2.13): waiting for that
+ * would cost every recording half a second.  The session no longer lists
+ * once the destruction is accepted, so `report` does not take it as still
+ * writing; and a daemon asked to stop (sessiond.c) first completes the
+ * destructions under way.
+ */
+static int destroy(const char *name)
+{
+	struct lttng_destruction_handle *dh = NULL;
+	enum lttng_error_code rc = lttng_destroy_session_ext(name, &dh);
+
+	lttng_destruction_handle_destroy(dh);
+	return rc == LTTNG_OK ? 0 : -(int)rc;
+}
+
 int ss_session_end(const char *name, uint64_t *lost)
 {
-	int ret = lttng_stop_tracing(name);
+	int ret = lttng_stop_tracing_no_wait(name);
 
+	if (ret == -LTTNG_ERR_TRACE_ALREADY_STOPPED)
+		ret = 0;
 	if (ret < 0 && lttng_session_daemon_alive() != 1)
 		return 1;
 	if (ret < 0)
 		ss_warn("stop session %s: %s", name, lttng_strerror(ret));
+	if ((ret = wait_data_written(name)) < 0) {
+		if (lttng_session_daemon_alive() != 1)
+			return 1;
+		ss_warn("session %s: waiting for its data: %s", name, lttng_strerror(ret));
+	}
 	*lost = discarded_events(name);
-	ret = lttng_destroy_session(name);
+	ret = destroy(name);
 	if (ret < 0)
 		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
 	return 0;

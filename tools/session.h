@@ -25,9 +25,11 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 		     const struct ss_session_cfg *c);
 
 /*
- * Stop the session (flushing the buffers), count what the tracer had to
- * discard into *lost, destroy it.  Returns 1 when the session daemon is
- * gone (killed during the recording), 0 otherwise.
+ * Stop the session (flushing the buffers) and wait until all its data is
+ * on disk, count what the tracer had to discard into *lost, destroy it:
+ * the trace is complete and no longer listed as being written on return.
+ * Returns 1 when the session daemon is gone (killed during the
+ * recording), 0 otherwise.
  */
 int ss_session_end(const char *name, uint64_t *lost);
 

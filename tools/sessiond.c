@@ -180,6 +180,38 @@ static pid_t marked_daemon(const struct ss_sessiond *d)
 	return match ? (pid_t)pid : 0;
 }
 
+void ss_sessiond_lock_end(struct ss_sessiond *d)
+{
+	/* Which daemon it is cannot change while our session lives on it: no
+	 * recording starts a daemon while one answers. */
+	if (marked_daemon(d) > 0)
+		ss_sessiond_lock(d);
+}
+
+/*
+ * Whether pid still runs.  A daemon that exited is a zombie until its
+ * parent, whatever adopted it (init, or a subreaper above record), reaps
+ * it, which some take their time to do; it holds no socket or file then,
+ * and the next recording may start a daemon of its own.
+ */
+static int running(pid_t pid)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kill(pid, 0) == 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* The state follows the name, which ends at the last ')'. */
+	char *end = strrchr(buf, ')');
+	return !end || (end[1] == ' ' && end[2] != 'Z' && end[2] != 'X');
+}
+
 void ss_sessiond_release(struct ss_sessiond *d, int verbose)
 {
 	struct lttng_session *list = NULL;
@@ -193,7 +225,7 @@ void ss_sessiond_release(struct ss_sessiond *d, int verbose)
 		if (n == 0) {
 			kill(pid, SIGTERM);
 			int i;
-			for (i = 0; i < 1000 && kill(pid, 0) == 0; i++)
+			for (i = 0; i < 1000 && running(pid); i++)
 				sleep_ms(10);
 			if (i == 1000)
 				ss_warn("lttng-sessiond (pid %d) did not stop", (int)pid);

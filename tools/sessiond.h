@@ -29,8 +29,15 @@ int ss_sessiond_acquire(struct ss_sessiond *d);
 
 /* Let other recordings in (after the session is created). */
 void ss_sessiond_unlock(struct ss_sessiond *d);
-/* Take the lock again (before destroying the session). */
+/* Take the lock again. */
 void ss_sessiond_lock(struct ss_sessiond *d);
+/*
+ * Take the lock again before destroying the session, if it matters: when
+ * the daemon is one sockscope started, which ss_sessiond_release may stop.
+ * Recordings on any other daemon (root's: the system's) end without waiting
+ * for each other.
+ */
+void ss_sessiond_lock_end(struct ss_sessiond *d);
 
 /*
  * With the lock held and our session destroyed: stop the daemon if

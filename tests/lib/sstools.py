@@ -94,6 +94,16 @@ def schema_problems(rep):
     return bad
 
 
+def process_state(pid):
+    """The state letter of process pid ("Z": it exited, not yet reaped by
+    whatever adopted it), or None when there is no such process."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 class Nobody:
     """User nobody with a private HOME and LTTNG_HOME: record, run as
     nobody, starts a session daemon of its own there (run directory
