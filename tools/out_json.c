@@ -234,6 +234,57 @@ static void api(struct json *j, struct ss_model *m)
 	close_obj(j, ']');
 }
 
+static void end(struct json *j, const char *k, const struct ss_model *m,
+		const struct ss_flows *fl, size_t i)
+{
+	if (i == SS_NO_END) {
+		kstr(j, k, NULL);
+		return;
+	}
+	const struct ss_end *e = &fl->ends[i];
+	open_obj(j, k, '{');
+	kstr(j, "host", m->host[0] ? m->host : NULL);
+	kint(j, "pid", e->pid);
+	kstr(j, "comm", e->comm);
+	kint(j, "sock", e->sock);
+	kstr(j, "endpoint", e->local);
+	close_obj(j, '}');
+}
+
+/* flows, and the hosts whose clocks they are on (one host: offset 0). */
+static void flows(struct json *j, struct ss_model *m)
+{
+	struct ss_flows fl;
+
+	ss_flows_build(m, &fl);
+	open_obj(j, "flows", '[');
+	for (size_t i = 0; i < fl.n; i++) {
+		const struct ss_flow *w = &fl.v[i];
+		open_obj(j, NULL, '{');
+		kstr(j, "proto", ss_flow_proto_name(w->proto));
+		end(j, "client", m, &fl, w->client);
+		end(j, "server", m, &fl, w->server);
+		kuint(j, "bytes_to_server", ss_flow_to_server(&fl, w));
+		kuint(j, "bytes_to_client", ss_flow_to_client(&fl, w));
+		kuint(j, "start_ns", w->start);
+		kuint(j, "duration_ns", w->duration);
+		int a = ss_flow_agree(&fl, w);
+		key(j, "agree");
+		fputs(a < 0 ? "null" : a ? "true" : "false", j->f);
+		close_obj(j, '}');
+	}
+	close_obj(j, ']');
+	ss_flows_free(&fl);
+	open_obj(j, "hosts", '[');
+	open_obj(j, NULL, '{');
+	kstr(j, "name", m->host[0] ? m->host : NULL);
+	kint(j, "offset_ns", 0);
+	kint(j, "offset_min_ns", 0);
+	kint(j, "offset_max_ns", 0);
+	close_obj(j, '}');
+	close_obj(j, ']');
+}
+
 void ss_out_json(const struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
@@ -277,6 +328,7 @@ void ss_out_json(const struct ss_report *r, FILE *f)
 	open_obj(&j, "connections", '[');
 	ss_model_each_conn(m, conn_row, &j);
 	close_obj(&j, ']');
+	flows(&j, m);
 	errors(&j, m);
 	open_obj(&j, "dns", '[');
 	ss_model_each_dns(m, dns_row, &j);

@@ -240,6 +240,42 @@ static void library(struct ss_model *m, FILE *f)
 	}
 }
 
+/* "PID COMM ENDPOINT" of one end, or "-" when it was not recorded. */
+static const char *end_text(const struct ss_flows *fl, size_t i, char *buf, size_t size)
+{
+	if (i == SS_NO_END)
+		return "-";
+	const struct ss_end *e = &fl->ends[i];
+	snprintf(buf, size, "%lld %s %s", (long long)e->pid, e->comm, e->local);
+	return buf;
+}
+
+static void flows(struct ss_model *m, FILE *f)
+{
+	struct ss_flows fl;
+	char c[160], s[160], up[16], down[16], d[16];
+
+	ss_flows_build(m, &fl);
+	if (fl.n) {
+		fprintf(f, "\nFLOWS (host %s; bytes each way; agree: both ends' counts match)\n",
+			m->host[0] ? m->host : "?");
+		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", "PROTO", "CLIENT (pid comm endpoint)",
+			"SERVER (pid comm endpoint)", "TO SERVER", "TO CLIENT", "DURATION", "NOTE");
+	}
+	for (size_t i = 0; i < fl.n; i++) {
+		const struct ss_flow *w = &fl.v[i];
+		int a = ss_flow_agree(&fl, w);
+		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", ss_flow_proto_name(w->proto),
+			end_text(&fl, w->client, c, sizeof(c)), end_text(&fl, w->server, s, sizeof(s)),
+			bytes(ss_flow_to_server(&fl, w), up, sizeof(up)),
+			bytes(ss_flow_to_client(&fl, w), down, sizeof(down)),
+			dur(w->duration, d, sizeof(d)),
+			a < 0 ? (w->client == SS_NO_END ? "client not recorded" : "server not recorded") :
+			a ? "" : "DISAGREE (lost events, partial trace?)");
+	}
+	ss_flows_free(&fl);
+}
+
 void ss_out_text(const struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
@@ -252,6 +288,7 @@ void ss_out_text(const struct ss_report *r, FILE *f)
 	errors(m, f);
 	lookups(m, f);
 	library(m, f);
+	flows(m, f);
 	for (size_t i = 0; r->hist && i < m->ncalls && i < 4; i++) {
 		if (v[i]->h.count < 2)
 			continue;

@@ -185,6 +185,17 @@ static inline void read_plan(const bt_field *s, const struct plan *p, int n, str
 	}
 }
 
+/* The host the traces were recorded on: their environment's hostname. */
+static void note_host(struct ss_model *m, const bt_event *ev)
+{
+	if (m->host[0])
+		return;
+	const bt_trace *t = bt_stream_borrow_trace_const(bt_event_borrow_stream_const(ev));
+	const bt_value *v = bt_trace_borrow_environment_entry_value_by_name_const(t, "hostname");
+	if (v && bt_value_get_type(v) == BT_VALUE_TYPE_STRING)
+		snprintf(m->host, sizeof(m->host), "%s", bt_value_string_get(v));
+}
+
 static void on_event(struct reader *r, const bt_message *msg)
 {
 	const bt_event *ev = bt_message_event_borrow_event_const(msg);
@@ -193,8 +204,10 @@ static void on_event(struct reader *r, const bt_message *msg)
 
 	if (ec != r->last_ec) {
 		c = ss_hmap_get(&r->classes, (uintptr_t)ec, 0);
-		if (!c)
+		if (!c) {
 			c = learn_class(r, ec);
+			note_host(r->m, ev);
+		}
 		r->last_ec = ec;
 		r->last = c;
 	}

@@ -223,6 +223,8 @@ struct ss_model {
 	struct ss_hmap lk_recent; /* vtid -> recent sockets (lookup.c) */
 	int64_t lk_last_vtid;
 	void *lk_last;
+
+	char host[64]; /* the traces' host name (their environment's hostname) */
 };
 
 /* The kind of the event sockscope:<name> (SS_K_CALL for a name with no
@@ -317,6 +319,51 @@ struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);
 struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
 /* Fill a row from a live connection (conn.c). */
 void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row *r);
+
+/*
+ * Flows (flows.c): the two ends of each connection, paired across the
+ * processes and recordings read.  TCP: a client's local and remote
+ * endpoints mirror a server's, and their lifetimes overlap (a port is
+ * reused only later).  Unix stream sockets: the client's peer path is the
+ * server's own, lifetimes overlap, and among several candidates the one
+ * whose bytes agree both ways.  Socketpairs: their two ends.  An end whose
+ * peer was not recorded is a flow of one end.
+ */
+enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX };
+
+struct ss_end {
+	int64_t pid, sock;
+	char *comm, *local, *remote;
+	uint64_t tx, rx, start, end;
+	enum ss_flow_proto proto;
+	int server; /* the accept()ing end (for a socketpair: the second) */
+	int pair;   /* an end of a socketpair */
+	int paired;
+};
+
+#define SS_NO_END ((size_t)-1)
+
+struct ss_flow {
+	size_t client, server; /* indices of ends, SS_NO_END when not recorded */
+	enum ss_flow_proto proto;
+	uint64_t start, duration;
+};
+
+struct ss_flows {
+	struct ss_end *ends;
+	size_t nends, capends;
+	struct ss_flow *v; /* by start */
+	size_t n;
+};
+
+void ss_flows_build(struct ss_model *m, struct ss_flows *f);
+void ss_flows_free(struct ss_flows *f);
+const char *ss_flow_proto_name(enum ss_flow_proto p);
+/* What the client sent and what it received (from the server's counts
+ * when the client end is missing); agree: 1, 0, or -1 with one end. */
+uint64_t ss_flow_to_server(const struct ss_flows *f, const struct ss_flow *w);
+uint64_t ss_flow_to_client(const struct ss_flows *f, const struct ss_flow *w);
+int ss_flow_agree(const struct ss_flows *f, const struct ss_flow *w);
 
 /* What `sockscope record` noted beside a trace (sockscope.info). */
 struct ss_info {

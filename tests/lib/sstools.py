@@ -58,7 +58,7 @@ def ports(stdout):
 # The keys DESIGN.md promises in `report --format json`, with their types.
 SCHEMA = {
     "top": {"events": int, "lost_events": int, "syscalls": list, "connections": list,
-            "errors": list, "dns": list},
+            "errors": list, "dns": list, "flows": list, "hosts": list},
     "syscalls": {"name": str, "calls": int, "errors": int, "total_ns": int, "p50_ns": int,
                  "p99_ns": int, "max_ns": int},
     "connections": {"pid": int, "comm": str, "sock": int, "family": str, "type": str,
@@ -66,7 +66,11 @@ SCHEMA = {
                     "start_ns": int, "duration_ns": int},
     "errors": {"call": str, "err": str, "count": int},
     "dns": {"call": str, "query": str, "result": str, "dur_ns": int},
+    "flows": {"proto": str, "bytes_to_server": int, "bytes_to_client": int, "start_ns": int,
+              "duration_ns": int},
+    "hosts": {"offset_ns": int, "offset_min_ns": int, "offset_max_ns": int},
 }
+FLOW_END = {"pid": int, "comm": str, "sock": int, "endpoint": str}
 ROLES = {"client", "server", "listener", "datagram", "pair", "unused", "bound", "raw", "netlink",
          "packet"}
 
@@ -85,9 +89,16 @@ def schema_problems(rep):
                 bad.append("%s.%s: negative" % (where, k))
 
     check(rep, SCHEMA["top"], "report")
-    for part in ("syscalls", "connections", "errors", "dns"):
+    for part in ("syscalls", "connections", "errors", "dns", "flows", "hosts"):
         for i, item in enumerate(rep.get(part, [])):
             check(item, SCHEMA[part], "%s[%d]" % (part, i))
+    for i, f in enumerate(rep.get("flows", [])):
+        ends = [f.get(k) for k in ("client", "server")]
+        if not any(ends) or f.get("agree") not in (True, False, None):
+            bad.append("flows[%d]: no end, or agree %r" % (i, f.get("agree")))
+        for k, e in zip(("client", "server"), ends):
+            if e is not None:
+                check(e, FLOW_END, "flows[%d].%s" % (i, k))
     for c in rep.get("connections", []):
         if c.get("role") not in ROLES:
             bad.append("role %r" % c.get("role"))
