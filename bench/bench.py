@@ -31,6 +31,7 @@ import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import workloads as wl  # noqa: E402
+from flows import FlowStitch  # noqa: E402
 
 TOP = wl.TOP
 sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
@@ -155,6 +156,7 @@ WORKLOADS = [
     wl.Nginx(),
 ]
 READING = wl.TraceReading(BUILD, 10000000)
+FLOWS = FlowStitch(BUILD, 100000)
 
 
 class Goal:
@@ -260,7 +262,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--quick", action="store_true", help="a tenth of the work per run")
-    ap.add_argument("--only", default="", help="comma-separated workloads")
+    ap.add_argument("--only", default="", help="comma-separated workloads (report: the reading benchmark, flows: the stitching one)")
     ap.add_argument("--configs", default="", help="comma-separated configurations (bare always)")
     ap.add_argument("--trace-events", type=int, default=READING.events,
                     help="events in the trace of the reading benchmark")
@@ -291,6 +293,8 @@ def main():
                 discarded[c.name] = max(discarded.get(c.name, 0), s.discarded)
     reading = measure_reading(a, scale) if "report" in (a.only or "report").split(",") \
         and READING.available() else None
+    flows = FLOWS.measure(min(a.rounds, 3), scale) \
+        if "flows" in (a.only or "flows").split(",") and FLOWS.available() else None
 
     rows = [(m, w) for w in works for m in w.metrics]
     fig = {(m, c): summary(w, samples[(m, c)]) for m, w in rows
@@ -319,6 +323,8 @@ def main():
         print_traces(traces)
     if reading:
         print_reading(reading)
+    if flows:
+        FLOWS.show(flows)
     if skipped:
         print("\n(not measured, command missing: %s)" % ", ".join(skipped))
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
@@ -326,7 +332,7 @@ def main():
         json.dump({"machine": machine(), "rounds": a.rounds, "quick": a.quick,
                    "configs": {c.name: c.desc for c in configs}, "results": results,
                    "record_traces": traces, "session_discarded": discarded,
-                   "reading": reading}, f,
+                   "reading": reading, "flows": flows}, f,
                   indent=1, ensure_ascii=False)
         f.write("\n")
     out = os.path.relpath(a.out, TOP)

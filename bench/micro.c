@@ -11,6 +11,11 @@
  *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
  *   syscall-futex   syscall(SYS_futex, FUTEX_WAKE) on a word nobody waits on,
  *                   as threading libraries make it
+ *   serve        the server of the flows benchmark: listens on 127.0.0.1,
+ *                prints "port P", accepts N connections one by one, reads
+ *                a byte from each and closes it
+ *   dial         its client: N connections to MICRO_PORT one by one, each
+ *                sends a byte and waits for the server to close
  *
  * MICRO_THREADS=N starts N threads that wait for ever before the loop: what
  * an in-process tracer's helper threads cost the kernel.  Built as
@@ -60,7 +65,8 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file|syscall-getpid|syscall-futex N\n");
+		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file|syscall-getpid|"
+				"syscall-futex|serve|dial N\n");
 		return 2;
 	}
 	const char *w = argv[1];
@@ -111,6 +117,37 @@ int main(int argc, char **argv)
 				return 1;
 			int s = accept(l, NULL, NULL);
 			close(s);
+			close(c);
+		}
+		t1 = now();
+	} else if (!strcmp(w, "serve")) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(a);
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 128) ||
+		    getsockname(l, (struct sockaddr *)&a, &len))
+			return 1;
+		printf("port %d\n", ntohs(a.sin_port));
+		fflush(stdout);
+		t0 = now();
+		for (long i = 0; i < n; i++) {
+			int s = accept(l, NULL, NULL);
+			if (s < 0 || recv(s, buf, 1, 0) != 1)
+				return 1;
+			close(s);
+		}
+		t1 = now();
+	} else if (!strcmp(w, "dial")) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_port = htons((unsigned short)atoi(getenv("MICRO_PORT") ? getenv("MICRO_PORT") : "0"));
+		t0 = now();
+		for (long i = 0; i < n; i++) {
+			int c = socket(AF_INET, SOCK_STREAM, 0);
+			if (connect(c, (struct sockaddr *)&a, sizeof(a)) || send(c, buf, 1, 0) != 1 ||
+			    recv(c, buf, 1, 0) != 0)
+				return 1;
 			close(c);
 		}
 		t1 = now();

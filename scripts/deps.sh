@@ -9,7 +9,7 @@ clang libclang-rt-14-dev valgrind groff-base \
 socat curl netcat-openbsd redis-server redis-tools nginx-light \
 openssh-server openssh-client dnsmasq-base bind9-dnsutils libuv1-dev libseccomp-dev"
 # `deps.sh bench` adds what only the benchmarks run.
-[ "${1:-}" = bench ] && PKGS="$PKGS ltrace wrk"
+[ "${1:-}" = bench ] && PKGS="$PKGS ltrace wrk time"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
