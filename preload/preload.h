@@ -171,8 +171,6 @@ SS_HIDDEN int ss_close_range(unsigned int first, unsigned int last, int flags);
 /* ---- tracing context (trace.c) ---- */
 
 extern SS_TLS int ss_guard SS_HIDDEN;
-/* This process's recording tag (SOCKSCOPE_REC), read once at start-up. */
-extern uint64_t ss_rec SS_HIDDEN;
 
 /* Whether the caller at return address ra is the tracer itself (liblttng-ust
  * talking to its session daemon), or cannot be told yet (-1). */

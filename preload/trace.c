@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 SS_TLS int ss_guard;
-uint64_t ss_rec;
 
 /*
  * liblttng-ust talks to its session daemon over unix sockets from its own
@@ -121,7 +120,6 @@ static int started_filtered(void)
 __attribute__((constructor(102))) static void ss_trace_init(void)
 {
 	ss_guard++;
-	ss_rec = ss_rec_from_env();
 	if (started_filtered()) {
 		/* Nothing of the tracer: our tracepoint definitions do not even
 		 * load liblttng-ust-tracepoint (their constructor, which runs
