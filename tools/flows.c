@@ -2,8 +2,8 @@
 /*
  * Flows: the connection rows of every process and recording read, their
  * client and server ends paired into one conversation (report.h).  The
- * rows are read once (ss_model_each_conn, spilled ones too); the pairing
- * sorts the ends by their key and start, so n connections cost O(n log n).
+ * ends are taken from the rows as the outputs print them; the pairing
+ * sorts them by their key and start, so n connections cost O(n log n).
  */
 #include "report.h"
 #include "tool.h"
@@ -16,18 +16,13 @@ const char *ss_flow_proto_name(enum ss_flow_proto p)
 	return p == SS_FLOW_TCP ? "tcp" : "unix";
 }
 
-static int starts_with(const char *s, const char *prefix)
+/* A row that is one end of a connection: collect it.  (A row's type is
+ * without its flags.) */
+void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r)
 {
-	return s && !strncmp(s, prefix, strlen(prefix));
-}
-
-/* A row that is one end of a connection: collect it. */
-static void take_row(const struct ss_conn_row *r, void *arg)
-{
-	struct ss_flows *f = arg;
-	int tcp = (!strcmp(r->family, "AF_INET") || !strcmp(r->family, "AF_INET6")) &&
-		  starts_with(r->type, "SOCK_STREAM");
-	int unx = !strcmp(r->family, "AF_UNIX") && starts_with(r->type, "SOCK_STREAM");
+	int stream = !strcmp(r->type, "SOCK_STREAM");
+	int tcp = (!strcmp(r->family, "AF_INET") || !strcmp(r->family, "AF_INET6")) && stream;
+	int unx = !strcmp(r->family, "AF_UNIX") && stream;
 	int pair = !strcmp(r->role, "pair");
 	int side = !strcmp(r->role, "server") ? 1 : !strcmp(r->role, "client") ? 0 : -1;
 
@@ -178,12 +173,10 @@ static int by_start(const void *x, const void *y)
 	return a->client < b->client ? -1 : a->client > b->client;
 }
 
-void ss_flows_build(struct ss_model *m, struct ss_flows *f)
+void ss_flows_pair(struct ss_flows *f)
 {
 	size_t cap = 0;
 
-	memset(f, 0, sizeof(*f));
-	ss_model_each_conn(m, take_row, f);
 	pair_socketpairs(f, &cap);
 	size_t *ix = ss_xcalloc(f->nends + 1, sizeof(*ix)), n = 0;
 	for (size_t i = 0; i < f->nends; i++)

@@ -93,10 +93,18 @@ static void stats(struct json *j, const struct ss_hist *h, uint64_t errors)
 	kuint(j, "max_ns", h->max);
 }
 
+/* The connections as they are written, and their ends kept for the flows. */
+struct conn_ctx {
+	struct json *j;
+	struct ss_flows *fl;
+};
+
 static void conn_row(const struct ss_conn_row *r, void *arg)
 {
-	struct json *j = arg;
+	struct conn_ctx *x = arg;
+	struct json *j = x->j;
 
+	ss_flows_take(x->fl, r);
 	open_obj(j, NULL, '{');
 	kint(j, "pid", r->pid);
 	kstr(j, "comm", r->comm);
@@ -252,29 +260,26 @@ static void end(struct json *j, const char *k, const struct ss_model *m,
 }
 
 /* flows, and the hosts whose clocks they are on (one host: offset 0). */
-static void flows(struct json *j, struct ss_model *m)
+static void flows(struct json *j, struct ss_model *m, struct ss_flows *fl)
 {
-	struct ss_flows fl;
-
-	ss_flows_build(m, &fl);
+	ss_flows_pair(fl);
 	open_obj(j, "flows", '[');
-	for (size_t i = 0; i < fl.n; i++) {
-		const struct ss_flow *w = &fl.v[i];
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct ss_flow *w = &fl->v[i];
 		open_obj(j, NULL, '{');
 		kstr(j, "proto", ss_flow_proto_name(w->proto));
-		end(j, "client", m, &fl, w->client);
-		end(j, "server", m, &fl, w->server);
-		kuint(j, "bytes_to_server", ss_flow_to_server(&fl, w));
-		kuint(j, "bytes_to_client", ss_flow_to_client(&fl, w));
+		end(j, "client", m, fl, w->client);
+		end(j, "server", m, fl, w->server);
+		kuint(j, "bytes_to_server", ss_flow_to_server(fl, w));
+		kuint(j, "bytes_to_client", ss_flow_to_client(fl, w));
 		kuint(j, "start_ns", w->start);
 		kuint(j, "duration_ns", w->duration);
-		int a = ss_flow_agree(&fl, w);
+		int a = ss_flow_agree(fl, w);
 		key(j, "agree");
 		fputs(a < 0 ? "null" : a ? "true" : "false", j->f);
 		close_obj(j, '}');
 	}
 	close_obj(j, ']');
-	ss_flows_free(&fl);
 	open_obj(j, "hosts", '[');
 	open_obj(j, NULL, '{');
 	kstr(j, "name", m->host[0] ? m->host : NULL);
@@ -325,10 +330,13 @@ void ss_out_json(const struct ss_report *r, FILE *f)
 	close_obj(&j, ']');
 	free(calls);
 
+	struct ss_flows fl = { 0 };
+	struct conn_ctx x = { &j, &fl };
 	open_obj(&j, "connections", '[');
-	ss_model_each_conn(m, conn_row, &j);
+	ss_model_each_conn(m, conn_row, &x);
 	close_obj(&j, ']');
-	flows(&j, m);
+	flows(&j, m, &fl);
+	ss_flows_free(&fl);
 	errors(&j, m);
 	open_obj(&j, "dns", '[');
 	ss_model_each_dns(m, dns_row, &j);

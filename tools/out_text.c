@@ -139,6 +139,7 @@ static void syscalls(struct ss_call_stat **v, size_t n, FILE *f)
 struct conn_ctx {
 	FILE *f;
 	uint64_t n;
+	struct ss_flows *fl; /* the ends kept for the flows */
 };
 
 static void conn_line(const struct ss_conn_row *r, void *arg)
@@ -146,6 +147,7 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 	struct conn_ctx *x = arg;
 	char tx[16], rx[16], d[16];
 
+	ss_flows_take(x->fl, r);
 	if (!x->n++)
 		fprintf(x->f, "\n%-7s %-15s %-8s %-22s %-22s %7s %7s %9s %s\n", "PID", "COMM", "ROLE",
 			"LOCAL", "REMOTE", "TX", "RX", "DURATION", "NOTE");
@@ -250,30 +252,28 @@ static const char *end_text(const struct ss_flows *fl, size_t i, char *buf, size
 	return buf;
 }
 
-static void flows(struct ss_model *m, FILE *f)
+static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 {
-	struct ss_flows fl;
 	char c[160], s[160], up[16], down[16], d[16];
 
-	ss_flows_build(m, &fl);
-	if (fl.n) {
+	ss_flows_pair(fl);
+	if (fl->n) {
 		fprintf(f, "\nFLOWS (host %s; bytes each way; agree: both ends' counts match)\n",
 			m->host[0] ? m->host : "?");
 		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", "PROTO", "CLIENT (pid comm endpoint)",
 			"SERVER (pid comm endpoint)", "TO SERVER", "TO CLIENT", "DURATION", "NOTE");
 	}
-	for (size_t i = 0; i < fl.n; i++) {
-		const struct ss_flow *w = &fl.v[i];
-		int a = ss_flow_agree(&fl, w);
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct ss_flow *w = &fl->v[i];
+		int a = ss_flow_agree(fl, w);
 		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", ss_flow_proto_name(w->proto),
-			end_text(&fl, w->client, c, sizeof(c)), end_text(&fl, w->server, s, sizeof(s)),
-			bytes(ss_flow_to_server(&fl, w), up, sizeof(up)),
-			bytes(ss_flow_to_client(&fl, w), down, sizeof(down)),
+			end_text(fl, w->client, c, sizeof(c)), end_text(fl, w->server, s, sizeof(s)),
+			bytes(ss_flow_to_server(fl, w), up, sizeof(up)),
+			bytes(ss_flow_to_client(fl, w), down, sizeof(down)),
 			dur(w->duration, d, sizeof(d)),
 			a < 0 ? (w->client == SS_NO_END ? "client not recorded" : "server not recorded") :
 			a ? "" : "DISAGREE (lost events, partial trace?)");
 	}
-	ss_flows_free(&fl);
 }
 
 void ss_out_text(const struct ss_report *r, FILE *f)
@@ -283,12 +283,14 @@ void ss_out_text(const struct ss_report *r, FILE *f)
 
 	header(r, f);
 	syscalls(v, m->ncalls, f);
-	struct conn_ctx x = { f, 0 };
+	struct ss_flows fl = { 0 };
+	struct conn_ctx x = { f, 0, &fl };
 	ss_model_each_conn(m, conn_line, &x);
 	errors(m, f);
 	lookups(m, f);
 	library(m, f);
-	flows(m, f);
+	flows(m, &fl, f);
+	ss_flows_free(&fl);
 	for (size_t i = 0; r->hist && i < m->ncalls && i < 4; i++) {
 		if (v[i]->h.count < 2)
 			continue;

@@ -356,7 +356,11 @@ struct ss_flows {
 	size_t n;
 };
 
-void ss_flows_build(struct ss_model *m, struct ss_flows *f);
+/* The outputs hand each connection row to ss_flows_take as they print it
+ * (f zeroed first), then ss_flows_pair pairs the ends taken: the rows,
+ * spilled ones too, are read once. */
+void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r);
+void ss_flows_pair(struct ss_flows *f);
 void ss_flows_free(struct ss_flows *f);
 const char *ss_flow_proto_name(enum ss_flow_proto p);
 /* What the client sent and what it received (from the server's counts
