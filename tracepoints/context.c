@@ -16,7 +16,6 @@
  * it (its Java and Python agents use it): the structures below are its ABI,
  * as in its src/common/ust-context-provider.h and dynamic-type.h.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,9 +37,8 @@ static void forget_ids(void)
  * handler (the fork handler is registered by the constructor, below). */
 int ss_tp_ids_fill(int tid)
 {
-	int saved = errno;
-	int v = tid ? (int)gettid() : (int)getpid();
-	errno = saved;
+	int v = tid ? (int)gettid() : (int)getpid(); /* never fail: errno stays */
+
 	if (tid)
 		ss_tp_tid_cache = v;
 	else
