@@ -44,26 +44,14 @@ struct left {
 /* One process of /proc, unless it is gone or a zombie (it ended). */
 static int read_stat(long pid, struct left *l)
 {
-	char path[64], buf[512], state;
 	int ppid, pgrp;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	*l = (struct left){ .pid = (pid_t)pid };
+	char state = ss_proc_stat(pid, &ppid, &pgrp, l->comm, sizeof(l->comm));
+	if (!state || state == 'Z')
 		return -1;
-	ssize_t len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return -1;
-	buf[len] = 0;
-	/* The name is between the first '(' and the last ')': it may hold
-	 * either. */
-	char *open_ = strchr(buf, '('), *close_ = strrchr(buf, ')');
-	if (!open_ || !close_ || close_ < open_ ||
-	    sscanf(close_ + 1, " %c %d %d", &state, &ppid, &pgrp) != 3 || state == 'Z')
-		return -1;
-	*l = (struct left){ .pid = (pid_t)pid, .ppid = ppid, .pgrp = pgrp };
-	snprintf(l->comm, sizeof(l->comm), "%.*s", (int)(close_ - open_ - 1), open_ + 1);
+	l->ppid = ppid;
+	l->pgrp = pgrp;
 	return 0;
 }
 

@@ -6,8 +6,9 @@
  * ($app.sockscope:rec == TAG: an application context that the probes
  * library provides and no event carries, see tracepoints/context.c), no
  * context (the events carry vpid and vtid themselves; a process's name
- * comes from its exec and comm events), tracing started; at the end stopped, its discarded events
- * counted, destroyed.  The session daemon itself is sessiond.c's business.
+ * comes from its exec and comm events), tracing started; at the end
+ * stopped, its discarded events counted, destroyed.  The session daemon
+ * itself is sessiond.c's business.
  */
 #include "session.h"
 #include "tool.h"

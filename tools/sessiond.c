@@ -196,20 +196,11 @@ void ss_sessiond_lock_end(struct ss_sessiond *d)
  */
 static int running(pid_t pid)
 {
-	char path[64], buf[512];
+	char state = ss_proc_stat(pid, NULL, NULL, NULL, 0);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!state)
 		return kill(pid, 0) == 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	/* The state follows the name, which ends at the last ')'. */
-	char *end = strrchr(buf, ')');
-	return !end || (end[1] == ' ' && end[2] != 'Z' && end[2] != 'X');
+	return state != 'Z' && state != 'X';
 }
 
 void ss_sessiond_release(struct ss_sessiond *d, int verbose)

@@ -52,4 +52,10 @@ int ss_parse_u64(const char *s, uint64_t *out);
 /* Monotonic time in nanoseconds. */
 uint64_t ss_mono_ns(void);
 
+/* Process pid as /proc/PID/stat shows it: its state letter ('R', 'S', 'Z',
+ * ...), and when asked its parent, process group and name (the name may
+ * hold parentheses: it ends at the last ')'); 0 when the line cannot be
+ * read (the process is gone, or there is no /proc). */
+char ss_proc_stat(long pid, int *ppid, int *pgrp, char *comm, size_t size);
+
 #endif

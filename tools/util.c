@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Messages, allocation and number parsing for the sockscope command.  An
+ * Messages, allocation, number parsing and a process's /proc line for the
+ * sockscope command.  An
  * allocation failure in a command-line tool has no better answer than a
  * clear message and exit, so the x* functions never return NULL.
  */
 #include "tool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *ss_cmd;
 
@@ -159,4 +162,31 @@ uint64_t ss_mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+char ss_proc_stat(long pid, int *ppid, int *pgrp, char *comm, size_t size)
+{
+	char path[64], buf[512], state;
+	int pp, pg;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = 0;
+	char *open_ = strchr(buf, '('), *close_ = strrchr(buf, ')');
+	if (!open_ || !close_ || close_ < open_ ||
+	    sscanf(close_ + 1, " %c %d %d", &state, &pp, &pg) != 3)
+		return 0;
+	if (ppid)
+		*ppid = pp;
+	if (pgrp)
+		*pgrp = pg;
+	if (comm)
+		snprintf(comm, size, "%.*s", (int)(close_ - open_ - 1), open_ + 1);
+	return state;
 }
