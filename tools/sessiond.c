@@ -151,7 +151,7 @@ int ss_sessiond_acquire(struct ss_sessiond *d)
  */
 static pid_t marked_daemon(const struct ss_sessiond *d)
 {
-	char buf[4096], path[64];
+	char buf[4096];
 	FILE *f = fopen(d->pidpath, "re");
 	long pid = 0;
 
@@ -162,15 +162,9 @@ static pid_t marked_daemon(const struct ss_sessiond *d)
 	fclose(f);
 	if (pid <= 1)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	ssize_t n = ss_proc_read(pid, "cmdline", buf, sizeof(buf));
 	if (n <= 0)
 		return 0;
-	buf[n] = 0;
 	char *want = ss_xasprintf("--pidfile=%s", d->pidpath);
 	int match = 0;
 	for (char *p = buf; p < buf + n; p += strlen(p) + 1)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 
 #define SS_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -52,6 +53,9 @@ int ss_parse_u64(const char *s, uint64_t *out);
 /* Monotonic time in nanoseconds. */
 uint64_t ss_mono_ns(void);
 
+/* Read /proc/PID/FILE into buf (size bytes, NUL-terminated): its length,
+ * or -1 when it cannot be read (the process is gone, or no /proc). */
+ssize_t ss_proc_read(long pid, const char *file, char *buf, size_t size);
 /* Process pid as /proc/PID/stat shows it: its state letter ('R', 'S', 'Z',
  * ...), and when asked its parent, process group and name (the name may
  * hold parentheses: it ends at the last ')'); 0 when the line cannot be

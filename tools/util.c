@@ -164,20 +164,29 @@ uint64_t ss_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-char ss_proc_stat(long pid, int *ppid, int *pgrp, char *comm, size_t size)
+ssize_t ss_proc_read(long pid, const char *file, char *buf, size_t size)
 {
-	char path[64], buf[512], state;
-	int pp, pg;
+	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, file);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	ssize_t len = read(fd, buf, sizeof(buf) - 1);
+		return -1;
+	ssize_t len = read(fd, buf, size - 1);
 	close(fd);
-	if (len <= 0)
-		return 0;
+	if (len < 0)
+		return -1;
 	buf[len] = 0;
+	return len;
+}
+
+char ss_proc_stat(long pid, int *ppid, int *pgrp, char *comm, size_t size)
+{
+	char buf[512], state;
+	int pp, pg;
+
+	if (ss_proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+		return 0;
 	char *open_ = strchr(buf, '('), *close_ = strrchr(buf, ')');
 	if (!open_ || !close_ || close_ < open_ ||
 	    sscanf(close_ + 1, " %c %d %d", &state, &pp, &pg) != 3)
