@@ -5,12 +5,9 @@
 # client end with its server end (both pids, both endpoints, the exact
 # bytes each way, sent and received agreeing), and over the client's
 # recording alone keeps every end as a flow without a server.
-import atexit
 import os
-import signal
 import subprocess
 import sys
-import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import sstest
 import sstools
@@ -24,31 +21,8 @@ env.need_sessiond()
 # ---- the server's recording, in the background ----
 portfile = os.path.join(env.tmp, "port")
 path = os.path.join(env.tmp, "flow.sock")
-os.makedirs(os.path.join(env.tmp, "traces"), exist_ok=True)
-dir_a = os.path.join(env.tmp, "traces", "server")
 argv = [sstest.PYTHON, PEERS, "serve", portfile, path, str(K)]
-server = subprocess.Popen([sstools.SOCKSCOPE, "record", "-o", dir_a, "--"] + argv,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=sstest.sanitizer_env(dict(os.environ), argv))
-env.procs.append(server)
-for _ in range(300):
-    if os.path.exists(portfile) or server.poll() is not None:
-        break
-    time.sleep(0.1)
-if not os.path.exists(portfile):
-    server.kill()
-    sstest.bail("the server did not start: %s" % server.communicate()[1].strip())
-spid, port = (int(w) for w in open(portfile).read().split())
-
-
-@atexit.register
-def stop_server():  # runs before env's cleanup: the server itself, by its pid
-    if server.poll() is None:
-        try:
-            os.kill(spid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
+server, spid, port, dir_a = sstools.record_server(env, argv, "server", portfile, ())
 
 # ---- the clients' recording ----
 rc, out, err, dir_b = sstools.record(env, [sstest.PYTHON, PEERS, "connect", str(port), path,

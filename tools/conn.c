@@ -221,11 +221,20 @@ static struct ss_conn *conn_of(struct ss_model *m, struct ss_proc *p, const stru
 	return c;
 }
 
+/* The earlier of two marks (0: none). */
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
 /* Fold guessed connection g into c: g was c, seen from a child first. */
 static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, struct ss_conn *c)
 {
 	c->tx += g->tx;
 	c->rx += g->rx;
+	c->marks.connect = earliest(c->marks.connect, g->marks.connect);
+	c->marks.tx = earliest(c->marks.tx, g->marks.tx);
+	c->marks.rx = earliest(c->marks.rx, g->marks.rx);
 	if (g->end > c->end)
 		c->end = g->end;
 	if (!c->remote && g->remote)
@@ -254,7 +263,7 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 static void forked(struct ss_model *m, struct ss_proc *parent, const struct ss_ev *e)
 {
 	uint64_t at = e->ts - (uint64_t)e->dur;
-	struct ss_proc *child = ss_model_proc(m, e->ret, 1);
+	struct ss_proc *child = ss_model_proc(m, ss_id_key(e->host, e->ret), 1);
 	int execed = child->exec_ts > at;
 
 	child->ppid = parent->vpid;
@@ -353,6 +362,10 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 		c->tx += n;
 	else
 		c->rx += n;
+	if (tx && !c->marks.tx)
+		c->marks.tx = e->ts - (uint64_t)e->dur;
+	else if (!tx && !c->marks.rx)
+		c->marks.rx = e->ts;
 	c->connecting = 0;
 	if (!e->addr || !*e->addr || e->family < 0 || (c->remote && !ss_conn_is_dgram(c)))
 		return;
@@ -390,6 +403,8 @@ static void connected(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 	if (e->family == AF_UNSPEC)
 		return; /* a datagram socket dissolving its association */
 	set_addr(m, c, &c->remote, e->addr);
+	if (!c->marks.connect)
+		c->marks.connect = e->ts - (uint64_t)e->dur;
 	/* The kernel's choice replaces a wildcard or port 0 bound before. */
 	if (e->local && *e->local)
 		set_addr(m, c, &c->local, e->local);

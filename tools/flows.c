@@ -33,8 +33,9 @@ void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r)
 		f->ends = ss_xrealloc(f->ends, f->capends * sizeof(*f->ends));
 	}
 	struct ss_end *e = &f->ends[f->nends++];
-	*e = (struct ss_end){ .pid = r->pid, .sock = r->sock, .tx = r->tx, .rx = r->rx,
-			      .start = r->start, .end = r->start + r->duration,
+	*e = (struct ss_end){ .pid = r->pid, .sock = r->sock, .host = ss_host_of(r->pid),
+			      .tx = r->tx, .rx = r->rx, .start = r->start,
+			      .end = r->start + r->duration, .marks = r->marks,
 			      .proto = tcp ? SS_FLOW_TCP : SS_FLOW_UNIX, .server = side == 1,
 			      .pair = pair };
 	e->comm = ss_xstrdup(r->comm ? r->comm : "?");
@@ -50,13 +51,36 @@ static void add_flow(struct ss_flows *f, size_t *cap, size_t client, size_t serv
 	}
 	const struct ss_end *c = client != SS_NO_END ? &f->ends[client] : NULL;
 	const struct ss_end *s = server != SS_NO_END ? &f->ends[server] : NULL;
-	uint64_t start = c && s ? (c->start < s->start ? c->start : s->start) : c ? c->start : s->start;
-	uint64_t end = c && s ? (c->end > s->end ? c->end : s->end) : c ? c->end : s->end;
-	f->v[f->n++] = (struct ss_flow){ client, server, (c ? c : s)->proto, start, end - start };
+	f->v[f->n++] = (struct ss_flow){ client, server, (c ? c : s)->proto, 0, 0 };
 	if (c)
 		f->ends[client].paired = 1;
 	if (s)
 		f->ends[server].paired = 1;
+}
+
+/* A flow's start and duration on the reference clock: its ends'. */
+static void span(struct ss_flows *f, struct ss_flow *w)
+{
+	const struct ss_end *c = w->client != SS_NO_END ? &f->ends[w->client] : NULL;
+	const struct ss_end *s = w->server != SS_NO_END ? &f->ends[w->server] : NULL;
+	uint64_t start = c && s ? (c->at < s->at ? c->at : s->at) : c ? c->at : s->at;
+	uint64_t end = c && s ? (c->until > s->until ? c->until : s->until) : c ? c->until : s->until;
+
+	w->start = start;
+	w->duration = end - start;
+}
+
+static int loopback(const char *ep)
+{
+	return !strncmp(ep, "127.", 4) || !strncmp(ep, "[::1]", 5) ||
+	       !strncmp(ep, "[::ffff:127.", 12);
+}
+
+/* The host whose ends alone can pair with this one (-1: any host's): a
+ * unix socket's, or a loopback address's, never leave their host. */
+static int scope(const struct ss_end *e)
+{
+	return e->proto == SS_FLOW_UNIX || loopback(e->local) || loopback(e->remote) ? e->host : -1;
 }
 
 /* Sorting ends by the key that pairs them: a client by (local, remote), a
@@ -83,10 +107,11 @@ static int by_key(const void *x, const void *y)
 
 	key(e, &ea, &eb);
 	key(g, &ga, &gb);
-	if ((d = (int)e->proto - (int)g->proto) || (d = strcmp(ea, ga)) || (d = strcmp(eb, gb)))
+	if ((d = (int)e->proto - (int)g->proto) || (d = scope(e) - scope(g)) ||
+	    (d = strcmp(ea, ga)) || (d = strcmp(eb, gb)))
 		return d;
-	if (e->start != g->start)
-		return e->start < g->start ? -1 : 1;
+	if (e->at != g->at)
+		return e->at < g->at ? -1 : 1;
 	return e->server - g->server;
 }
 
@@ -96,12 +121,21 @@ static int same_key(const struct ss_end *e, const struct ss_end *g)
 
 	key(e, &ea, &eb);
 	key(g, &ga, &gb);
-	return e->proto == g->proto && !strcmp(ea, ga) && !strcmp(eb, gb);
+	return e->proto == g->proto && scope(e) == scope(g) && !strcmp(ea, ga) && !strcmp(eb, gb);
 }
 
-static int overlap(const struct ss_end *a, const struct ss_end *b)
+/* Whether two ends lived at the same time, within what is not known of
+ * their hosts' clocks. */
+static int overlap(const struct ss_flows *f, const struct ss_end *a, const struct ss_end *b)
 {
-	return a->start <= b->end && b->start <= a->end;
+	uint64_t slack = 0;
+
+	for (int i = 0; a->host != b->host && i < 2; i++) {
+		const struct ss_clock *k = &f->clocks[i ? b->host : a->host];
+		if (k->known && k->min != SS_UNBOUNDED_MIN && k->max != SS_UNBOUNDED_MAX)
+			slack += (uint64_t)(k->max - k->min);
+	}
+	return a->at <= b->until + slack && b->at <= a->until + slack;
 }
 
 static int agree(const struct ss_end *c, const struct ss_end *s)
@@ -123,12 +157,14 @@ static void pair_group(struct ss_flows *f, size_t *cap, const size_t *g, size_t 
 		if (!s->server)
 			continue;
 		while (lo < n && (f->ends[g[lo]].server || f->ends[g[lo]].paired ||
-				  f->ends[g[lo]].end < s->start))
+				  (f->ends[g[lo]].until < s->at && !overlap(f, &f->ends[g[lo]], s))))
 			lo++;
 		size_t best = SS_NO_END;
-		for (size_t k = lo; k < n && f->ends[g[k]].start <= s->end; k++) {
+		for (size_t k = lo; k < n; k++) {
 			const struct ss_end *c = &f->ends[g[k]];
-			if (c->server || c->paired || !overlap(c, s))
+			if (c->at > s->until && !overlap(f, c, s))
+				break;
+			if (c->server || c->paired || !overlap(f, c, s))
 				continue;
 			if (best == SS_NO_END || (agree(c, s) && !agree(&f->ends[best], s)))
 				best = g[k];
@@ -173,28 +209,96 @@ static int by_start(const void *x, const void *y)
 	return a->client < b->client ? -1 : a->client > b->client;
 }
 
-void ss_flows_pair(struct ss_flows *f)
+/* Each end's span on the reference clock, as far as its host's is known. */
+static void shift(struct ss_flows *f)
 {
-	size_t cap = 0;
+	for (size_t i = 0; i < f->nends; i++) {
+		struct ss_end *e = &f->ends[i];
+		const struct ss_clock *k = &f->clocks[e->host < f->nhosts ? e->host : 0];
+		int64_t by = k->known ? k->offset : 0;
+		e->at = e->start - (uint64_t)by;
+		e->until = e->end - (uint64_t)by;
+	}
+}
 
-	pair_socketpairs(f, &cap);
-	size_t *ix = ss_xcalloc(f->nends + 1, sizeof(*ix)), n = 0;
-	for (size_t i = 0; i < f->nends; i++)
-		if (!f->ends[i].pair)
-			ix[n++] = i;
+/* The groups of ends sharing a key, in ix sorted: fn on each. */
+static void each_group(struct ss_flows *f, size_t *ix, size_t n,
+		       void (*fn)(struct ss_flows *, size_t *, const size_t *, size_t), size_t *arg)
+{
 	sort_ends = f->ends;
 	qsort(ix, n, sizeof(*ix), by_key);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && same_key(&f->ends[ix[i]], &f->ends[ix[j]]); j++)
 			;
-		pair_group(f, &cap, ix + i, j - i);
+		fn(f, arg, ix + i, j - i);
 	}
+}
+
+/* The bounds gathered for the clocks (flows.c keeps them while pairing). */
+static struct ss_bound *bounds;
+static size_t nbounds, capbounds;
+
+static void bound(const struct ss_end *c, const struct ss_end *s)
+{
+	if (nbounds == capbounds) {
+		capbounds = capbounds ? 2 * capbounds : 256;
+		bounds = ss_xrealloc(bounds, capbounds * sizeof(*bounds));
+	}
+	if (ss_flow_bound(c, s, &bounds[nbounds]))
+		nbounds++;
+}
+
+/* A group of one client and one server on two hosts: a pair whatever the
+ * clocks say (ports are reused only over time), which bounds them. */
+static void anchor(struct ss_flows *f, size_t *unused, const size_t *g, size_t n)
+{
+	(void)unused;
+	if (n == 2 && f->ends[g[0]].server != f->ends[g[1]].server)
+		bound(&f->ends[g[f->ends[g[0]].server]], &f->ends[g[!f->ends[g[0]].server]]);
+}
+
+void ss_flows_pair(struct ss_flows *f, int nhosts)
+{
+	size_t cap = 0;
+
+	f->nhosts = nhosts > 0 ? nhosts : 1;
+	f->clocks = ss_xcalloc((size_t)f->nhosts, sizeof(*f->clocks));
+	f->clocks[0].known = 1;
+	shift(f);
+	pair_socketpairs(f, &cap);
+	size_t *ix = ss_xcalloc(f->nends + 1, sizeof(*ix)), n = 0;
+	for (size_t i = 0; i < f->nends; i++)
+		if (!f->ends[i].pair)
+			ix[n++] = i;
+	/* Several hosts: their clocks first, from the ends that pair on
+	 * their endpoints alone, so that time can decide for the others. */
+	if (f->nhosts > 1) {
+		nbounds = 0;
+		each_group(f, ix, n, anchor, NULL);
+		ss_clocks_solve(f, bounds, nbounds);
+		shift(f);
+	}
+	each_group(f, ix, n, pair_group, &cap);
 	free(ix);
+	/* Then from every flow paired. */
+	if (f->nhosts > 1) {
+		nbounds = 0;
+		for (size_t i = 0; i < f->n; i++)
+			if (f->v[i].client != SS_NO_END && f->v[i].server != SS_NO_END)
+				bound(&f->ends[f->v[i].client], &f->ends[f->v[i].server]);
+		ss_clocks_solve(f, bounds, nbounds);
+		shift(f);
+		free(bounds);
+		bounds = NULL;
+		nbounds = capbounds = 0;
+	}
 	for (size_t i = 0; i < f->nends; i++) {
 		const struct ss_end *e = &f->ends[i];
 		if (!e->paired)
 			add_flow(f, &cap, e->server ? SS_NO_END : i, e->server ? i : SS_NO_END);
 	}
+	for (size_t i = 0; i < f->n; i++)
+		span(f, &f->v[i]);
 	if (f->n)
 		qsort(f->v, f->n, sizeof(*f->v), by_start);
 }
@@ -208,6 +312,7 @@ void ss_flows_free(struct ss_flows *f)
 	}
 	free(f->ends);
 	free(f->v);
+	free(f->clocks);
 	memset(f, 0, sizeof(*f));
 }
 

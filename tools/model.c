@@ -99,7 +99,46 @@ void ss_model_free(struct ss_model *m)
 	free(m->dying);
 	fclose(m->conn_spill);
 	fclose(m->dns_spill);
+	free(m->hosts);
 	free(m);
+}
+
+int ss_model_host(struct ss_model *m, const char *name, const unsigned char *clock)
+{
+	static const unsigned char none[16];
+	int dup = 0;
+
+	if (!clock)
+		clock = none;
+	for (int i = 0; i < m->nhosts; i++) {
+		if (strcmp(m->hosts[i].name, name))
+			continue;
+		if (!memcmp(m->hosts[i].clock, clock, 16))
+			return i;
+		dup++;
+	}
+	if (m->nhosts == SS_MAX_HOSTS)
+		return m->nhosts - 1;
+	m->hosts = ss_xrealloc(m->hosts, (size_t)(m->nhosts + 1) * sizeof(*m->hosts));
+	struct ss_host *h = &m->hosts[m->nhosts];
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	memcpy(h->clock, clock, 16);
+	h->dup = dup + 1;
+	return m->nhosts++;
+}
+
+const char *ss_host_name(const struct ss_model *m, int host, char *buf, size_t size)
+{
+	if (host < 0 || host >= m->nhosts)
+		return "?";
+	const struct ss_host *h = &m->hosts[host];
+	int several = 0;
+	for (int i = 0; !several && i < m->nhosts; i++)
+		several = i != host && !strcmp(m->hosts[i].name, h->name);
+	if (!several)
+		return h->name;
+	snprintf(buf, size, "%s#%d", h->name, h->dup);
+	return buf;
 }
 
 int ss_model_call_id(struct ss_model *m, const char *name)
@@ -275,7 +314,7 @@ int ss_proc_selected(const struct ss_model *m, const struct ss_proc *p)
 	int ok = !m->f.npids;
 
 	for (size_t i = 0; i < m->f.npids && !ok; i++)
-		ok = m->f.pids[i] == p->vpid;
+		ok = m->f.pids[i] == ss_id_of(p->vpid);
 	if (!ok)
 		return 0;
 	if (!m->f.ncomms)

@@ -95,6 +95,7 @@ static void stats(struct json *j, const struct ss_hist *h, uint64_t errors)
 
 /* The connections as they are written, and their ends kept for the flows. */
 struct conn_ctx {
+	const struct ss_model *m;
 	struct json *j;
 	struct ss_flows *fl;
 };
@@ -104,9 +105,12 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	struct conn_ctx *x = arg;
 	struct json *j = x->j;
 
+	char h[80];
+
 	ss_flows_take(x->fl, r);
 	open_obj(j, NULL, '{');
-	kint(j, "pid", r->pid);
+	kstr(j, "host", ss_host_name(x->m, ss_host_of(r->pid), h, sizeof(h)));
+	kint(j, "pid", ss_id_of(r->pid));
 	kstr(j, "comm", r->comm);
 	kint(j, "sock", r->sock);
 	kstr(j, "family", r->family);
@@ -123,7 +127,7 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	fputs(r->open ? "true" : "false", j->f);
 	open_obj(j, "pids", '[');
 	for (int i = 0; i < r->npids; i++)
-		kint(j, NULL, r->pids[i]);
+		kint(j, NULL, ss_id_of(r->pids[i]));
 	close_obj(j, ']');
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
@@ -148,13 +152,13 @@ static void dns_row(const struct ss_dns_row *r, void *arg)
 	kstr(j, "query", r->query);
 	kstr(j, "result", r->result);
 	kuint(j, "dur_ns", r->dur);
-	kint(j, "pid", r->pid);
+	kint(j, "pid", ss_id_of(r->pid));
 	kuint(j, "ts_ns", r->ts);
 	open_obj(j, "sockets", '[');
 	for (int i = 0; i < r->nsocks; i++) {
 		const struct ss_lookup_sock *s = &r->socks[i];
 		open_obj(j, NULL, '{');
-		kint(j, "pid", s->pid);
+		kint(j, "pid", ss_id_of(s->pid));
 		kint(j, "sock", s->sock);
 		kstr(j, "family", s->family);
 		kstr(j, "type", s->type);
@@ -187,6 +191,7 @@ static void errors(struct json *j, struct ss_model *m)
 static void processes(struct json *j, struct ss_model *m)
 {
 	const struct ss_hmap_slot *s;
+	char h[80];
 
 	open_obj(j, "processes", '[');
 	for (size_t i = 0; ss_hmap_next(&m->procs, &i, &s);) {
@@ -194,8 +199,9 @@ static void processes(struct json *j, struct ss_model *m)
 		if (!p->events)
 			continue;
 		open_obj(j, NULL, '{');
-		kint(j, "pid", p->vpid);
-		kint(j, "ppid", p->ppid);
+		kstr(j, "host", ss_host_name(m, ss_host_of(p->vpid), h, sizeof(h)));
+		kint(j, "pid", ss_id_of(p->vpid));
+		kint(j, "ppid", ss_id_of(p->ppid));
 		kstr(j, "comm", p->comm);
 		kuint(j, "events", p->events);
 		close_obj(j, '}');
@@ -214,7 +220,7 @@ static void stopped(struct json *j, struct ss_model *m)
 		if (!p->events || !p->stopped[0])
 			continue;
 		open_obj(j, NULL, '{');
-		kint(j, "pid", p->vpid);
+		kint(j, "pid", ss_id_of(p->vpid));
 		kstr(j, "comm", p->comm);
 		kstr(j, "why", p->stopped);
 		close_obj(j, '}');
@@ -245,24 +251,40 @@ static void api(struct json *j, struct ss_model *m)
 static void end(struct json *j, const char *k, const struct ss_model *m,
 		const struct ss_flows *fl, size_t i)
 {
+	char h[80];
+
 	if (i == SS_NO_END) {
 		kstr(j, k, NULL);
 		return;
 	}
 	const struct ss_end *e = &fl->ends[i];
 	open_obj(j, k, '{');
-	kstr(j, "host", m->host[0] ? m->host : NULL);
-	kint(j, "pid", e->pid);
+	kstr(j, "host", m->nhosts ? ss_host_name(m, e->host, h, sizeof(h)) : NULL);
+	kint(j, "pid", ss_id_of(e->pid));
 	kstr(j, "comm", e->comm);
 	kint(j, "sock", e->sock);
 	kstr(j, "endpoint", e->local);
 	close_obj(j, '}');
 }
 
-/* flows, and the hosts whose clocks they are on (one host: offset 0). */
+/* An offset or one of its bounds: null where nothing bounds it. */
+static void koffset(struct json *j, const char *k, int known, int64_t v)
+{
+	if (known && v != SS_UNBOUNDED_MIN && v != SS_UNBOUNDED_MAX) {
+		kint(j, k, v);
+	} else {
+		key(j, k);
+		fputs("null", j->f);
+	}
+}
+
+/* flows, and the hosts whose clocks they are on: their offsets against
+ * the first host's, on whose clock the flows' times are. */
 static void flows(struct json *j, struct ss_model *m, struct ss_flows *fl)
 {
-	ss_flows_pair(fl);
+	char h[80];
+
+	ss_flows_pair(fl, m->nhosts);
 	open_obj(j, "flows", '[');
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct ss_flow *w = &fl->v[i];
@@ -281,12 +303,17 @@ static void flows(struct json *j, struct ss_model *m, struct ss_flows *fl)
 	}
 	close_obj(j, ']');
 	open_obj(j, "hosts", '[');
-	open_obj(j, NULL, '{');
-	kstr(j, "name", m->host[0] ? m->host : NULL);
-	kint(j, "offset_ns", 0);
-	kint(j, "offset_min_ns", 0);
-	kint(j, "offset_max_ns", 0);
-	close_obj(j, '}');
+	for (int i = 0; i < m->nhosts && i < fl->nhosts; i++) {
+		const struct ss_clock *k = &fl->clocks[i];
+		open_obj(j, NULL, '{');
+		kstr(j, "name", ss_host_name(m, i, h, sizeof(h)));
+		koffset(j, "offset_ns", k->known, k->offset);
+		koffset(j, "offset_min_ns", k->known, k->min);
+		koffset(j, "offset_max_ns", k->known, k->max);
+		kuint(j, "flows", k->flows);
+		kuint(j, "outliers", k->outliers);
+		close_obj(j, '}');
+	}
 	close_obj(j, ']');
 }
 
@@ -331,7 +358,7 @@ void ss_out_json(const struct ss_report *r, FILE *f)
 	free(calls);
 
 	struct ss_flows fl = { 0 };
-	struct conn_ctx x = { &j, &fl };
+	struct conn_ctx x = { m, &j, &fl };
 	open_obj(&j, "connections", '[');
 	ss_model_each_conn(m, conn_row, &x);
 	close_obj(&j, ']');

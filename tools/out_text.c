@@ -45,6 +45,20 @@ static const char *bytes(uint64_t n, char *buf, size_t size)
 	return buf;
 }
 
+/* A process as printed: its pid, after its host's name when the traces
+ * come from several hosts ("web1/4242"). */
+static const char *pid_text(const struct ss_model *m, int64_t key, char *buf, size_t size)
+{
+	char h[80];
+
+	if (m->nhosts > 1)
+		snprintf(buf, size, "%s/%lld", ss_host_name(m, ss_host_of(key), h, sizeof(h)),
+			 (long long)ss_id_of(key));
+	else
+		snprintf(buf, size, "%lld", (long long)ss_id_of(key));
+	return buf;
+}
+
 /* Processes in the order they were first seen. */
 static int by_first(const void *a, const void *b)
 {
@@ -58,7 +72,7 @@ static void header(const struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
 	const struct ss_hmap_slot *s;
-	char a[32];
+	char a[32], pid[96], ppid[96];
 	size_t nproc = 0;
 
 	for (size_t i = 0; i < r->ndirs; i++) {
@@ -80,15 +94,16 @@ static void header(const struct ss_report *r, FILE *f)
 	size_t shown;
 	for (shown = 0; shown < nproc && shown < 8; shown++) {
 		const struct ss_proc *p = pv[shown];
-		fprintf(f, "%s %lld %s", shown ? "," : "", (long long)p->vpid, p->comm);
+		fprintf(f, "%s %s %s", shown ? "," : "", pid_text(m, p->vpid, pid, sizeof(pid)),
+			p->comm);
 		if (p->ppid)
-			fprintf(f, " (child of %lld)", (long long)p->ppid);
+			fprintf(f, " (child of %s)", pid_text(m, p->ppid, ppid, sizeof(ppid)));
 	}
 	fprintf(f, "%s\n", nproc > shown ? ", ..." : "");
 	for (size_t i = 0; i < nproc; i++)
 		if (pv[i]->stopped[0])
-			fprintf(f, "stopped    %lld %s: tracing stopped (%s)\n", (long long)pv[i]->vpid,
-				pv[i]->comm, pv[i]->stopped);
+			fprintf(f, "stopped    %s %s: tracing stopped (%s)\n",
+				pid_text(m, pv[i]->vpid, pid, sizeof(pid)), pv[i]->comm, pv[i]->stopped);
 	free(pv);
 	fprintf(f, "events     %llu in %s", (unsigned long long)m->events,
 		dur(m->last_ts - m->first_ts, a, sizeof(a)));
@@ -137,6 +152,7 @@ static void syscalls(struct ss_call_stat **v, size_t n, FILE *f)
 }
 
 struct conn_ctx {
+	const struct ss_model *m;
 	FILE *f;
 	uint64_t n;
 	struct ss_flows *fl; /* the ends kept for the flows */
@@ -145,7 +161,7 @@ struct conn_ctx {
 static void conn_line(const struct ss_conn_row *r, void *arg)
 {
 	struct conn_ctx *x = arg;
-	char tx[16], rx[16], d[16];
+	char tx[16], rx[16], d[16], pid[96];
 
 	ss_flows_take(x->fl, r);
 	if (!x->n++)
@@ -157,8 +173,8 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 	else
 		snprintf(remote, sizeof(remote), "%s", *r->remote ? r->remote : "-");
 	/* NOTE: why it failed, and "open" when no close was seen. */
-	fprintf(x->f, "%-7lld %-15.15s %-8s %-22s %-22s %7s %7s %9s %s%s%s\n", (long long)r->pid,
-		r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
+	fprintf(x->f, "%-7s %-15.15s %-8s %-22s %-22s %7s %7s %9s %s%s%s\n",
+		pid_text(x->m, r->pid, pid, sizeof(pid)), r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
 		bytes(r->rx, rx, sizeof(rx)), dur(r->duration, d, sizeof(d)),
 		r->error ? r->error : "", r->error && r->open ? " " : "", r->open ? "open" : "");
 	for (int i = 0; r->npeers > 1 && i < r->npeers; i++)
@@ -243,23 +259,81 @@ static void library(struct ss_model *m, FILE *f)
 }
 
 /* "PID COMM ENDPOINT" of one end, or "-" when it was not recorded. */
-static const char *end_text(const struct ss_flows *fl, size_t i, char *buf, size_t size)
+static const char *end_text(const struct ss_model *m, const struct ss_flows *fl, size_t i,
+			    char *buf, size_t size)
 {
+	char pid[96];
+
 	if (i == SS_NO_END)
 		return "-";
 	const struct ss_end *e = &fl->ends[i];
-	snprintf(buf, size, "%lld %s %s", (long long)e->pid, e->comm, e->local);
+	snprintf(buf, size, "%s %s %s", pid_text(m, e->pid, pid, sizeof(pid)), e->comm, e->local);
 	return buf;
+}
+
+/* An offset to the nanosecond: "+57.123461913s". */
+static const char *offset_text(int64_t ns, char *buf, size_t size)
+{
+	uint64_t a = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
+
+	snprintf(buf, size, "%c%llu.%09llus", ns < 0 ? '-' : '+',
+		 (unsigned long long)(a / 1000000000), (unsigned long long)(a % 1000000000));
+	return buf;
+}
+
+/* Several hosts: each one's clock against the first's, as the flows
+ * bound it. */
+static void hosts(const struct ss_model *m, const struct ss_flows *fl, FILE *f)
+{
+	char h[80], o[32], b[32], w[16];
+
+	if (m->nhosts < 2)
+		return;
+	fprintf(f, "\nHOSTS (clock offsets against %s, bounded by the flows between hosts)\n",
+		ss_host_name(m, 0, h, sizeof(h)));
+	fprintf(f, "%-20s %18s %-28s %s\n", "HOST", "OFFSET", "UNCERTAINTY", "FLOWS");
+	for (int i = 0; i < m->nhosts && i < fl->nhosts; i++) {
+		const struct ss_clock *k = &fl->clocks[i];
+		char within[64];
+		fprintf(f, "%-20s ", ss_host_name(m, i, h, sizeof(h)));
+		if (!i) {
+			fprintf(f, "%18s %-28s\n", "0", "(reference)");
+			continue;
+		}
+		if (!k->known) {
+			fprintf(f, "%18s %-28s\n", "?", "none: no flow to a known host");
+			continue;
+		}
+		if (k->min == SS_UNBOUNDED_MIN || k->max == SS_UNBOUNDED_MAX)
+			snprintf(within, sizeof(within), "one side: %s %s",
+				 k->min == SS_UNBOUNDED_MIN ? "<=" : ">=",
+				 offset_text(k->min == SS_UNBOUNDED_MIN ? k->max : k->min, b,
+					     sizeof(b)));
+		else
+			snprintf(within, sizeof(within), "+-%s",
+				 dur((uint64_t)(k->max - k->min) / 2, w, sizeof(w)));
+		fprintf(f, "%18s %-28s %llu", offset_text(k->offset, o, sizeof(o)), within,
+			(unsigned long long)k->flows);
+		if (k->outliers)
+			fprintf(f, " (%llu disagree: clock drift, or lost events)",
+				(unsigned long long)k->outliers);
+		fputc('\n', f);
+	}
 }
 
 static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 {
-	char c[160], s[160], up[16], down[16], d[16];
+	char c[200], s[200], up[16], down[16], d[16], h[80];
 
-	ss_flows_pair(fl);
+	ss_flows_pair(fl, m->nhosts);
 	if (fl->n) {
-		fprintf(f, "\nFLOWS (host %s; bytes each way; agree: both ends' counts match)\n",
-			m->host[0] ? m->host : "?");
+		if (m->nhosts > 1)
+			fprintf(f, "\nFLOWS (hosts/pid; times on %s's clock; bytes each way; "
+				   "agree: both ends' counts match)\n",
+				ss_host_name(m, 0, h, sizeof(h)));
+		else
+			fprintf(f, "\nFLOWS (host %s; bytes each way; agree: both ends' counts match)\n",
+				m->nhosts ? ss_host_name(m, 0, h, sizeof(h)) : "?");
 		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", "PROTO", "CLIENT (pid comm endpoint)",
 			"SERVER (pid comm endpoint)", "TO SERVER", "TO CLIENT", "DURATION", "NOTE");
 	}
@@ -267,13 +341,14 @@ static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 		const struct ss_flow *w = &fl->v[i];
 		int a = ss_flow_agree(fl, w);
 		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", ss_flow_proto_name(w->proto),
-			end_text(fl, w->client, c, sizeof(c)), end_text(fl, w->server, s, sizeof(s)),
+			end_text(m, fl, w->client, c, sizeof(c)), end_text(m, fl, w->server, s, sizeof(s)),
 			bytes(ss_flow_to_server(fl, w), up, sizeof(up)),
 			bytes(ss_flow_to_client(fl, w), down, sizeof(down)),
 			dur(w->duration, d, sizeof(d)),
 			a < 0 ? (w->client == SS_NO_END ? "client not recorded" : "server not recorded") :
 			a ? "" : "DISAGREE (lost events, partial trace?)");
 	}
+	hosts(m, fl, f);
 }
 
 void ss_out_text(const struct ss_report *r, FILE *f)
@@ -284,7 +359,7 @@ void ss_out_text(const struct ss_report *r, FILE *f)
 	header(r, f);
 	syscalls(v, m->ncalls, f);
 	struct ss_flows fl = { 0 };
-	struct conn_ctx x = { f, 0, &fl };
+	struct conn_ctx x = { m, f, 0, &fl };
 	ss_model_each_conn(m, conn_line, &x);
 	errors(m, f);
 	lookups(m, f);

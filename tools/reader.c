@@ -60,6 +60,7 @@ struct plan {
 /* An event class as the sink reads it. */
 struct evclass {
 	int kind, id, has_clock;
+	int host;      /* its trace's (each trace has classes of its own) */
 	int ns_cycles; /* the clock counts ns (1 GHz): start_ns is comparable */
 	int has_dur;   /* dur_ns, else the duration runs from start_ns to the event */
 	int optnum;    /* the option as a number (level, optname): name it */
@@ -134,8 +135,21 @@ static void scan_stream_class(struct reader *r, const bt_stream_class *sc)
 	}
 }
 
-static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
+/* The host of an event's trace: its environment's hostname and its
+ * clock. */
+static int host_of(struct ss_model *m, const bt_event *ev, const bt_clock_class *cc)
 {
+	const bt_trace *t = bt_stream_borrow_trace_const(bt_event_borrow_stream_const(ev));
+	const bt_value *v = bt_trace_borrow_environment_entry_value_by_name_const(t, "hostname");
+	const char *name = v && bt_value_get_type(v) == BT_VALUE_TYPE_STRING ?
+				   bt_value_string_get(v) : "?";
+
+	return ss_model_host(m, name, cc ? bt_clock_class_get_uuid(cc) : NULL);
+}
+
+static struct evclass *learn_class(struct reader *r, const bt_event *ev)
+{
+	const bt_event_class *ec = bt_event_borrow_class_const(ev);
 	struct evclass *c = ss_xcalloc(1, sizeof(*c));
 	const bt_stream_class *sc = bt_event_class_borrow_stream_class_const(ec);
 	const char *name = bt_event_class_get_name(ec);
@@ -143,6 +157,7 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 	scan_stream_class(r, sc);
 	const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(sc);
 	c->has_clock = cc != NULL;
+	c->host = host_of(r->m, ev, cc);
 	c->ns_cycles = cc && bt_clock_class_get_frequency(cc) == 1000000000;
 	c->npay = make_plan(bt_event_class_borrow_payload_field_class_const(ec), payload_members,
 			    MAX_PLAN, c->pay);
@@ -185,17 +200,6 @@ static inline void read_plan(const bt_field *s, const struct plan *p, int n, str
 	}
 }
 
-/* The host the traces were recorded on: their environment's hostname. */
-static void note_host(struct ss_model *m, const bt_event *ev)
-{
-	if (m->host[0])
-		return;
-	const bt_trace *t = bt_stream_borrow_trace_const(bt_event_borrow_stream_const(ev));
-	const bt_value *v = bt_trace_borrow_environment_entry_value_by_name_const(t, "hostname");
-	if (v && bt_value_get_type(v) == BT_VALUE_TYPE_STRING)
-		snprintf(m->host, sizeof(m->host), "%s", bt_value_string_get(v));
-}
-
 static void on_event(struct reader *r, const bt_message *msg)
 {
 	const bt_event *ev = bt_message_event_borrow_event_const(msg);
@@ -204,10 +208,8 @@ static void on_event(struct reader *r, const bt_message *msg)
 
 	if (ec != r->last_ec) {
 		c = ss_hmap_get(&r->classes, (uintptr_t)ec, 0);
-		if (!c) {
-			c = learn_class(r, ec);
-			note_host(r->m, ev);
-		}
+		if (!c)
+			c = learn_class(r, ev);
 		r->last_ec = ec;
 		r->last = c;
 	}
@@ -231,6 +233,11 @@ static void on_event(struct reader *r, const bt_message *msg)
 		read_plan(bt_event_borrow_payload_field_const(ev), c->pay, c->npay, &e);
 		if (c->nctx)
 			read_plan(bt_event_borrow_common_context_field_const(ev), c->ctx, c->nctx, &e);
+		if (c->host) {
+			e.host = c->host;
+			e.vpid = ss_id_key(c->host, e.vpid);
+			e.vtid = ss_id_key(c->host, e.vtid);
+		}
 		if (c->optnum)
 			e.optname = ss_optname((int)e.level, (int)e.optnum);
 		/* A call ends at its event; it started at start_ns, a reading

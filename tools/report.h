@@ -38,6 +38,7 @@ enum ss_kind {
  */
 struct ss_ev {
 	int kind, id;  /* id: syscall or method number in the model */
+	int host;      /* its trace's host (struct ss_host), whose bits vpid and vtid carry */
 	uint64_t ts;   /* ns from the clock's origin */
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
@@ -47,6 +48,36 @@ struct ss_ev {
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
 	const char *comm, *addr, *type, *query, *result, *peer, *optname, *local, *why;
 };
+
+/*
+ * Hosts.  Traces are grouped by host: a host name (the trace
+ * environment's hostname) with one clock (its UUID, new at each boot), so
+ * that recordings of one machine read together share a host and traces of
+ * several machines, through a relay or copied, keep theirs apart.  The
+ * model names a process, a thread, by a key that holds its host's index
+ * above the id, so that pids of two hosts never meet; host 0's keys are
+ * its ids, and so are those of every report of one host.
+ */
+#define SS_MAX_HOSTS 256
+
+struct ss_host {
+	char name[64];
+	unsigned char clock[16]; /* the clock's UUID, zero when it has none */
+	int dup; /* the n-th host of this name (1, 2...) */
+};
+
+static inline int64_t ss_id_key(int host, int64_t id)
+{
+	return host ? (int64_t)((uint64_t)host << 32 | (uint32_t)id) : id;
+}
+static inline int ss_host_of(int64_t key)
+{
+	return key > 0xffffffffll ? (int)(key >> 32) : 0;
+}
+static inline int64_t ss_id_of(int64_t key)
+{
+	return key > 0xffffffffll ? (int64_t)(uint32_t)key : key;
+}
 
 /* What is selected: empty lists select everything.  The process filters
  * (pids, comms) select connection rows by the processes that held them
@@ -85,6 +116,15 @@ struct ss_pending {
 
 struct ss_proc;
 
+/* When a connection's first things happened, on its host's clock (0:
+ * never): each orders an event of one end before one of the other, which
+ * bounds the offset between their hosts' clocks (flows.c). */
+struct ss_marks {
+	uint64_t connect; /* a client's first connect() started */
+	uint64_t tx;      /* the first bytes left: their send started */
+	uint64_t rx;      /* the first bytes arrived: their receive ended */
+};
+
 /* A socket as seen from all the processes that hold it. */
 struct ss_conn {
 	int64_t vpid;     /* process that opened it (or first used it) */
@@ -102,6 +142,7 @@ struct ss_conn {
 	int kept;         /* finished, kept in the model's grace ring */
 	char *local, *remote;
 	uint64_t tx, rx, start, end;
+	struct ss_marks marks;
 	struct ss_peer peers[SS_MAX_PEERS];
 	int npeers;
 	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS */
@@ -224,8 +265,15 @@ struct ss_model {
 	int64_t lk_last_vtid;
 	void *lk_last;
 
-	char host[64]; /* the traces' host name (their environment's hostname) */
+	struct ss_host *hosts; /* by index (struct ss_host): at least one */
+	int nhosts;
 };
+
+/* The index of the host of this name and clock, added when new (at most
+ * SS_MAX_HOSTS: the last one takes those beyond). */
+int ss_model_host(struct ss_model *m, const char *name, const unsigned char *clock);
+/* A host's name as printed: "vm", or "vm#2" for the second of that name. */
+const char *ss_host_name(const struct ss_model *m, int host, char *buf, size_t size);
 
 /* The kind of the event sockscope:<name> (SS_K_CALL for a name with no
  * effect on connections).  Events with `query` and `result` members are
@@ -280,6 +328,7 @@ struct ss_conn_row {
 	int64_t sock;
 	const char *family, *type, *role, *local, *remote, *error;
 	uint64_t tx, rx, start, duration;
+	struct ss_marks marks;
 	int open; /* no close seen: lasts until the end of the traces */
 	int npeers;
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
@@ -332,9 +381,12 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX };
 
 struct ss_end {
-	int64_t pid, sock;
+	int64_t pid, sock; /* pid: the model's key (its host above it) */
+	int host;
 	char *comm, *local, *remote;
-	uint64_t tx, rx, start, end;
+	uint64_t tx, rx, start, end; /* on its host's clock */
+	struct ss_marks marks;
+	uint64_t at, until; /* start and end on the reference host's clock */
 	enum ss_flow_proto proto;
 	int server; /* the accept()ing end (for a socketpair: the second) */
 	int pair;   /* an end of a socketpair */
@@ -346,7 +398,30 @@ struct ss_end {
 struct ss_flow {
 	size_t client, server; /* indices of ends, SS_NO_END when not recorded */
 	enum ss_flow_proto proto;
-	uint64_t start, duration;
+	uint64_t start, duration; /* on the reference host's clock */
+};
+
+/*
+ * A host's clock against the reference host's (host 0, the first read):
+ * it reads offset ns more than the reference's at the same instant, the
+ * truth being within [min, max] (SS_UNBOUNDED_* where nothing bounds it).
+ * Each flow between two hosts bounds the difference of their offsets
+ * (ss_flow_bound); a host no flow links to the reference is not known.
+ */
+#define SS_UNBOUNDED_MIN INT64_MIN
+#define SS_UNBOUNDED_MAX INT64_MAX
+
+struct ss_clock {
+	int known;
+	int64_t offset, min, max;
+	uint64_t flows;    /* the flows between it and the host it was reached from */
+	uint64_t outliers; /* of those, the ones whose bounds disagree with the most */
+};
+
+/* A bound: host b's offset minus host a's lies within [lo, hi]. */
+struct ss_bound {
+	int a, b;
+	int64_t lo, hi;
 };
 
 struct ss_flows {
@@ -354,13 +429,15 @@ struct ss_flows {
 	size_t nends, capends;
 	struct ss_flow *v; /* by start */
 	size_t n;
+	struct ss_clock *clocks; /* by host */
+	int nhosts;
 };
 
 /* The outputs hand each connection row to ss_flows_take as they print it
  * (f zeroed first), then ss_flows_pair pairs the ends taken: the rows,
  * spilled ones too, are read once. */
 void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r);
-void ss_flows_pair(struct ss_flows *f);
+void ss_flows_pair(struct ss_flows *f, int nhosts);
 void ss_flows_free(struct ss_flows *f);
 const char *ss_flow_proto_name(enum ss_flow_proto p);
 /* What the client sent and what it received (from the server's counts
@@ -368,6 +445,12 @@ const char *ss_flow_proto_name(enum ss_flow_proto p);
 uint64_t ss_flow_to_server(const struct ss_flows *f, const struct ss_flow *w);
 uint64_t ss_flow_to_client(const struct ss_flows *f, const struct ss_flow *w);
 int ss_flow_agree(const struct ss_flows *f, const struct ss_flow *w);
+
+/* Clocks (clocks.c): the bound that client end c and server end s of one
+ * connection put on their hosts' offsets (0: none: one host, or nothing
+ * ordered); the clocks solved from n bounds, into f->clocks. */
+int ss_flow_bound(const struct ss_end *c, const struct ss_end *s, struct ss_bound *b);
+void ss_clocks_solve(struct ss_flows *f, struct ss_bound *v, size_t n);
 
 /* What `sockscope record` noted beside a trace (sockscope.info). */
 struct ss_info {

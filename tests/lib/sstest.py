@@ -95,6 +95,10 @@ class Tap:
         for line in str(msg).splitlines():
             print("# " + line, flush=True)
 
+    def skip_all(self, why):
+        print("1..0 # SKIP " + why, flush=True)
+        sys.exit(0)
+
     def done(self):
         if self.planned is None:
             print("1..%d" % self.n, flush=True)
@@ -115,10 +119,19 @@ class Env:
         self.sessiond_pid = None
         self.sessions = []
         self.procs = []
+        self.undo = []  # callables, run last first before the directory goes
         atexit.register(self.cleanup)
         signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
 
+    def on_cleanup(self, fn):
+        self.undo.append(fn)
+
     def cleanup(self):
+        for fn in reversed(self.undo):
+            try:
+                fn()
+            except Exception as e:  # the rest must still be undone
+                print("# cleanup: %s" % e, flush=True)
         for p in self.procs:
             if p.poll() is None:
                 p.kill()

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 import sstest
 
@@ -28,6 +29,37 @@ def record(env, argv, name, opts=(), timeout=120, **kw):
     return p.returncode, p.stdout, p.stderr, out
 
 
+def record_server(env, argv, name, portfile, wrap=()):
+    """Record server argv into env.tmp/traces/name in the background, run
+    under the command prefix wrap (e.g. ip netns exec NS); the server
+    writes "PID PORT" to portfile when it listens.  Returns (the record
+    process, the server's pid, its port, the trace directory); the server
+    is killed by its pid at cleanup if still running."""
+    os.makedirs(os.path.join(env.tmp, "traces"), exist_ok=True)
+    out = os.path.join(env.tmp, "traces", name)
+    rec = subprocess.Popen(list(wrap) + [SOCKSCOPE, "record", "-o", out, "--"] + list(argv),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=sstest.sanitizer_env(dict(os.environ), argv))
+    env.procs.append(rec)
+    for _ in range(300):
+        if os.path.exists(portfile) or rec.poll() is not None:
+            break
+        time.sleep(0.1)
+    if not os.path.exists(portfile):
+        rec.kill()
+        sstest.bail("the server did not start: %s" % rec.communicate()[1].strip())
+    pid, port = (int(w) for w in open(portfile).read().split())
+
+    def stop():  # the server itself, by its pid, before record is stopped
+        if rec.poll() is None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    env.on_cleanup(stop)
+    return rec, pid, port, out
+
+
 def report(dirs, opts=(), timeout=120):
     """Run report; returns (rc, stdout, stderr)."""
     if isinstance(dirs, str):
@@ -43,6 +75,39 @@ def report_json(dirs, opts=()):
     if rc != 0:
         sstest.bail("report failed (%d): %s" % (rc, err.strip()))
     return json.loads(out)
+
+
+def move_host(tree, name, delta_ns):
+    """Make the traces under tree look recorded on another machine: host
+    name (as long as the old one), another clock UUID, and a clock origin
+    delta_ns later, edited in place in each metadata file (same lengths:
+    the packets around the text keep their sizes)."""
+    import re
+    n = 0
+    for root, _, files in os.walk(tree):
+        if "metadata" not in files:
+            continue
+        path = os.path.join(root, "metadata")
+        with open(path, "rb") as f:
+            data = f.read()
+        host = re.search(rb'hostname = "([^"]*)";', data)
+        clock = re.search(rb'(clock \{[^}]*?uuid = ")([0-9a-f-]{36})(";[^}]*?offset = )(\d+);', data)
+        if not host or not clock or len(name) != len(host.group(1)):
+            sstest.bail("%s: no hostname of %d characters or no clock to move" % (path, len(name)))
+        uuid = clock.group(2)
+        new_uuid = bytes(b"0123456789abcdef"[(int(chr(c), 16) + 1) % 16] if chr(c) != "-" else c
+                         for c in uuid)
+        old_off = clock.group(4)
+        new_off = str(int(old_off) + delta_ns).encode()
+        if len(new_off) != len(old_off):
+            sstest.bail("%s: moving the clock changes its digit count" % path)
+        data = (data[:clock.start(2)] + new_uuid + data[clock.end(2):clock.start(4)] + new_off +
+                data[clock.end(4):])
+        data = data[:host.start(1)] + name.encode() + data[host.end(1):]
+        with open(path, "wb") as f:
+            f.write(data)
+        n += 1
+    return n
 
 
 def calls(rep):
@@ -68,8 +133,9 @@ SCHEMA = {
     "dns": {"call": str, "query": str, "result": str, "dur_ns": int},
     "flows": {"proto": str, "bytes_to_server": int, "bytes_to_client": int, "start_ns": int,
               "duration_ns": int},
-    "hosts": {"offset_ns": int, "offset_min_ns": int, "offset_max_ns": int},
+    "hosts": {"name": str, "flows": int, "outliers": int},
 }
+OFFSETS = ("offset_ns", "offset_min_ns", "offset_max_ns")  # ns, signed, null when unbounded
 FLOW_END = {"pid": int, "comm": str, "sock": int, "endpoint": str}
 ROLES = {"client", "server", "listener", "datagram", "pair", "unused", "bound", "raw", "netlink",
          "packet"}
@@ -99,7 +165,16 @@ def schema_problems(rep):
         for k, e in zip(("client", "server"), ends):
             if e is not None:
                 check(e, FLOW_END, "flows[%d].%s" % (i, k))
+    for i, h in enumerate(rep.get("hosts", [])):
+        if any(k not in h or not (h[k] is None or type(h[k]) is int) for k in OFFSETS):
+            bad.append("hosts[%d]: offsets %r" % (i, [h.get(k, "missing") for k in OFFSETS]))
+        elif h.get("offset_ns") is not None and not (
+                (h["offset_min_ns"] is None or h["offset_min_ns"] <= h["offset_ns"]) and
+                (h["offset_max_ns"] is None or h["offset_ns"] <= h["offset_max_ns"])):
+            bad.append("hosts[%d]: offset outside its bounds" % i)
     for c in rep.get("connections", []):
+        if not isinstance(c.get("host"), str):
+            bad.append("connection without a host")
         if c.get("role") not in ROLES:
             bad.append("role %r" % c.get("role"))
     return bad

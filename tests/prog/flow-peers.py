@@ -6,7 +6,7 @@
 # can be checked flow by flow.
 #
 #   flow-peers.py serve FILE PATH K
-#     listens on 127.0.0.1 (port 0: the kernel's choice) and on the unix
+#     listens on 127.0.0.1, or $FLOW_ADDR (port 0: the kernel's choice) and on the unix
 #     stream path PATH, writes "PID PORT" to FILE, then serves K TCP and
 #     then K unix connections one at a time: reads until the client shuts
 #     down its write side, answers twice as many bytes, closes.
@@ -20,6 +20,8 @@ import os
 import socket
 import sys
 
+ADDR = os.environ.get("FLOW_ADDR", "127.0.0.1")  # the TCP server's address
+
 
 def drain(s):
     n = 0
@@ -32,7 +34,7 @@ def drain(s):
 
 def serve(portfile, path, k):
     tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    tcp.bind(("127.0.0.1", 0))
+    tcp.bind((ADDR, 0))
     tcp.listen(k)
     unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     unix.bind(path)
@@ -57,7 +59,7 @@ def connect(port, path, k):
     for i in range(2 * k):
         kind = "tcp" if i < k else "unix"
         if kind == "tcp":
-            s = socket.create_connection(("127.0.0.1", port), timeout=60)
+            s = socket.create_connection((ADDR, port), timeout=60)
             local = "%s:%d" % s.getsockname()
         else:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
