@@ -11,10 +11,12 @@
  *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
  *   syscall-futex   syscall(SYS_futex, FUTEX_WAKE) on a word nobody waits on,
  *                   as threading libraries make it
- *   serve        the server of the flows benchmark: listens on 127.0.0.1,
+ *   serve        the server of the flows benchmark: listens on 127.0.0.1
+ *                (or MICRO_ADDR, an IPv4 address),
  *                prints "port P", accepts N connections one by one, reads
  *                a byte from each and closes it
- *   dial         its client: N connections to MICRO_PORT one by one, each
+ *   dial         its client: N connections to MICRO_PORT (on 127.0.0.1 or
+ *                MICRO_ADDR) one by one, each
  *                sends a byte and waits for the server to close
  *
  * MICRO_THREADS=N starts N threads that wait for ever before the loop: what
@@ -22,6 +24,7 @@
  * micro-ust (SS_BENCH_UST), each getsockopt is followed by one minimal
  * LTTng-UST event (bench-tp.h): LTTng's own floor, with no sockscope.
  */
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,15 @@ static void *idle_thread(void *arg)
 	for (;;)
 		pthread_cond_wait(&c, &m);
 	return NULL;
+}
+
+/* The flows benchmark's address: loopback, or another one given (the
+ * client and server then stitch across hosts once one is moved). */
+static in_addr_t flow_addr(void)
+{
+	const char *a = getenv("MICRO_ADDR");
+
+	return a ? inet_addr(a) : htonl(INADDR_LOOPBACK);
 }
 
 static double now(void)
@@ -122,7 +134,7 @@ int main(int argc, char **argv)
 		t1 = now();
 	} else if (!strcmp(w, "serve")) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_addr.s_addr = flow_addr();
 		len = sizeof(a);
 		int l = socket(AF_INET, SOCK_STREAM, 0);
 		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 128) ||
@@ -140,7 +152,7 @@ int main(int argc, char **argv)
 		t1 = now();
 	} else if (!strcmp(w, "dial")) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
-		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_addr.s_addr = flow_addr();
 		a.sin_port = htons((unsigned short)atoi(getenv("MICRO_PORT") ? getenv("MICRO_PORT") : "0"));
 		t0 = now();
 		for (long i = 0; i < n; i++) {

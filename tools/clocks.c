@@ -2,10 +2,11 @@
 /*
  * The hosts' clocks against one another, from the flows between them
  * (report.h).  Nothing but causality is assumed: a server's accept()
- * returns after its client's connect() started, and bytes arrive after
- * they left.  Each such pair of events on two hosts bounds the difference
- * of their clocks' offsets on one side; a flow gives up to three bounds,
- * and all flows between two hosts are intersected.
+ * returns after its client's connect() started, bytes arrive after they
+ * left, and an end reads EOF after the other closed its side.  Each such
+ * pair of events on two hosts bounds the difference of their clocks'
+ * offsets on one side; a flow gives up to five bounds, and all flows
+ * between two hosts are intersected.
  *
  * The intersection is taken robustly: a long recording drifts, and a
  * pairing can be wrong, so the offset is the point most flows agree on,
@@ -37,8 +38,12 @@ int ss_flow_bound(const struct ss_end *c, const struct ss_end *s, struct ss_boun
 		hi = sub(s->start, c->marks.connect); /* accept returned after */
 	if (c->marks.tx && s->marks.rx && sub(s->marks.rx, c->marks.tx) < hi)
 		hi = sub(s->marks.rx, c->marks.tx);
+	if (c->marks.fin && s->marks.eof && sub(s->marks.eof, c->marks.fin) < hi)
+		hi = sub(s->marks.eof, c->marks.fin); /* the client's close seen */
 	if (s->marks.tx && c->marks.rx)
 		lo = sub(s->marks.tx, c->marks.rx);
+	if (s->marks.fin && c->marks.eof && sub(s->marks.fin, c->marks.eof) > lo)
+		lo = sub(s->marks.fin, c->marks.eof); /* the server's close seen */
 	if (lo == SS_UNBOUNDED_MIN && hi == SS_UNBOUNDED_MAX)
 		return 0;
 	/* One pair of hosts, one direction: the lower index first. */

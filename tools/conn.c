@@ -235,6 +235,8 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 	c->marks.connect = earliest(c->marks.connect, g->marks.connect);
 	c->marks.tx = earliest(c->marks.tx, g->marks.tx);
 	c->marks.rx = earliest(c->marks.rx, g->marks.rx);
+	c->marks.fin = earliest(c->marks.fin, g->marks.fin);
+	c->marks.eof = earliest(c->marks.eof, g->marks.eof);
 	if (g->end > c->end)
 		c->end = g->end;
 	if (!c->remote && g->remote)
@@ -531,6 +533,8 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		/* A peek leaves the data to be received again: count it then. */
 		if (e->ret > 0 && !(e->kind == SS_K_RX && (e->flags & MSG_PEEK)))
 			add_bytes(m, c, e, e->kind == SS_K_TX, (uint64_t)e->ret);
+		else if (e->ret == 0 && e->kind == SS_K_RX && !ss_conn_is_dgram(c) && !c->marks.eof)
+			c->marks.eof = e->ts;
 		else if (e->ret < 0 && c->connecting && e->err != EAGAIN && e->err != EINTR)
 			c->err = (int)e->err, c->connecting = 0;
 		break;
@@ -557,8 +561,14 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 			fd_slot(p, e->fd, 0)->cloexec = (int)e->cloexec;
 		break;
 	case SS_K_CLOSE:
+		if (c->refs == 1 && !c->marks.fin)
+			c->marks.fin = e->ts - (uint64_t)e->dur;
 		if (e->ret == 0 || e->err != EBADF)
 			fd_clear(m, p, e->fd, e->ts);
+		break;
+	case SS_K_SHUTDOWN:
+		if (e->ret == 0 && e->how != SHUT_RD && !c->marks.fin)
+			c->marks.fin = e->ts - (uint64_t)e->dur;
 		break;
 	default:
 		break;

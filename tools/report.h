@@ -28,6 +28,7 @@ enum ss_kind {
 	SS_K_GETSOCKOPT, SS_K_CLOSE, SS_K_CLOSEFROM, SS_K_CLOSE_RANGE, SS_K_CTL, SS_K_DUP,
 	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK, SS_K_EXEC,
 	SS_K_COMM, /* sockscope:comm: the process's name, no call */
+	SS_K_SHUTDOWN,
 	SS_K_STOP, /* sockscope:stop: the process is traced no further */
 	SS_K_API, /* a sockscope_api:* method */
 };
@@ -42,7 +43,7 @@ struct ss_ev {
 	uint64_t ts;   /* ns from the clock's origin */
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
-		flags, start, level, optnum;
+		flags, start, level, optnum, how;
 	int64_t cloexec;   /* 1/0 set, -1 untouched or not in the event */
 	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
@@ -123,6 +124,8 @@ struct ss_marks {
 	uint64_t connect; /* a client's first connect() started */
 	uint64_t tx;      /* the first bytes left: their send started */
 	uint64_t rx;      /* the first bytes arrived: their receive ended */
+	uint64_t fin;     /* its sending side closed: shutdown() or its last close() started */
+	uint64_t eof;     /* the peer's close was seen: a receive returning 0 ended */
 };
 
 /* A socket as seen from all the processes that hold it. */

@@ -79,6 +79,8 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 	put_u64(f, r->marks.connect);
 	put_u64(f, r->marks.tx);
 	put_u64(f, r->marks.rx);
+	put_u64(f, r->marks.fin);
+	put_u64(f, r->marks.eof);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_str(f, s[i]);
 	put_u64(f, (uint64_t)r->npeers);
@@ -108,6 +110,8 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 	r->marks.connect = get_u64(f);
 	r->marks.tx = get_u64(f);
 	r->marks.rx = get_u64(f);
+	r->marks.fin = get_u64(f);
+	r->marks.eof = get_u64(f);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = get_str(f);
 	r->npeers = (int)get_u64(f);
