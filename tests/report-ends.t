@@ -76,8 +76,8 @@ t.ok(lis and lis[0]["start_ns"] + lis[0]["duration_ns"] >= last,
      "it lasts until the end of the recording (past every closed socket's end)")
 t.is_({c["open"] for c in closed}, {False}, "the closed connections are not open")
 rc, text, err = sstools.report(trace, ["--no-hist"])
-t.ok(any(l.split()[2:3] == ["listener"] and l.rstrip().endswith("open")
-         for l in text.splitlines()), "text: the listener's NOTE says open")
+t.ok(any(l[2:3] == ["listener"] and l[-1] == "open" for l in sstools.text_rows(text)),
+     "text: the listener's NOTE says open")
 
 # ---- a recording still running ----
 running = os.path.join(env.tmp, "traces", "running")

@@ -50,7 +50,7 @@ t.is_([r[1:] for r in rows_of(["--pid", str(server)])],
 t.is_(len(rows_of(["--comm", "python3"])), 2 * K + 1, "--comm python3: every row")
 t.is_(rows_of(["--comm", "nomatch*"]), [], "--comm of no process: no row")
 rc, txt, err = sstools.report(trace, ["--pid", str(handlers[0])])
-lines = [l.split() for l in txt.splitlines() if l.split()[2:3] == ["server"]]
+lines = [l for l in sstools.text_rows(txt) if l[2:3] == ["server"]]
 t.is_([(int(l[0]), l[1], int(l[5]), int(l[6])) for l in lines], [(server, "python3", N, 0)],
       "text --pid of a handler: one row, the server's, %d bytes sent" % N)
 

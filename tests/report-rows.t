@@ -36,7 +36,7 @@ t.is_([p["comm"] for p in r["processes"]], ["rowsmain"], "processes: the process
 t.is_((sstools.calls(r).get("send"), sstools.calls(r).get("recv")), (1, 1),
       "--comm counts the calls of every thread of the process")
 rc, txt, err = sstools.report(trace, ["--comm", "rowsmain"])
-lines = [l.split() for l in txt.splitlines() if l.split()[2:3] in (["client"], ["server"])]
+lines = [l for l in sstools.text_rows(txt) if l[2:3] in (["client"], ["server"])]
 t.is_(sorted((l[1], l[2], int(l[5]), int(l[6])) for l in lines),
       [("rowsmain", "client", N, 0), ("rowsmain", "server", 0, N)],
       "text --comm: the rows whole, COMM the process's name")

@@ -24,6 +24,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,7 @@ static void conn_free(struct ss_model *m, struct ss_conn *c)
 	free(c->remote);
 	free(c->keys);
 	free(c->users);
+	ss_lat_free(c);
 	free(c);
 }
 
@@ -418,6 +420,7 @@ static void connected(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 		c->connecting = 1;
 	else if (err != EINTR && err != EALREADY && err != EAGAIN && err != EISCONN)
 		c->err = err;
+	ss_lat_connect(m, c, e);
 }
 
 struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struct ss_ev *e)
@@ -527,9 +530,12 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		set_addr(m, c, &c->local, e->local && *e->local ? e->local : l->local);
 		set_addr(m, c, &c->remote, e->addr);
 		fd_put(m, p, e->ret, e->newsock, c, (e->flags & SOCK_CLOEXEC) != 0);
+		ss_lat_accepted(m, c);
 		break;
 	case SS_K_TX:
 	case SS_K_RX:
+		ss_lat_io(m, c, e, e->kind == SS_K_TX,
+			  e->kind == SS_K_RX && (e->flags & MSG_PEEK) ? 0 : e->ret);
 		/* A peek leaves the data to be received again: count it then. */
 		if (e->ret > 0 && !(e->kind == SS_K_RX && (e->flags & MSG_PEEK)))
 			add_bytes(m, c, e, e->kind == SS_K_TX, (uint64_t)e->ret);
@@ -540,11 +546,14 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 		break;
 	case SS_K_TX_MMSG:
 	case SS_K_RX_MMSG:
+		ss_lat_io(m, c, e, e->kind == SS_K_TX_MMSG,
+			  e->kind == SS_K_RX_MMSG && (e->flags & MSG_PEEK) ? 0 : e->ret > 0 ? e->bytes : e->ret);
 		if (e->ret > 0 && !(e->kind == SS_K_RX_MMSG && (e->flags & MSG_PEEK)))
 			add_bytes(m, c, e, e->kind == SS_K_TX_MMSG, (uint64_t)e->bytes);
 		break;
 	case SS_K_GETSOCKOPT:
 		if (e->ret == 0 && c->connecting && e->optname && !strcmp(e->optname, "SO_ERROR")) {
+			ss_lat_sockopt(m, c, e);
 			c->connecting = 0;
 			if (e->optval)
 				c->err = (int)e->optval;
@@ -565,6 +574,12 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 			c->marks.fin = e->ts - (uint64_t)e->dur;
 		if (e->ret == 0 || e->err != EBADF)
 			fd_clear(m, p, e->fd, e->ts);
+		break;
+	case SS_K_READY:
+		ss_lat_ready(m, c, e);
+		/* An error is known from SO_ERROR or the next call. */
+		if (!(e->revents & (POLLERR | POLLHUP)))
+			c->connecting = 0;
 		break;
 	case SS_K_SHUTDOWN:
 		if (e->ret == 0 && e->how != SHUT_RD && !c->marks.fin)

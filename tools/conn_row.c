@@ -94,6 +94,8 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 	r->start = c->start;
 	r->duration = c->end - c->start;
 	r->marks = c->marks;
+	r->connect_ns = r->ttfb_ns = -1;
+	ss_lat_row(c, r);
 	for (int i = 0; i < c->npeers; i++)
 		r->peers[r->npeers++] = c->peers[i];
 	if (c->other_tx || c->other_rx)

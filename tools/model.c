@@ -27,6 +27,7 @@ struct ss_model *ss_model_new(const struct ss_filter *f)
 	ss_hmap_init(&m->rings);
 	ss_hmap_init(&m->dnsagg);
 	ss_hmap_init(&m->listeners);
+	ss_hmap_init(&m->services);
 	ss_hmap_init(&m->errs);
 	ss_hmap_init(&m->lk_recent);
 	m->conn_spill = ss_spill_open();
@@ -99,6 +100,7 @@ void ss_model_free(struct ss_model *m)
 	free(m->dying);
 	fclose(m->conn_spill);
 	fclose(m->dns_spill);
+	ss_lat_free_services(m);
 	free(m->hosts);
 	free(m);
 }
@@ -196,7 +198,10 @@ static const struct {
 	{ "sendfile", SS_K_TX }, { "recv", SS_K_RX }, { "recvfrom", SS_K_RX },
 	{ "recvmsg", SS_K_RX }, { "read", SS_K_RX }, { "readv", SS_K_RX },
 	{ "sendmmsg", SS_K_TX_MMSG }, { "recvmmsg", SS_K_RX_MMSG },
-	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "shutdown", SS_K_SHUTDOWN }, { "closefrom", SS_K_CLOSEFROM },
+	{ "getsockopt", SS_K_GETSOCKOPT }, { "close", SS_K_CLOSE }, { "shutdown", SS_K_SHUTDOWN },
+	{ "poll", SS_K_READY }, { "ppoll", SS_K_READY }, { "select", SS_K_READY },
+	{ "pselect", SS_K_READY }, { "epoll_wait", SS_K_READY }, { "epoll_pwait", SS_K_READY },
+	{ "epoll_pwait2", SS_K_READY }, { "closefrom", SS_K_CLOSEFROM },
 	{ "close_range", SS_K_CLOSE_RANGE }, { "fcntl", SS_K_CTL }, { "ioctl", SS_K_CTL },
 	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
 	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK }, { "posix_spawn", SS_K_FORK },

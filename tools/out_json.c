@@ -100,6 +100,30 @@ struct conn_ctx {
 	struct ss_flows *fl;
 };
 
+/* A latency, null where it does not apply. */
+static void klat(struct json *j, const char *k, int64_t ns)
+{
+	if (ns >= 0) {
+		kint(j, k, ns);
+	} else {
+		key(j, k);
+		fputs("null", j->f);
+	}
+}
+
+static void latency(struct json *j, const struct ss_conn_row *r)
+{
+	klat(j, "connect_ns", r->connect_ns);
+	kstr(j, "connect_via", r->connect_via);
+	klat(j, "ttfb_ns", r->ttfb_ns);
+	open_obj(j, "exchanges", '{');
+	kuint(j, "count", r->exchanges);
+	klat(j, "p50_ns", r->exchanges ? (int64_t)r->resp_p50 : -1);
+	klat(j, "p99_ns", r->exchanges ? (int64_t)r->resp_p99 : -1);
+	klat(j, "max_ns", r->exchanges ? (int64_t)r->resp_max : -1);
+	close_obj(j, '}');
+}
+
 static void conn_row(const struct ss_conn_row *r, void *arg)
 {
 	struct conn_ctx *x = arg;
@@ -125,6 +149,7 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	kstr(j, "error", r->error);
 	key(j, "open");
 	fputs(r->open ? "true" : "false", j->f);
+	latency(j, r);
 	open_obj(j, "pids", '[');
 	for (int i = 0; i < r->npids; i++)
 		kint(j, NULL, ss_id_of(r->pids[i]));
@@ -317,6 +342,43 @@ static void flows(struct json *j, struct ss_model *m, struct ss_flows *fl)
 	close_obj(j, ']');
 }
 
+/* The services, with their response times and their histogram (the
+ * histogram's non-empty buckets). */
+static void services(struct json *j, struct ss_model *m)
+{
+	size_t n;
+	struct ss_service **v = ss_model_services(m, &n);
+
+	open_obj(j, "services", '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_service *s = v[i];
+		open_obj(j, NULL, '{');
+		kstr(j, "side", s->server ? "server" : "client");
+		kstr(j, "endpoint", s->endpoint);
+		kuint(j, "connections", s->conns);
+		kuint(j, "exchanges", s->h.count);
+		klat(j, "p50_ns", s->h.count ? (int64_t)ss_hist_percentile(&s->h, 50) : -1);
+		klat(j, "p99_ns", s->h.count ? (int64_t)ss_hist_percentile(&s->h, 99) : -1);
+		klat(j, "max_ns", s->h.count ? (int64_t)s->h.max : -1);
+		open_obj(j, "histogram", '[');
+		for (unsigned b = 0; b < SS_HIST_BUCKETS; b++) {
+			if (!s->h.b[b])
+				continue;
+			uint64_t lo, hi;
+			ss_hist_range(b, &lo, &hi);
+			open_obj(j, NULL, '{');
+			kuint(j, "from_ns", lo);
+			kuint(j, "to_ns", hi);
+			kuint(j, "count", s->h.b[b]);
+			close_obj(j, '}');
+		}
+		close_obj(j, ']');
+		close_obj(j, '}');
+	}
+	close_obj(j, ']');
+	free(v);
+}
+
 void ss_out_json(const struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
@@ -364,6 +426,7 @@ void ss_out_json(const struct ss_report *r, FILE *f)
 	close_obj(&j, ']');
 	flows(&j, m, &fl);
 	ss_flows_free(&fl);
+	services(&j, m);
 	errors(&j, m);
 	open_obj(&j, "dns", '[');
 	ss_model_each_dns(m, dns_row, &j);

@@ -351,6 +351,68 @@ static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 	hosts(m, fl, f);
 }
 
+/* A latency, "-" where it does not apply. */
+static const char *lat(int64_t ns, char *buf, size_t size)
+{
+	return ns < 0 ? "-" : dur((uint64_t)ns, buf, size);
+}
+
+/* The connections with a latency: connect, first byte, turns. */
+static void lat_line(const struct ss_conn_row *r, void *arg)
+{
+	struct conn_ctx *x = arg;
+	char pid[96], c[16], t[16], p50[16], p99[16], mx[16];
+	int turns = r->exchanges > 0;
+
+	if (r->connect_ns < 0 && r->ttfb_ns < 0 && !turns)
+		return;
+	if (!x->n++)
+		fprintf(x->f, "\nLATENCY (connect: until the program knew; ttfb: to the first byte; "
+			      "response: request's end to its answer)\n"
+			      "%-7s %-15s %-8s %-22s %9s %-11s %9s %7s %9s %9s %9s\n",
+			"PID", "COMM", "ROLE", "PEER", "CONNECT", "VIA", "TTFB", "TURNS", "RESP P50",
+			"RESP P99", "RESP MAX");
+	fprintf(x->f, "%-7s %-15.15s %-8s %-22s %9s %-11s %9s %7llu %9s %9s %9s%s%s\n",
+		pid_text(x->m, r->pid, pid, sizeof(pid)), r->comm, r->role,
+		*r->remote ? r->remote : "-", lat(r->connect_ns, c, sizeof(c)),
+		r->connect_via ? r->connect_via : "-", lat(r->ttfb_ns, t, sizeof(t)),
+		(unsigned long long)r->exchanges, lat(turns ? (int64_t)r->resp_p50 : -1, p50, sizeof(p50)),
+		lat(turns ? (int64_t)r->resp_p99 : -1, p99, sizeof(p99)),
+		lat(turns ? (int64_t)r->resp_max : -1, mx, sizeof(mx)), r->error ? " " : "",
+		r->error ? r->error : "");
+}
+
+/* Per service: its connections and response times, and the histograms of
+ * the busiest. */
+static void services(struct ss_model *m, FILE *f)
+{
+	size_t n;
+	struct ss_service **v = ss_model_services(m, &n);
+	char p50[16], p99[16], mx[16];
+
+	if (n)
+		fprintf(f, "\nSERVICES (server: the endpoint accepted on; client: the endpoint "
+			   "reached)\n%-6s %-40s %7s %9s %9s %9s %9s\n",
+			"SIDE", "ENDPOINT", "CONNS", "TURNS", "RESP P50", "RESP P99", "RESP MAX");
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_hist *h = &v[i]->h;
+		fprintf(f, "%-6s %-40s %7llu %9llu %9s %9s %9s\n", v[i]->server ? "server" : "client",
+			v[i]->endpoint, (unsigned long long)v[i]->conns, (unsigned long long)h->count,
+			lat(h->count ? (int64_t)ss_hist_percentile(h, 50) : -1, p50, sizeof(p50)),
+			lat(h->count ? (int64_t)ss_hist_percentile(h, 99) : -1, p99, sizeof(p99)),
+			lat(h->count ? (int64_t)h->max : -1, mx, sizeof(mx)));
+	}
+	for (size_t i = 0, drawn = 0; i < n && drawn < 4; i++) {
+		if (v[i]->h.count < 2)
+			continue;
+		fprintf(f, "\n%s %s response time (%llu turns)\n", v[i]->server ? "server" : "client",
+			v[i]->endpoint, (unsigned long long)v[i]->h.count);
+		ss_hist_draw(&v[i]->h, f);
+		drawn++;
+	}
+	free(v);
+}
+
 void ss_out_text(const struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
@@ -366,6 +428,9 @@ void ss_out_text(const struct ss_report *r, FILE *f)
 	library(m, f);
 	flows(m, &fl, f);
 	ss_flows_free(&fl);
+	struct conn_ctx lx = { m, f, 0, NULL };
+	ss_model_each_conn(m, lat_line, &lx);
+	services(m, f);
 	for (size_t i = 0; r->hist && i < m->ncalls && i < 4; i++) {
 		if (v[i]->h.count < 2)
 			continue;

@@ -41,7 +41,8 @@ static const struct member payload_members[] = {
 	{ "start_ns", offsetof(struct ss_ev, start), 0 },
 	STR_MEMBER(addr), STR_MEMBER(type), STR_MEMBER(query), STR_MEMBER(result),
 	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local), STR_MEMBER(why),
-	INT_MEMBER(cloexec), INT_MEMBER(listening), INT_MEMBER(how), STR_MEMBER(comm), INT_MEMBER(level),
+	INT_MEMBER(cloexec), INT_MEMBER(listening), INT_MEMBER(how),
+	INT_MEMBER(revents), STR_MEMBER(comm), INT_MEMBER(level),
 	INT_MEMBER(vpid), INT_MEMBER(vtid), /* the first layout: contexts, below */
 	/* Older traces name the option; newer ones give its number. */
 	{ "optname", offsetof(struct ss_ev, optnum), 0 },

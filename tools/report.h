@@ -29,6 +29,7 @@ enum ss_kind {
 	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK, SS_K_EXEC,
 	SS_K_COMM, /* sockscope:comm: the process's name, no call */
 	SS_K_SHUTDOWN,
+	SS_K_READY, /* a readiness call reported a socket whose connect was in progress */
 	SS_K_STOP, /* sockscope:stop: the process is traced no further */
 	SS_K_API, /* a sockscope_api:* method */
 };
@@ -43,7 +44,7 @@ struct ss_ev {
 	uint64_t ts;   /* ns from the clock's origin */
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
-		flags, start, level, optnum, how;
+		flags, start, level, optnum, how, revents;
 	int64_t cloexec;   /* 1/0 set, -1 untouched or not in the event */
 	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
@@ -128,6 +129,31 @@ struct ss_marks {
 	uint64_t eof;     /* the peer's close was seen: a receive returning 0 ended */
 };
 
+/* Latency of a connection (latency.c): connect, first byte, and the
+ * response times of its request/response turns. */
+#define SS_LAT_SAMPLES 256 /* response times kept exactly; then a histogram */
+
+struct ss_lat {
+	uint64_t connected;  /* a client learned its connect's outcome (0: not yet) */
+	const char *via;     /* through which call (the model's name) */
+	int turn, counted;
+	uint64_t request_end; /* the current request's last bytes */
+	uint64_t *v;         /* response times, the first SS_LAT_SAMPLES */
+	uint32_t n, cap;
+	uint64_t max;
+	struct ss_hist *h;   /* all of them, past SS_LAT_SAMPLES */
+};
+
+/* A service: the endpoint servers were reached at, or clients reached,
+ * with the response times of all their turns. */
+#define SS_MAX_SERVICES 1024
+struct ss_service {
+	int server; /* 1: a local endpoint servers accepted on; 0: a remote one */
+	char *endpoint;
+	uint64_t conns;
+	struct ss_hist h;
+};
+
 /* A socket as seen from all the processes that hold it. */
 struct ss_conn {
 	int64_t vpid;     /* process that opened it (or first used it) */
@@ -146,6 +172,7 @@ struct ss_conn {
 	char *local, *remote;
 	uint64_t tx, rx, start, end;
 	struct ss_marks marks;
+	struct ss_lat lat;
 	struct ss_peer peers[SS_MAX_PEERS];
 	int npeers;
 	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS */
@@ -251,6 +278,8 @@ struct ss_model {
 	struct ss_hmap dnsagg; /* (hash, hash) -> dns_agg */
 	struct ss_hmap errs;   /* (call id, hash of name) -> err */
 	struct ss_hmap listeners; /* hash of a listening address -> 1 */
+	struct ss_hmap services;  /* (server, hash of endpoint) -> ss_service */
+	size_t nservices;
 	struct ss_conn *live;     /* every connection not finished */
 
 	struct ss_conn **dying; /* no descriptor left: finished after the event */
@@ -332,6 +361,10 @@ struct ss_conn_row {
 	const char *family, *type, *role, *local, *remote, *error;
 	uint64_t tx, rx, start, duration;
 	struct ss_marks marks;
+	/* Latency (latency.c): -1 when it does not apply or was not seen. */
+	int64_t connect_ns, ttfb_ns;
+	const char *connect_via; /* NULL with connect_ns -1 */
+	uint64_t exchanges, resp_p50, resp_p99, resp_max;
 	int open; /* no close seen: lasts until the end of the traces */
 	int npeers;
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
@@ -369,6 +402,18 @@ void ss_lookup_free(struct ss_model *m);
  * arrays to free (the elements belong to the model). */
 struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);
 struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
+/* Latency (latency.c), from the connection events of conn.c. */
+void ss_lat_connect(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e);
+void ss_lat_accepted(struct ss_model *m, struct ss_conn *c);
+void ss_lat_ready(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e);
+void ss_lat_sockopt(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e);
+void ss_lat_io(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e, int tx, int64_t n);
+void ss_lat_row(const struct ss_conn *c, struct ss_conn_row *r);
+void ss_lat_free(struct ss_conn *c);
+/* The services the address filters select, servers first, the most
+ * connections first: an array to free. */
+struct ss_service **ss_model_services(struct ss_model *m, size_t *n);
+void ss_lat_free_services(struct ss_model *m);
 /* Fill a row from a live connection (conn.c). */
 void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row *r);
 

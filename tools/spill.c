@@ -68,7 +68,10 @@ static void check_spill(FILE *f)
 void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 {
 	FILE *f = m->conn_spill;
-	const char *s[] = { r->comm, r->family, r->type, r->role, r->local, r->remote, r->error };
+	const char *s[] = { r->comm, r->family, r->type, r->role, r->local, r->remote, r->error,
+			    r->connect_via };
+	const uint64_t lat[] = { (uint64_t)r->connect_ns, (uint64_t)r->ttfb_ns, r->exchanges,
+				 r->resp_p50, r->resp_p99, r->resp_max };
 
 	put_u64(f, (uint64_t)r->pid);
 	put_u64(f, (uint64_t)r->sock);
@@ -81,6 +84,8 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 	put_u64(f, r->marks.rx);
 	put_u64(f, r->marks.fin);
 	put_u64(f, r->marks.eof);
+	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
+		put_u64(f, lat[i]);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_str(f, s[i]);
 	put_u64(f, (uint64_t)r->npeers);
@@ -99,7 +104,9 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 static void read_conn(FILE *f, struct ss_conn_row *r)
 {
 	const char **s[] = { &r->comm, &r->family, &r->type, &r->role, &r->local, &r->remote,
-			     &r->error };
+			     &r->error, &r->connect_via };
+	uint64_t *lat[] = { (uint64_t *)&r->connect_ns, (uint64_t *)&r->ttfb_ns, &r->exchanges,
+			    &r->resp_p50, &r->resp_p99, &r->resp_max };
 
 	r->pid = (int64_t)get_u64(f);
 	r->sock = (int64_t)get_u64(f);
@@ -112,6 +119,8 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 	r->marks.rx = get_u64(f);
 	r->marks.fin = get_u64(f);
 	r->marks.eof = get_u64(f);
+	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
+		*lat[i] = get_u64(f);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = get_str(f);
 	r->npeers = (int)get_u64(f);
@@ -139,6 +148,7 @@ static void free_row(struct ss_conn_row *r)
 	free((char *)r->local);
 	free((char *)r->remote);
 	free((char *)r->error);
+	free((char *)r->connect_via);
 	for (int i = 0; i < r->npeers; i++)
 		free(r->peers[i].addr);
 	free((int64_t *)r->pids);

@@ -86,6 +86,20 @@ def move_host(tree, name, delta_ns):
         sstest.bail(str(e))
 
 
+def text_rows(txt):
+    """The connection table of a text report, each row split in words."""
+    rows, inside = [], False
+    for line in txt.splitlines():
+        words = line.split()
+        if words[:4] == ["PID", "COMM", "ROLE", "LOCAL"]:
+            inside = True
+        elif inside and not words:
+            break
+        elif inside:
+            rows.append(words)
+    return rows
+
+
 def calls(rep):
     """{syscall name: calls} of a JSON report."""
     return {s["name"]: s["calls"] for s in rep["syscalls"]}
@@ -99,7 +113,7 @@ def ports(stdout):
 # The keys DESIGN.md promises in `report --format json`, with their types.
 SCHEMA = {
     "top": {"events": int, "lost_events": int, "syscalls": list, "connections": list,
-            "errors": list, "dns": list, "flows": list, "hosts": list},
+            "errors": list, "dns": list, "flows": list, "hosts": list, "services": list},
     "syscalls": {"name": str, "calls": int, "errors": int, "total_ns": int, "p50_ns": int,
                  "p99_ns": int, "max_ns": int},
     "connections": {"pid": int, "comm": str, "sock": int, "family": str, "type": str,
@@ -110,6 +124,8 @@ SCHEMA = {
     "flows": {"proto": str, "bytes_to_server": int, "bytes_to_client": int, "start_ns": int,
               "duration_ns": int},
     "hosts": {"name": str, "flows": int, "outliers": int},
+    "services": {"side": str, "endpoint": str, "connections": int, "exchanges": int,
+                 "histogram": list},
 }
 OFFSETS = ("offset_ns", "offset_min_ns", "offset_max_ns")  # ns, signed, null when unbounded
 FLOW_END = {"pid": int, "comm": str, "sock": int, "endpoint": str}
@@ -131,7 +147,7 @@ def schema_problems(rep):
                 bad.append("%s.%s: negative" % (where, k))
 
     check(rep, SCHEMA["top"], "report")
-    for part in ("syscalls", "connections", "errors", "dns", "flows", "hosts"):
+    for part in ("syscalls", "connections", "errors", "dns", "flows", "hosts", "services"):
         for i, item in enumerate(rep.get(part, [])):
             check(item, SCHEMA[part], "%s[%d]" % (part, i))
     for i, f in enumerate(rep.get("flows", [])):
@@ -151,6 +167,12 @@ def schema_problems(rep):
     for c in rep.get("connections", []):
         if not isinstance(c.get("host"), str):
             bad.append("connection without a host")
+        x = c.get("exchanges")
+        if not isinstance(x, dict) or type(x.get("count")) is not int or any(
+                not (x.get(k) is None or type(x.get(k)) is int) for k in ("p50_ns", "p99_ns", "max_ns")):
+            bad.append("connection exchanges %r" % (x,))
+        if any(not (c.get(k) is None or type(c.get(k)) is int) for k in ("connect_ns", "ttfb_ns")):
+            bad.append("connection latency %r %r" % (c.get("connect_ns"), c.get("ttfb_ns")))
         if c.get("role") not in ROLES:
             bad.append("role %r" % c.get("role"))
     return bad
