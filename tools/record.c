@@ -11,6 +11,7 @@
  * and let its parent exit), as `strace -f` does, unless --no-follow.
  */
 #include "execheck.h"
+#include "launch.h"
 #include "follow.h"
 #include "report.h"
 #include "session.h"
@@ -19,7 +20,6 @@
 
 #include <dirent.h>
 #include <ftw.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -84,58 +83,6 @@ struct rec_opts {
 	int force, quiet, verbose;
 	int no_follow;
 };
-
-/* A file beside sockscope, in ../lib, else in the install LIBDIR; the
- * environment overrides. */
-static char *find_preload(void)
-{
-	const char *env = secure_getenv("SOCKSCOPE_PRELOAD");
-	char self[PATH_MAX];
-
-	if (env && *env)
-		return access(env, R_OK) == 0 ? ss_xstrdup(env) : NULL;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = 0;
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = 0;
-			/* The build tree keeps it beside us; an install moved
-			 * as a whole, in ../lib. */
-			char *p = ss_xasprintf("%s/libsockscope-preload.so", self);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-			p = ss_xasprintf("%s/../lib/libsockscope-preload.so", self);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	char *p = ss_xasprintf("%s/libsockscope-preload.so", SS_LIBDIR);
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
-	return NULL;
-}
-
-/*
- * A sanitized build's preload needs the sanitizer's runtime first in
- * every program it goes into, as those programs were not built with it:
- * the runtime this sockscope was linked with, or NULL.
- */
-static char *sanitizer_runtime(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	extern void __asan_init(void) __attribute__((weak));
-	Dl_info info;
-
-	if (__asan_init && dladdr((const void *)__asan_init, &info) && info.dli_fname &&
-	    strstr(info.dli_fname, "libasan"))
-		return ss_xstrdup(info.dli_fname);
-#endif
-	return NULL;
-}
 
 static int dir_is_empty(const char *path)
 {
@@ -208,17 +155,6 @@ static char *make_output(const char *want)
 		ss_die(2, "%s: %s", path, strerror(errno));
 	free(path);
 	return ss_xstrdup(buf);
-}
-
-/* A tag no other recording running now uses: our pid, plus random bits
- * for recordings in other pid namespaces.  Below 2^53, never 0. */
-static uint64_t make_tag(void)
-{
-	uint32_t r = 0;
-
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-		r = (uint32_t)ss_mono_ns();
-	return ((uint64_t)getpid() << 20) | (r & 0xfffff);
 }
 
 /*
@@ -312,28 +248,6 @@ static void write_info(const char *dir, const char *fmt, ...)
 	free(path);
 }
 
-/* Environment of CMD: the preload first, then whatever the user preloads
- * already.  Not liblttng-ust-fork: it would load the tracer into every
- * process, also one that starts under a seccomp filter; the preload follows
- * forks itself once it has loaded the tracer. */
-static void child_env(const char *preload, uint64_t tag, int block)
-{
-	const char *old = secure_getenv("LD_PRELOAD");
-	char *san = sanitizer_runtime();
-	char *v = ss_xasprintf("%s%s%s%s%s", san ? san : "", san ? ":" : "", preload,
-			       old && *old ? ":" : "", old && *old ? old : "");
-	char tagtext[32];
-
-	setenv("LD_PRELOAD", v, 1);
-	snprintf(tagtext, sizeof(tagtext), "%llu", (unsigned long long)tag);
-	setenv("SOCKSCOPE_REC", tagtext, 1);
-	setenv("SOCKSCOPE_PROBES", "on", 1);
-	if (block)
-		setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1);
-	free(v);
-	free(san);
-}
-
 /* Remove the trace directory of a command that could not run. */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -418,7 +332,7 @@ int ss_record_main(int argc, char **argv)
 	} else if (traceable == 1 && why[0]) {
 		ss_warn("warning: %s", why);
 	}
-	char *preload = find_preload();
+	char *preload = ss_find_preload();
 	if (!preload)
 		ss_die(2, "cannot find libsockscope-preload.so (beside sockscope, in %s, "
 		       "or SOCKSCOPE_PRELOAD)", SS_LIBDIR);
@@ -432,7 +346,7 @@ int ss_record_main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, &orig);
 
 	char *dir = make_output(o.output);
-	uint64_t tag = make_tag();
+	uint64_t tag = ss_make_tag();
 	char *name = ss_xasprintf("sockscope-%llu", (unsigned long long)tag);
 	if (ss_sessiond_acquire(&d) < 0) {
 		rmdir(dir);
@@ -473,7 +387,7 @@ int ss_record_main(int argc, char **argv)
 			ss_die(2, "fork: %s", strerror(errno));
 		if (child == 0) {
 			close(ep[0]);
-			child_env(preload, tag, o.s.block);
+			ss_child_env(preload, tag, o.s.block);
 			sigprocmask(SIG_SETMASK, &orig, NULL);
 			execv(exe, cmd);
 			int err = errno;
