@@ -16,6 +16,7 @@
 static const char usage[] =
 	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
 	"       sockscope report [OPTIONS] DIR...\n"
+	"       sockscope top [OPTIONS] [-- CMD [ARGS...]]\n"
 	"\n"
 	"Trace what a program does with its sockets, call by call, and read the\n"
 	"answers from the trace: a syscall summary, connections, errors, name\n"
@@ -24,6 +25,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  record   run a command with its socket calls traced (LTTng)\n"
 	"  report   summarize one or more traces\n"
+	"  top      show the traced processes' sockets live\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help (`sockscope CMD --help` for a command's)\n"
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 		return ss_record_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "report"))
 		return ss_report_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "top"))
+		return ss_top_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return 0;

@@ -510,6 +510,8 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 				 (uint64_t)e->dur);
 		if (e->kind == SS_K_DNS)
 			dns_event(m, e);
+		if (m->tap)
+			m->tap(m->tap_arg, e, p, c);
 	}
 	if (m->ndying)
 		ss_conn_reap(m);

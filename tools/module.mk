@@ -3,9 +3,9 @@
 # libbabeltrace2, sharing the common decoding layer with the preload.
 TOOLS_SRC := $(wildcard tools/*.c)
 TOOLS_OBJ := $(TOOLS_SRC:%.c=$(B)/%.o)
-TOOLS_PKGS := lttng-ctl babeltrace2
+TOOLS_PKGS := lttng-ctl babeltrace2 ncurses
 TOOLS_CFLAGS := $(shell pkg-config --cflags $(TOOLS_PKGS) 2>/dev/null) -DSS_LIBDIR='"$(LIBDIR)"'
-TOOLS_LIBS := $(shell pkg-config --libs $(TOOLS_PKGS) 2>/dev/null || echo -llttng-ctl -lbabeltrace2) -lm
+TOOLS_LIBS := $(shell pkg-config --libs $(TOOLS_PKGS) 2>/dev/null || echo -llttng-ctl -lbabeltrace2 -lncurses) -lm
 
 all: $(B)/sockscope
 

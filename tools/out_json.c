@@ -5,83 +5,12 @@
  * dns) and a few more (processes, api, traces).  Written as it goes, so a
  * large trace's connections and lookups stream from the spills.
  */
+#include "json.h"
 #include "report.h"
 #include "tool.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct json {
-	FILE *f;
-	int first; /* no comma before the next member or element */
-};
-
-static void str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
-
-static void key(struct json *j, const char *k)
-{
-	fputs(j->first ? "" : ", ", j->f);
-	j->first = 0;
-	if (!k)
-		return; /* an element of an array */
-	str(j->f, k);
-	fputs(": ", j->f);
-}
-
-static void kstr(struct json *j, const char *k, const char *v)
-{
-	key(j, k);
-	if (v)
-		str(j->f, v);
-	else
-		fputs("null", j->f);
-}
-
-static void kint(struct json *j, const char *k, int64_t v)
-{
-	key(j, k);
-	fprintf(j->f, "%lld", (long long)v);
-}
-
-static void kuint(struct json *j, const char *k, uint64_t v)
-{
-	key(j, k);
-	fprintf(j->f, "%llu", (unsigned long long)v);
-}
-
-static void open_obj(struct json *j, const char *k, char c)
-{
-	if (k)
-		key(j, k);
-	else
-		fputs(j->first ? "" : ", ", j->f);
-	fputc(c, j->f);
-	j->first = 1;
-}
-
-static void close_obj(struct json *j, char c)
-{
-	fputc(c, j->f);
-	j->first = 0;
-}
 
 static void stats(struct json *j, const struct ss_hist *h, uint64_t errors)
 {

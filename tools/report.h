@@ -299,6 +299,12 @@ struct ss_model {
 
 	struct ss_host *hosts; /* by index (struct ss_host): at least one */
 	int nhosts;
+
+	/* Called for each call counted, with its process and connection
+	 * (NULL: none), as it is read: `top` counts its intervals so. */
+	void (*tap)(void *arg, const struct ss_ev *e, const struct ss_proc *p,
+		    const struct ss_conn *c);
+	void *tap_arg;
 };
 
 /* The index of the host of this name and clock, added when new (at most

@@ -38,11 +38,11 @@ static int lttng_fail(const char *what, int ret)
 	return -1;
 }
 
-int ss_session_start(const char *name, const char *dir, uint64_t tag,
-		     const struct ss_session_cfg *o)
+/* Create the session that desc describes, then configure and start it. */
+static int start(struct lttng_session_descriptor *desc, const char *name, uint64_t tag,
+		 const struct ss_session_cfg *o)
 {
 	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
-	struct lttng_session_descriptor *desc = lttng_session_descriptor_local_create(name, dir);
 	int ret;
 
 	if (!desc)
@@ -78,7 +78,9 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 	ch->attr.switch_timer_interval = SS_FLUSH_US;
 	if ((ret = lttng_enable_channel(h, ch)) < 0)
 		goto fail;
-	char *filter = ss_xasprintf("$app.sockscope:rec == %llu", (unsigned long long)tag);
+	/* Tag 0: every process with the preload that this daemon sees. */
+	char *filter = tag ? ss_xasprintf("$app.sockscope:rec == %llu", (unsigned long long)tag)
+			   : NULL;
 	char *list = ss_xstrdup(o->events), *save = NULL;
 	for (char *pat = strtok_r(list, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
 		struct lttng_event ev;
@@ -110,6 +112,20 @@ fail_quiet:
 		lttng_destroy_handle(h);
 	lttng_destroy_session(name);
 	return -1;
+}
+
+int ss_session_start(const char *name, const char *dir, uint64_t tag,
+		     const struct ss_session_cfg *o)
+{
+	return start(lttng_session_descriptor_local_create(name, dir), name, tag, o);
+}
+
+int ss_session_start_live(const char *name, const char *ctrl_url, const char *data_url,
+			  uint64_t tag, const struct ss_session_cfg *o)
+{
+	return start(lttng_session_descriptor_live_network_create(name, ctrl_url, data_url,
+								   SS_LIVE_US),
+		     name, tag, o);
 }
 
 /* Events the tracer had to drop, summed over the channel's buffers. */

@@ -24,6 +24,14 @@ struct ss_session_cfg {
 int ss_session_start(const char *name, const char *dir, uint64_t tag,
 		     const struct ss_session_cfg *c);
 
+/* The same, a live session streaming to an lttng-relayd (net:// or tcp://
+ * URLs of its control and data ports; data_url NULL: the control port's
+ * next), its data sent to live readers every SS_LIVE_US; tag 0: every
+ * process with the preload, untagged. */
+#define SS_LIVE_US 200000
+int ss_session_start_live(const char *name, const char *ctrl_url, const char *data_url,
+			  uint64_t tag, const struct ss_session_cfg *o);
+
 /*
  * Stop the session (flushing the buffers) and wait until all its data is
  * on disk, count what the tracer had to discard into *lost, destroy it:
