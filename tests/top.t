@@ -128,6 +128,16 @@ t.ok(p.returncode == 0 and any(x["tx_bytes"] for x in seen),
 apart.kill()
 apart.wait()
 
+# ---- a command that fails, or cannot run ----
+p = subprocess.run([sstools.SOCKSCOPE, "top", "--batch", "--", "sh", "-c", "exit 3"],
+                   capture_output=True, text=True, timeout=120, env=topenv)
+t.is_(p.returncode, 3, "batch ends with the command's status, 3")
+p = subprocess.run([sstools.SOCKSCOPE, "top", "--batch", "--", os.path.join(tmp, "nothing")],
+                   capture_output=True, text=True, timeout=120, env=topenv)
+t.ok(p.returncode == 127 and len(p.stderr.strip().splitlines()) == 1,
+     "a command not found: 127, one line: %s" % p.stderr.strip())
+t.is_(leftovers(), ([], [], []), "nothing left behind")
+
 # ---- SIGINT and SIGTERM ----
 for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
     top = subprocess.Popen([sstools.SOCKSCOPE, "top", "--batch"], stdout=subprocess.PIPE,

@@ -508,7 +508,8 @@ static void parse(int argc, char **argv, struct opts *o)
 	char *end;
 
 	*o = (struct opts){ 1.0, 0, 0, NULL, 0, { "sockscope:*", 4 << 20, 4, 0 } };
-	while ((c = getopt_long(argc, argv, "+i:bf:n:e:o:h", longs, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:i:bf:n:e:o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			errno = 0;
@@ -547,6 +548,9 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	remove(path);
 	return 0;
 }
+
+/* Why the command could not run. */
+static int launch_err;
 
 /* The command, started traced, its output to out (NULL: nowhere, and no
  * input either; "-": stderr); its pid, or -1 after saying why. */
@@ -593,6 +597,7 @@ static pid_t launch(char **cmd, const char *preload, uint64_t tag, const sigset_
 	if (got == sizeof(err) && err) {
 		waitpid(pid, NULL, 0);
 		ss_warn("%s: %s", cmd[0], strerror(err));
+		launch_err = err;
 		return -1;
 	}
 	return pid;
@@ -660,7 +665,7 @@ int ss_top_main(int argc, char **argv)
 		goto out;
 	if (cmd && (child = launch(cmd, preload, tag, &orig,
 				   o.cmd_out ? o.cmd_out : o.batch ? "-" : NULL)) < 0) {
-		status = 127;
+		ret = launch_err == ENOENT ? 127 : 126; /* as a shell says it */
 		goto out;
 	}
 	sigprocmask(SIG_SETMASK, &orig, NULL);
