@@ -93,6 +93,7 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 	r->npids = c->nusers;
 	r->start = c->start;
 	r->duration = c->end - c->start;
+	r->peer_pid = c->peer_pid;
 	for (int i = 0; i < c->npeers; i++)
 		r->peers[r->npeers++] = c->peers[i];
 	if (c->other_tx || c->other_rx)

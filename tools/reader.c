@@ -43,6 +43,7 @@ static const struct member payload_members[] = {
 	STR_MEMBER(peer), STR_MEMBER(optname), STR_MEMBER(local), STR_MEMBER(why),
 	INT_MEMBER(cloexec), INT_MEMBER(listening), STR_MEMBER(comm), INT_MEMBER(level),
 	INT_MEMBER(vpid), INT_MEMBER(vtid), /* the first layout: contexts, below */
+	INT_MEMBER(peer_pid),
 	/* Older traces name the option; newer ones give its number. */
 	{ "optname", offsetof(struct ss_ev, optnum), 0 },
 };
@@ -157,7 +158,8 @@ static struct evclass *learn_class(struct reader *r, const bt_event_class *ec)
 		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;
-		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC || c->kind == SS_K_COMM ?
+		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC || c->kind == SS_K_COMM ||
+					c->kind == SS_K_PEERCRED ?
 				-1 : ss_model_call_id(r->m, name);
 	} else if (name && !strncmp(name, "sockscope_api:", 14)) {
 		c->kind = SS_K_API;

@@ -29,6 +29,7 @@ enum ss_kind {
 	SS_K_DNS, SS_K_DESCRIBE, SS_K_FORK, SS_K_EXEC,
 	SS_K_COMM, /* sockscope:comm: the process's name, no call */
 	SS_K_STOP, /* sockscope:stop: the process is traced no further */
+	SS_K_PEERCRED, /* sockscope:peercred: a unix connection's peer pid, no call */
 	SS_K_API, /* a sockscope_api:* method */
 };
 
@@ -42,6 +43,7 @@ struct ss_ev {
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
 		flags, start, level, optnum;
+	int64_t peer_pid;  /* peercred: the peer's pid */
 	int64_t cloexec;   /* 1/0 set, -1 untouched or not in the event */
 	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
@@ -102,6 +104,7 @@ struct ss_conn {
 	int kept;         /* finished, kept in the model's grace ring */
 	char *local, *remote;
 	uint64_t tx, rx, start, end;
+	int64_t peer_pid; /* unix stream: the peer's process (sockscope:peercred) */
 	struct ss_peer peers[SS_MAX_PEERS];
 	int npeers;
 	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS */
@@ -285,6 +288,7 @@ struct ss_conn_row {
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
 	const int64_t *pids; /* the processes that held it (ss_conn users) */
 	int npids;
+	int64_t peer_pid; /* unix stream: the peer's process (SO_PEERCRED), 0 unknown */
 };
 
 struct ss_dns_row {
