@@ -328,18 +328,24 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
  * Flows (flows.c): the two ends of each connection, paired across the
  * processes and recordings read.  TCP: a client's local and remote
  * endpoints mirror a server's, and their lifetimes overlap (a port is
- * reused only later).  Unix stream sockets: the client's peer path is the
- * server's own, lifetimes overlap, and among several candidates the one
- * whose bytes agree both ways.  Socketpairs: their two ends.  An end whose
- * peer was not recorded is a flow of one end.
+ * reused only later).  UDP: per datagram socket and peer, the socket
+ * whose own address is that peer (or a wildcard of its port) and that
+ * exchanged with this one's address (flows.c says how the client is told).
+ * Unix stream sockets: the client's peer path is the server's own,
+ * lifetimes overlap, and among several candidates the one whose peer pids
+ * (SO_PEERCRED) point at each other's process, then whose bytes agree both
+ * ways.  Socketpairs: their two ends.  An end whose peer was not recorded
+ * is a flow of one end.
  */
-enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX };
+enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX, SS_FLOW_UDP };
 
 struct ss_end {
 	int64_t pid, sock;
 	char *comm, *local, *remote;
-	uint64_t tx, rx, start, end;
+	uint64_t tx, rx, start, end; /* UDP: tx and rx with its peer alone */
+	int64_t peer_pid; /* unix: the peer's process (SO_PEERCRED), 0 unknown */
 	enum ss_flow_proto proto;
+	int many;   /* UDP: its socket had several peers */
 	int server; /* the accept()ing end (for a socketpair: the second) */
 	int pair;   /* an end of a socketpair */
 	int paired;
