@@ -211,6 +211,10 @@ xf = [f for f in rep.get("flows", []) if f.get("proto") == "unix"]
 t.is_(sorted((f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree"),
               end(f, "server", "pid")) for f in xf), [(1000, 3000, True, xspid)] * KU,
       "unix: %d flows, each paired with the server, the same bytes each" % KU)
+t.is_(sorted((c.get("pid"), c.get("role"), c.get("peer_pid")) for c in rep.get("connections", [])
+             if c.get("family") == "AF_UNIX" and c.get("role") in ("client", "server")),
+      sorted([(k[0], "client", xspid) for k in kids] + [(xspid, "server", k[0]) for k in kids]),
+      "unix: each connection row has its peer's pid, the server's and the client's")
 # The server's ends in the order it accepted them, and the client each had.
 xf.sort(key=lambda f: start.get((end(f, "server", "pid"), end(f, "server", "sock"))) or 0)
 t.is_([end(f, "client", "pid") for f in xf], order,

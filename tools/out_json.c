@@ -125,6 +125,8 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	for (int i = 0; i < r->npids; i++)
 		kint(j, NULL, r->pids[i]);
 	close_obj(j, ']');
+	if (r->peer_pid)
+		kint(j, "peer_pid", r->peer_pid);
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
 		for (int i = 0; i < r->npeers; i++) {
