@@ -12,6 +12,7 @@
 # with its own process by the peers' pids (SO_PEERCRED).
 import atexit
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -145,47 +146,54 @@ t.is_(rows, 2 * K, "text: one line per flow under the column header")
 
 
 # ---- UDP: a server in one recording, its clients in another ----
+# Its sockets on 127.0.0.1, 0.0.0.0 and [::] (dual-stack, when the host
+# has IPv6), three clients each: bound, connected, unbound.
 udp, dir_us, w = background("udp-server", [sstest.PYTHON, MORE, "udp-serve",
-                                           os.path.join(env.tmp, "udp"), "12"],
+                                           os.path.join(env.tmp, "udp"), "6"],
                             os.path.join(env.tmp, "udp"))
-uspid, port_lo, port_any = (int(x) for x in w)
-rc, out, err, dir_uc = sstools.record(env, [sstest.PYTHON, MORE, "udp-send", str(port_lo),
-                                            str(port_any)], "udp-clients", timeout=60)
+uspid, port_lo, port_any, port_6 = (int(x) for x in w)
+ports = [p for p in (port_lo, port_any, port_6) if p]
+NU = 3 * len(ports)
+rc, out, err, dir_uc = sstools.record(env, [sstest.PYTHON, MORE, "udp-send"] +
+                                      [str(p) for p in (port_lo, port_any, port_6)],
+                                      "udp-clients", timeout=60)
 t.is_(rc, 0, "UDP: the clients' recording exits 0") or t.diag(err)
 lines = out.split("\n")
 ucpid = int(lines[0].split()[1]) if lines[0].startswith("pid ") else -1
 clients = [(w[0], int(w[1]), int(w[2])) for w in (l.split() for l in lines[1:]) if len(w) == 3]
-# What the server saw: each peer's address, its bytes, the server's socket.
+# What the server saw: each peer's address (an IPv4 one as itself, as
+# its own socket names it), by the bytes it received.
 seen = [l.split() for l in finish(udp, "UDP: the server's recording").split("\n") if l]
-seen = {int(x[1]): (x[0], x[3]) for x in seen if len(x) == 4}
-t.is_([c[0] for c in clients], ["bound", "connected", "unbound"] * 2,
-      "UDP: six clients, bound, connected and unbound, to each server socket")
+seen = {int(x[1]): re.sub(r"^\[::ffff:([0-9.]+)\]", r"\1", x[0]) for x in seen if len(x) == 4}
+t.is_([c[0] for c in clients], ["bound", "connected", "unbound"] * len(ports),
+      "UDP: %d clients, bound, connected and unbound, to each server socket%s"
+      % (NU, "" if port_6 else " (no IPv6 here: no [::] socket)"))
 rep = sstools.report_json([dir_us, dir_uc])
 t.is_(sstools.schema_problems(rep), [], "UDP: the report keeps its schema")
 uf = [f for f in rep.get("flows", []) if f.get("proto") == "udp"]
 by = {f.get("bytes_to_server"): f for f in uf}
 mine = [by.get(c[1], {}) for c in clients]
-t.is_(len(uf), 6, "UDP: six flows, one per client")
+t.is_(len(uf), NU, "UDP: %d flows, one per client" % NU)
 t.is_([(f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree")) for f in mine],
       [(c[1], c[2], True) for c in clients],
       "UDP: each client's flow has its exact bytes each way, both ends agreeing")
-t.is_([(end(f, "client", "pid"), end(f, "server", "pid")) for f in mine], [(ucpid, uspid)] * 6,
+t.is_([(end(f, "client", "pid"), end(f, "server", "pid")) for f in mine], [(ucpid, uspid)] * NU,
       "UDP: client pid %d, server pid %d on every flow" % (ucpid, uspid))
 t.is_([end(f, "server", "endpoint") for f in mine],
-      ["127.0.0.1:%d" % port_lo] * 3 + ["0.0.0.0:%d" % port_any] * 3,
-      "UDP: the server's end as it was bound, 127.0.0.1 or the wildcard")
-t.is_([end(f, "client", "endpoint") for f in mine], [seen.get(c[1], ("?",))[0] for c in clients],
+      ["127.0.0.1:%d" % port_lo] * 3 + ["0.0.0.0:%d" % port_any] * 3 +
+      ["[::]:%d" % port_6] * (3 if port_6 else 0),
+      "UDP: the server's end as it was bound, 127.0.0.1 or a wildcard")
+t.is_([end(f, "client", "endpoint") for f in mine], [seen.get(c[1], "?") for c in clients],
       "UDP: the client's end at the address the server saw (unbound ones too)")
-t.is_(len({(end(f, "server", "sock")) for f in mine}), 2,
-      "UDP: the server's two sockets, three flows each")
+t.is_(len({(end(f, "server", "sock")) for f in mine}), len(ports),
+      "UDP: each of the server's sockets, three flows each")
 alone = [f for f in sstools.report_json(dir_uc).get("flows", []) if f.get("proto") == "udp"]
 t.is_(sorted((f.get("bytes_to_server"), f.get("server"), f.get("peer_endpoint"), f.get("agree"))
              for f in alone),
-      sorted((c[1], None, "127.0.0.1:%d" % (port_lo if i < 3 else port_any), None)
-             for i, c in enumerate(clients)),
-      "UDP: the clients alone: six flows without a server, each naming the address it sent to")
+      sorted((c[1], None, "127.0.0.1:%d" % ports[i // 3], None) for i, c in enumerate(clients)),
+      "UDP: the clients alone: a flow each without a server, naming the address it sent to")
 rc, text, err = sstools.report([dir_us, dir_uc])
-t.is_(len([l for l in text.split("\n") if l.startswith("udp ")]), 6,
+t.is_(len([l for l in text.split("\n") if l.startswith("udp ")]), NU,
       "UDP: the text FLOWS table has a udp line per client")
 
 # ---- unix stream: clients the bytes cannot tell apart ----

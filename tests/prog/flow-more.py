@@ -5,12 +5,14 @@
 # apart.
 #
 #   flow-more.py udp-serve FILE N
-#     binds one UDP socket to 127.0.0.1 and one to 0.0.0.0 (ports 0),
-#     writes "PID PORT_LO PORT_ANY" to FILE, then answers N datagrams
-#     (on either socket) with one of twice the size to the sender; prints
-#     one line "PEER RECEIVED SENT LOCAL" per peer at the end.
-#   flow-more.py udp-send PORT_LO PORT_ANY
-#     prints "pid PID", then for each server port, three clients one
+#     binds one UDP socket to 127.0.0.1, one to 0.0.0.0 and one to [::]
+#     (dual-stack: IPv4 peers seen as [::ffff:A.B.C.D]; port 0 when the
+#     host has no IPv6), ports 0, writes "PID PORT_LO PORT_ANY PORT_ANY6"
+#     to FILE, then answers N datagrams on each socket with one of twice
+#     the size to the sender; prints one line "PEER RECEIVED SENT LOCAL"
+#     per peer at the end.
+#   flow-more.py udp-send PORT_LO PORT_ANY [PORT_ANY6]
+#     prints "pid PID", then for each server port (not 0), three clients one
 #     after the other: "bound" (bind 127.0.0.1:0, sendto), "connected"
 #     (connect, send), "unbound" (sendto only: the trace never names its
 #     address); client i sends two datagrams, 1000+37*i and 500+11*i
@@ -47,13 +49,25 @@ def udp_serve(portfile, n):
     lo.bind(("127.0.0.1", 0))
     anyaddr = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     anyaddr.bind(("0.0.0.0", 0))
+    socks = [lo, anyaddr]
+    port6 = 0
+    try:
+        any6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        any6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        any6.bind(("::", 0))
+        socks.append(any6)
+        port6 = any6.getsockname()[1]
+    except OSError:
+        pass
     sel = selectors.DefaultSelector()
-    for s in (lo, anyaddr):
+    for s in socks:
         sel.register(s, selectors.EVENT_READ)
     with open(portfile + ".tmp", "w") as f:
-        f.write("%d %d %d\n" % (os.getpid(), lo.getsockname()[1], anyaddr.getsockname()[1]))
+        f.write("%d %d %d %d\n" % (os.getpid(), lo.getsockname()[1], anyaddr.getsockname()[1],
+                                   port6))
     os.rename(portfile + ".tmp", portfile)
     peers = {}
+    n *= len(socks)
     while n > 0:
         ready = sel.select(timeout=60)
         if not ready:
@@ -62,8 +76,9 @@ def udp_serve(portfile, n):
             s = key.fileobj
             data, peer = s.recvfrom(65536)
             s.sendto(b"a" * (2 * len(data)), peer)
-            p = peers.setdefault("%s:%d" % peer, ["0.0.0.0" if s is anyaddr else "127.0.0.1",
-                                                  s.getsockname()[1], 0, 0])
+            host = {lo: "127.0.0.1", anyaddr: "0.0.0.0"}.get(s, "[::]")
+            name = ("[%s]:%d" if s.family == socket.AF_INET6 else "%s:%d") % peer[:2]
+            p = peers.setdefault(name, [host, s.getsockname()[1], 0, 0])
             p[2] += len(data)
             p[3] += 2 * len(data)
             n -= 1
@@ -71,10 +86,10 @@ def udp_serve(portfile, n):
         print("%s %d %d %s:%d" % (peer, rx, tx, host, port), flush=True)
 
 
-def udp_send(port_lo, port_any):
+def udp_send(*ports):
     print("pid %d" % os.getpid(), flush=True)
     i = 0
-    for port in (port_lo, port_any):
+    for port in (p for p in ports if p):
         dest = ("127.0.0.1", port)
         for kind in ("bound", "connected", "unbound"):
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -166,12 +181,12 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if a[:1] == ["udp-serve"] and len(a) == 3:
         udp_serve(a[1], int(a[2]))
-    elif a[:1] == ["udp-send"] and len(a) == 3:
-        udp_send(int(a[1]), int(a[2]))
+    elif a[:1] == ["udp-send"] and len(a) in (3, 4):
+        udp_send(*(int(x) for x in a[1:]))
     elif a[:1] == ["unix-serve"] and len(a) == 4:
         unix_serve(a[1], a[2], int(a[3]))
     elif a[:1] == ["unix-send"] and len(a) == 3:
         unix_send(a[1], int(a[2]))
     else:
-        sys.exit("usage: flow-more.py udp-serve FILE N | udp-send PORT_LO PORT_ANY |"
+        sys.exit("usage: flow-more.py udp-serve FILE N | udp-send PORT_LO PORT_ANY [PORT_ANY6] |"
                  " unix-serve FILE PATH K | unix-send PATH K")
