@@ -346,7 +346,8 @@ struct ss_end {
 	int64_t peer_pid; /* unix: the peer's process (SO_PEERCRED), 0 unknown */
 	enum ss_flow_proto proto;
 	int many;   /* UDP: its socket had several peers */
-	int server; /* the accept()ing end (for a socketpair: the second) */
+	int server; /* the accept()ing end (for a socketpair: the second; UDP:
+		     * one that looks it, for an end alone: flows.c) */
 	int pair;   /* an end of a socketpair */
 	int paired;
 };
