@@ -10,6 +10,26 @@
 
 #include <string.h>
 
+/* After a unix connection was made (connect returned 0 -- a unix connect
+ * completes at once, non-blocking or not -- or accept gave fd): its peer's
+ * pid, one getsockopt(SO_PEERCRED), emitted as sockscope:peercred for sock,
+ * so that a report tells concurrent clients of one path apart.  A datagram
+ * socket has no peer credentials (pid 0): nothing is emitted.  Keeps errno. */
+static void say_peercred(struct ss_call *c, int family, int fd, uint64_t sock)
+{
+	if (family != AF_UNIX || !c->on || !SS_ENABLED(peercred))
+		return;
+	struct ucred cr = { 0 };
+	socklen_t len = sizeof(cr);
+	int saved = errno;
+	if (REAL(getsockopt)(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 && cr.pid > 0) {
+		struct ss_call pc = { .b = { .fd = fd, .sock = sock }, .saved_errno = saved,
+				      .on = 1 };
+		SS_EMIT(&pc, peercred, cr.pid);
+	}
+	errno = saved;
+}
+
 SS_EXPORT int socket(int family, int type, int protocol)
 {
 	SS_PASS(socket, (family, type, protocol));
@@ -91,6 +111,8 @@ SS_WRAPPER(int, connect, (int fd, const struct sockaddr *sa, socklen_t len), (fd
 	if (r == 0 || c.saved_errno == EINPROGRESS)
 		ss_ep_of_fd(&local, fd, 0);
 	SS_EMIT(&c, connect, ss_ep_decode(&ep, sa, len, r == 0), local.tp.text);
+	if (r == 0)
+		say_peercred(&c, ep.tp.family, fd, c.b.sock);
 	return r;
 }
 
@@ -145,6 +167,8 @@ static int do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags, in
 		SS_EMIT(&c, accept4, &ep.tp, newsock, flags, local.tp.text);
 	else
 		SS_EMIT(&c, accept, &ep.tp, newsock, 0, local.tp.text);
+	if (nfd >= 0)
+		say_peercred(&c, ep.tp.family, nfd, newsock);
 	return nfd;
 }
 

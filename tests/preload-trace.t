@@ -39,12 +39,24 @@ by = collections.defaultdict(list)
 for e in d:
     by[e["name"].split(":")[1]].append(e)
 
-t.is_([e["err"] for e in by["connect"]], ["EFAULT", "ECONNREFUSED", "OK", "EISCONN"],
+inet = [e for e in by["connect"] if not e["addr"].startswith("/")]
+t.is_([e["err"] for e in inet], ["EFAULT", "ECONNREFUSED", "OK", "EISCONN"],
       "connect: four calls with their errno names")
-t.ok(all(e["addr"].startswith("127.0.0.1:") for e in by["connect"][1:]),
+t.ok(all(e["addr"].startswith("127.0.0.1:") for e in inet[1:]),
      "connect: loopback endpoints decoded")
-t.is_(by["connect"][0]["addr"], "(none)", "connect with a bad pointer: nothing read")
-ok_accept = [e for e in by["accept"] if e["err"] == "OK"]
+t.is_(inet[0]["addr"], "(none)", "connect with a bad pointer: nothing read")
+# Unix: two stream connects made, one datagram socket's refused; each
+# connection made, both ends, says its peer's pid: here, the program's own.
+unix = [e for e in by["connect"] if e["addr"].startswith("/")]
+t.is_([e["err"] for e in unix], ["OK", "OK", "EPROTOTYPE"],
+      "connect unix: stream, stream non-blocking, datagram to a stream path")
+made = [e["sock"] for e in unix if e["err"] == "OK"]
+made += [e["newsock"] for e in by["accept"] + by["accept4"]
+         if e["err"] == "OK" and e["addr"] == "(unnamed)"]
+t.is_(sorted((e["sock"], e["peer_pid"], e["ret"], e["err"]) for e in by["peercred"]),
+      sorted((s, diff_pid, 0, "OK") for s in made),
+      "peercred: one per unix stream connect and accept made, the peer's pid")
+ok_accept = [e for e in by["accept"] if e["err"] == "OK" and e["addr"] != "(unnamed)"]
 t.is_(len(ok_accept), 1, "one successful accept")
 t.ok(ok_accept and ok_accept[0]["addr"].startswith("127.0.0.1:") and ok_accept[0]["newsock"] > 0,
      "accept: peer address and new socket serial")

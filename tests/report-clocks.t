@@ -50,7 +50,8 @@ inns = ["ip", "netns", "exec", ns]
 portfile = os.path.join(env.tmp, "port")
 path = os.path.join(env.tmp, "flow.sock")
 argv = [sstest.PYTHON, PEERS, "serve", portfile, path, str(K)]
-server, spid, port, dir_a = sstools.record_server(env, argv, "server", portfile, inns)
+server, dir_a, w = sstools.record_bg(env, argv, "server", portfile, inns)
+spid, port = (int(x) for x in w[:2])
 
 # ---- the client's recording ----
 cargv = [sstest.PYTHON, PEERS, "connect", str(port), path, str(K)]

@@ -4,8 +4,14 @@
 # recording, their client in another; the report over both pairs every
 # client end with its server end (both pids, both endpoints, the exact
 # bytes each way, sent and received agreeing), and over the client's
-# recording alone keeps every end as a flow without a server.
+# recording alone keeps every end as a flow without a server.  Then UDP:
+# a server on 127.0.0.1 and on the wildcard, its clients bound, connected
+# and unbound, each exchange its own flow; and unix stream clients in
+# processes of their own, connected at once with the same bytes each and
+# accepted in another order than they opened their sockets: each paired
+# with its own process by the peers' pids (SO_PEERCRED).
 import os
+import re
 import subprocess
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -13,26 +19,34 @@ import sstest
 import sstools
 
 PEERS = os.path.join(sstest.TOP, "tests", "prog", "flow-peers.py")
+MORE = os.path.join(sstest.TOP, "tests", "prog", "flow-more.py")
 K = 3
 t = sstest.Tap()
 env = sstest.Env("flows")
 env.need_sessiond()
 
+def finish(p, what):
+    """Wait for a background recording; its program's output."""
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        out, err = "", "(still running after 60 s)"
+    t.is_(p.returncode, 0, "%s exits 0" % what) or t.diag(err)
+    return out
+
+
 # ---- the server's recording, in the background ----
 portfile = os.path.join(env.tmp, "port")
 path = os.path.join(env.tmp, "flow.sock")
-argv = [sstest.PYTHON, PEERS, "serve", portfile, path, str(K)]
-server, spid, port, dir_a = sstools.record_server(env, argv, "server", portfile, ())
+server, dir_a, w = sstools.record_bg(
+    env, [sstest.PYTHON, PEERS, "serve", portfile, path, str(K)], "server", portfile)
+spid, port = (int(x) for x in w)
 
 # ---- the clients' recording ----
 rc, out, err, dir_b = sstools.record(env, [sstest.PYTHON, PEERS, "connect", str(port), path,
                                            str(K)], "clients", timeout=60)
 t.is_(rc, 0, "the clients' recording exits 0") or t.diag(err)
-try:
-    serr = server.communicate(timeout=60)[1]
-except subprocess.TimeoutExpired:
-    serr = "(still running after 60 s)"
-t.is_(server.returncode, 0, "the server's recording exits 0") or t.diag(serr)
+finish(server, "the server's recording")
 lines = out.split("\n")
 cpid = int(lines[0].split()[1]) if lines[0].startswith("pid ") else -1
 conns = [(w[0], int(w[1]), int(w[2]), w[3]) for w in (l.split() for l in lines[1:]) if len(w) == 4]
@@ -96,4 +110,88 @@ for l in tl[at[0] + 2:] if at else []:
         break
     rows += 1
 t.is_(rows, 2 * K, "text: one line per flow under the column header")
+
+
+
+# ---- UDP: a server in one recording, its clients in another ----
+# Its sockets on 127.0.0.1, 0.0.0.0 and [::] (dual-stack, when the host
+# has IPv6), three clients each: bound, connected, unbound.
+udp, dir_us, w = sstools.record_bg(
+    env, [sstest.PYTHON, MORE, "udp-serve", os.path.join(env.tmp, "udp"), "6"], "udp-server",
+    os.path.join(env.tmp, "udp"))
+uspid, port_lo, port_any, port_6 = (int(x) for x in w)
+ports = [p for p in (port_lo, port_any, port_6) if p]
+NU = 3 * len(ports)
+rc, out, err, dir_uc = sstools.record(env, [sstest.PYTHON, MORE, "udp-send"] +
+                                      [str(p) for p in (port_lo, port_any, port_6)],
+                                      "udp-clients", timeout=60)
+t.is_(rc, 0, "UDP: the clients' recording exits 0") or t.diag(err)
+lines = out.split("\n")
+ucpid = int(lines[0].split()[1]) if lines[0].startswith("pid ") else -1
+clients = [(w[0], int(w[1]), int(w[2])) for w in (l.split() for l in lines[1:]) if len(w) == 3]
+# What the server saw: each peer's address (an IPv4 one as itself, as
+# its own socket names it), by the bytes it received.
+seen = [l.split() for l in finish(udp, "UDP: the server's recording").split("\n") if l]
+seen = {int(x[1]): re.sub(r"^\[::ffff:([0-9.]+)\]", r"\1", x[0]) for x in seen if len(x) == 4}
+t.is_([c[0] for c in clients], ["bound", "connected", "unbound"] * len(ports),
+      "UDP: %d clients, bound, connected and unbound, to each server socket%s"
+      % (NU, "" if port_6 else " (no IPv6 here: no [::] socket)"))
+rep = sstools.report_json([dir_us, dir_uc])
+t.is_(sstools.schema_problems(rep), [], "UDP: the report keeps its schema")
+uf = [f for f in rep.get("flows", []) if f.get("proto") == "udp"]
+by = {f.get("bytes_to_server"): f for f in uf}
+mine = [by.get(c[1], {}) for c in clients]
+t.is_(len(uf), NU, "UDP: %d flows, one per client" % NU)
+t.is_([(f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree")) for f in mine],
+      [(c[1], c[2], True) for c in clients],
+      "UDP: each client's flow has its exact bytes each way, both ends agreeing")
+t.is_([(end(f, "client", "pid"), end(f, "server", "pid")) for f in mine], [(ucpid, uspid)] * NU,
+      "UDP: client pid %d, server pid %d on every flow" % (ucpid, uspid))
+t.is_([end(f, "server", "endpoint") for f in mine],
+      ["127.0.0.1:%d" % port_lo] * 3 + ["0.0.0.0:%d" % port_any] * 3 +
+      ["[::]:%d" % port_6] * (3 if port_6 else 0),
+      "UDP: the server's end as it was bound, 127.0.0.1 or a wildcard")
+t.is_([end(f, "client", "endpoint") for f in mine], [seen.get(c[1], "?") for c in clients],
+      "UDP: the client's end at the address the server saw (unbound ones too)")
+t.is_(len({(end(f, "server", "sock")) for f in mine}), len(ports),
+      "UDP: each of the server's sockets, three flows each")
+alone = [f for f in sstools.report_json(dir_uc).get("flows", []) if f.get("proto") == "udp"]
+t.is_(sorted((f.get("bytes_to_server"), f.get("server"), f.get("peer_endpoint"), f.get("agree"))
+             for f in alone),
+      sorted((c[1], None, "127.0.0.1:%d" % ports[i // 3], None) for i, c in enumerate(clients)),
+      "UDP: the clients alone: a flow each without a server, naming the address it sent to")
+rc, text, err = sstools.report([dir_us, dir_uc])
+t.is_(len([l for l in text.split("\n") if l.startswith("udp ")]), NU,
+      "UDP: the text FLOWS table has a udp line per client")
+
+# ---- unix stream: clients the bytes cannot tell apart ----
+KU = 4
+usrv, dir_xs, w = sstools.record_bg(
+    env, [sstest.PYTHON, MORE, "unix-serve", os.path.join(env.tmp, "upid"),
+          os.path.join(env.tmp, "u.sock"), str(KU)], "unix-server", os.path.join(env.tmp, "upid"))
+xspid = int(w[0])
+rc, out, err, dir_xc = sstools.record(env, [sstest.PYTHON, MORE, "unix-send",
+                                            os.path.join(env.tmp, "u.sock"), str(KU)],
+                                      "unix-clients", timeout=60)
+t.is_(rc, 0, "unix: the clients' recording exits 0") or t.diag(err)
+kids = [(int(w[1]), int(w[2]), int(w[3])) for w in (l.split() for l in out.split("\n"))
+        if len(w) == 4 and w[0] == "child"]
+t.is_(sorted(k[1:] for k in kids), [(1000, 3000)] * KU,
+      "unix: %d client processes, each sent 1000 bytes and got 3000" % KU)
+order = [int(x) for x in finish(usrv, "unix: the server's recording").split()]
+t.is_(sorted(order), sorted(k[0] for k in kids), "unix: the server read each client's pid")
+rep = sstools.report_json([dir_xs, dir_xc])
+start = {(c.get("pid"), c.get("sock")): c.get("start_ns") for c in rep.get("connections", [])}
+xf = [f for f in rep.get("flows", []) if f.get("proto") == "unix"]
+t.is_(sorted((f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree"),
+              end(f, "server", "pid")) for f in xf), [(1000, 3000, True, xspid)] * KU,
+      "unix: %d flows, each paired with the server, the same bytes each" % KU)
+t.is_(sorted((c.get("pid"), c.get("role"), c.get("peer_pid")) for c in rep.get("connections", [])
+             if c.get("family") == "AF_UNIX" and c.get("role") in ("client", "server")),
+      sorted([(k[0], "client", xspid) for k in kids] + [(xspid, "server", k[0]) for k in kids]),
+      "unix: each connection row has its peer's pid, the server's and the client's")
+# The server's ends in the order it accepted them, and the client each had.
+xf.sort(key=lambda f: start.get((end(f, "server", "pid"), end(f, "server", "sock"))) or 0)
+t.is_([end(f, "client", "pid") for f in xf], order,
+      "unix: each accepted connection paired with the process that connected it")
 t.done()

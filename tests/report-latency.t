@@ -27,8 +27,9 @@ def rows(rep, role):
 # ---- curl and a slow HTTP server ----
 if shutil.which("curl"):
     pf = os.path.join(env.tmp, "http.port")
-    srv, spid, port, sdir = sstools.record_server(
-        env, [sstest.PYTHON, PEERS, "http", pf, str(DELAY)], "http", pf)
+    srv, sdir, w = sstools.record_bg(env, [sstest.PYTHON, PEERS, "http", pf, str(DELAY)],
+                                     "http", pf)
+    port = int(w[1])
     rc, out, err, cdir = sstools.record(
         env, ["curl", "-s", "-o", "/dev/null", "-w",
               "%{time_namelookup} %{time_connect} %{time_starttransfer}",
@@ -63,8 +64,9 @@ else:
 # ---- N turns with a thinking server ----
 N, THINK = 20, 0.02
 pf = os.path.join(env.tmp, "think.port")
-srv, spid, port, sdir = sstools.record_server(
-    env, [sstest.PYTHON, PEERS, "think", pf, str(N), str(THINK)], "think", pf)
+srv, sdir, w = sstools.record_bg(env, [sstest.PYTHON, PEERS, "think", pf, str(N), str(THINK)],
+                                 "think", pf)
+port = int(w[1])
 rc, out, err, cdir = sstools.record(env, [sstest.PYTHON, PEERS, "ask", str(port), str(N)], "ask")
 t.is_(rc, 0, "the asking client's recording exits 0") or t.diag(err)
 srv.communicate(timeout=60)

@@ -96,6 +96,7 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 	r->marks = c->marks;
 	r->connect_ns = r->ttfb_ns = -1;
 	ss_lat_row(c, r);
+	r->peer_pid = c->peer_pid;
 	for (int i = 0; i < c->npeers; i++)
 		r->peers[r->npeers++] = c->peers[i];
 	if (c->other_tx || c->other_rx)

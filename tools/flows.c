@@ -4,6 +4,23 @@
  * client and server ends paired into one conversation (report.h).  The
  * ends are taken from the rows as the outputs print them; the pairing
  * sorts them by their key and start, so n connections cost O(n log n).
+ *
+ * UDP has no connection: an end is one (socket, peer) of a datagram
+ * socket, with the bytes its row counted for that peer (a connected
+ * socket's bytes no peer took are its remote's; "(other)", the peers
+ * beyond SS_MAX_PEERS summed, is no peer).  Two ends meet when each one's
+ * peer is the other's own address -- a socket bound to a wildcard
+ * (0.0.0.0:P, [::]:P) is met at any address of port P, since the row
+ * says no more -- and their sockets' lifetimes overlap.  A socket whose
+ * own address was never named (unbound: the kernel picked its port at the
+ * first send, and the trace does not say which) is met only by its bytes:
+ * a socket whose local port is its peer's, which counted from one address
+ * exactly what this one sent and received, at overlapping times; its
+ * endpoint is then the address the other end saw.  The client of a UDP
+ * flow: the end whose address was never named, else the one not bound to
+ * a wildcard and not talking with several peers, else the socket opened
+ * later (a server waits for its clients); an end alone is a server when
+ * it is on a wildcard or had several peers, else a client.
  */
 #include "report.h"
 #include "tool.h"
@@ -13,21 +30,53 @@
 
 const char *ss_flow_proto_name(enum ss_flow_proto p)
 {
-	return p == SS_FLOW_TCP ? "tcp" : "unix";
+	return p == SS_FLOW_TCP ? "tcp" : p == SS_FLOW_UDP ? "udp" : "unix";
 }
 
-/* A row that is one end of a connection: collect it.  (A row's type is
- * without its flags.) */
-void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r)
+/* The port of an endpoint "HOST:PORT" or "[HOST]:PORT", -1 if it has none;
+ * *hostlen: the length of its host part. */
+static long ep_port(const char *ep, size_t *hostlen)
 {
-	int stream = !strcmp(r->type, "SOCK_STREAM");
-	int tcp = (!strcmp(r->family, "AF_INET") || !strcmp(r->family, "AF_INET6")) && stream;
-	int unx = !strcmp(r->family, "AF_UNIX") && stream;
-	int pair = !strcmp(r->role, "pair");
-	int side = !strcmp(r->role, "server") ? 1 : !strcmp(r->role, "client") ? 0 : -1;
+	const char *c = strrchr(ep, ':');
+	char *end;
 
-	if (!pair && (!(tcp || unx) || side < 0 || !r->local || !r->remote))
-		return;
+	if (!c || (*ep == '[' && (c == ep || c[-1] != ']')))
+		return -1;
+	long port = strtol(c + 1, &end, 10);
+	if (end == c + 1 || *end || port < 0)
+		return -1;
+	if (hostlen)
+		*hostlen = (size_t)(c - ep);
+	return port;
+}
+
+/* Bound to every address of its port. */
+static int wildcard(const char *ep)
+{
+	return !strncmp(ep, "0.0.0.0:", 8) || !strncmp(ep, "[::]:", 5);
+}
+
+/* An address never named: none, or port 0 (the kernel's choice not seen). */
+static int unnamed(const char *ep)
+{
+	return ep_port(ep, NULL) <= 0;
+}
+
+/* An IPv4 peer seen by an IPv6 socket, [::ffff:A.B.C.D]:P, is A.B.C.D:P,
+ * as the peer itself names its address. */
+static char *ep_dup(const char *ep)
+{
+	const char *v4 = "[::ffff:";
+	const char *close = strchr(ep, ']');
+
+	if (!strncmp(ep, v4, strlen(v4)) && close && strchr(ep + strlen(v4), '.'))
+		return ss_xasprintf("%.*s%s", (int)(close - ep - strlen(v4)), ep + strlen(v4),
+				    close + 1);
+	return ss_xstrdup(ep);
+}
+
+static struct ss_end *new_end(struct ss_flows *f, const struct ss_conn_row *r)
+{
 	if (f->nends == f->capends) {
 		f->capends = f->capends ? 2 * f->capends : 256;
 		f->ends = ss_xrealloc(f->ends, f->capends * sizeof(*f->ends));
@@ -36,9 +85,67 @@ void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r)
 	*e = (struct ss_end){ .pid = r->pid, .sock = r->sock, .host = ss_host_of(r->pid),
 			      .tx = r->tx, .rx = r->rx, .start = r->start,
 			      .end = r->start + r->duration, .marks = r->marks,
-			      .proto = tcp ? SS_FLOW_TCP : SS_FLOW_UNIX, .server = side == 1,
-			      .pair = pair };
+			      .peer_pid = r->peer_pid };
 	e->comm = ss_xstrdup(r->comm ? r->comm : "?");
+	return e;
+}
+
+/* A datagram row: one end per peer, and its remote's for the bytes no
+ * peer took (a connected socket's send and recv name none). */
+static void take_udp(struct ss_flows *f, const struct ss_conn_row *r)
+{
+	uint64_t tx = r->tx, rx = r->rx;
+	int n = 0, remote_is_peer = 0;
+
+	for (int i = 0; i < r->npeers; i++) {
+		tx -= r->peers[i].tx < tx ? r->peers[i].tx : tx;
+		rx -= r->peers[i].rx < rx ? r->peers[i].rx : rx;
+		if (strcmp(r->peers[i].addr, "(other)"))
+			n++;
+		if (r->remote && !strcmp(r->peers[i].addr, r->remote))
+			remote_is_peer = 1;
+	}
+	int rest = (tx || rx || !n) && r->remote && *r->remote && !remote_is_peer;
+	for (int i = 0; i <= r->npeers; i++) {
+		const char *peer = i < r->npeers ? r->peers[i].addr : rest ? r->remote : NULL;
+		if (!peer || !strcmp(peer, "(other)"))
+			continue;
+		struct ss_end *e = new_end(f, r);
+		e->proto = SS_FLOW_UDP;
+		e->tx = i < r->npeers ? r->peers[i].tx : 0;
+		e->rx = i < r->npeers ? r->peers[i].rx : 0;
+		if (r->remote && !strcmp(peer, r->remote)) {
+			e->tx += tx;
+			e->rx += rx;
+		}
+		e->local = ep_dup(r->local ? r->local : "");
+		e->remote = ep_dup(peer);
+		e->many = n + rest > 1;
+		e->server = wildcard(e->local) || e->many;
+	}
+}
+
+/* A row that is one end of a connection: collect it.  (A row's type is
+ * without its flags.) */
+void ss_flows_take(struct ss_flows *f, const struct ss_conn_row *r)
+{
+	int stream = !strcmp(r->type, "SOCK_STREAM");
+	int inet = !strcmp(r->family, "AF_INET") || !strcmp(r->family, "AF_INET6");
+	int tcp = inet && stream;
+	int unx = !strcmp(r->family, "AF_UNIX") && stream;
+	int pair = !strcmp(r->role, "pair");
+	int side = !strcmp(r->role, "server") ? 1 : !strcmp(r->role, "client") ? 0 : -1;
+
+	if (inet && !strcmp(r->type, "SOCK_DGRAM") && !strcmp(r->role, "datagram")) {
+		take_udp(f, r);
+		return;
+	}
+	if (!pair && (!(tcp || unx) || side < 0 || !r->local || !r->remote))
+		return;
+	struct ss_end *e = new_end(f, r);
+	e->proto = tcp ? SS_FLOW_TCP : SS_FLOW_UNIX;
+	e->server = side == 1;
+	e->pair = pair;
 	e->local = ss_xstrdup(r->local ? r->local : "");
 	e->remote = ss_xstrdup(r->remote ? r->remote : "");
 }
@@ -66,6 +173,14 @@ static void span(struct ss_flows *f, struct ss_flow *w)
 	uint64_t start = c && s ? (c->at < s->at ? c->at : s->at) : c ? c->at : s->at;
 	uint64_t end = c && s ? (c->until > s->until ? c->until : s->until) : c ? c->until : s->until;
 
+	/* A UDP conversation is no socket's whole life (a server's socket
+	 * serves many): it is while both sockets were open. */
+	if (c && s && c->proto == SS_FLOW_UDP) {
+		start = c->at > s->at ? c->at : s->at;
+		end = c->until < s->until ? c->until : s->until;
+		if (end < start)
+			end = start;
+	}
 	w->start = start;
 	w->duration = end - start;
 }
@@ -143,10 +258,28 @@ static int agree(const struct ss_end *c, const struct ss_end *s)
 	return c->tx == s->rx && c->rx == s->tx;
 }
 
+/* How well client c fits server s, beyond their key and lifetimes: the
+ * peers' pids that SO_PEERCRED gave at connect and accept (unix), each
+ * pointing at the other end's process, count most; bytes that agree both
+ * ways next. */
+static int fit(const struct ss_end *c, const struct ss_end *s)
+{
+	return 2 * ((s->peer_pid && s->peer_pid == ss_id_of(c->pid)) +
+		    (c->peer_pid && c->peer_pid == ss_id_of(s->pid))) +
+	       agree(c, s);
+}
+
+/* The best fit c can have with s: every known pid pointing right. */
+static int best_fit(const struct ss_end *c, const struct ss_end *s)
+{
+	return 2 * ((s->peer_pid != 0) + (c->peer_pid != 0)) + 1;
+}
+
 /*
  * One group of ends with the same key, clients and servers in start order:
- * each server takes the unpaired client that overlaps it, one whose bytes
- * agree first (concurrent clients of one unix path), else the earliest.
+ * each server takes the unpaired client that overlaps it and fits it best
+ * (concurrent clients of one unix path: their pids, then their bytes),
+ * the earliest of those.
  */
 static void pair_group(struct ss_flows *f, size_t *cap, const size_t *g, size_t n)
 {
@@ -160,20 +293,152 @@ static void pair_group(struct ss_flows *f, size_t *cap, const size_t *g, size_t 
 				  (f->ends[g[lo]].until < s->at && !overlap(f, &f->ends[g[lo]], s))))
 			lo++;
 		size_t best = SS_NO_END;
+		int score = -1;
 		for (size_t k = lo; k < n; k++) {
 			const struct ss_end *c = &f->ends[g[k]];
 			if (c->at > s->until && !overlap(f, c, s))
 				break;
 			if (c->server || c->paired || !overlap(f, c, s))
 				continue;
-			if (best == SS_NO_END || (agree(c, s) && !agree(&f->ends[best], s)))
+			int v = fit(c, s);
+			if (v > score) {
 				best = g[k];
-			if (agree(c, s))
+				score = v;
+			}
+			if (v == best_fit(c, s))
 				break;
 		}
 		if (best != SS_NO_END)
 			add_flow(f, cap, best, g[i]);
 	}
+}
+
+/*
+ * UDP (see the top of this file).  An end offers itself under (its own
+ * port, its peer) and, when its own address is named and not a wildcard,
+ * looks for its peer under (its peer's port, its own address): sorted by
+ * that key and start, an end meets the ends that could be its peer in one
+ * group.  Ends whose address was never named look, in a second pass,
+ * under (their peer's port, their bytes) for the ends that offer
+ * (their port, the bytes the other way).
+ */
+struct udp_key {
+	size_t end;
+	long port;
+	const char *addr;
+	uint64_t b1, b2;
+	int want; /* 1: looks for its peer; 0: offers itself */
+};
+
+static int by_udp_key(const void *x, const void *y)
+{
+	const struct udp_key *a = x, *b = y;
+	int d;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if ((d = strcmp(a->addr, b->addr)))
+		return d;
+	if (a->b1 != b->b1)
+		return a->b1 < b->b1 ? -1 : 1;
+	if (a->b2 != b->b2)
+		return a->b2 < b->b2 ? -1 : 1;
+	if (sort_ends[a->end].start != sort_ends[b->end].start)
+		return sort_ends[a->end].start < sort_ends[b->end].start ? -1 : 1;
+	return a->want - b->want;
+}
+
+static int same_udp_key(const struct udp_key *a, const struct udp_key *b)
+{
+	return a->port == b->port && !strcmp(a->addr, b->addr) && a->b1 == b->b1 && a->b2 == b->b2;
+}
+
+/* Whether o, an end that offers itself, can be the peer a looks for:
+ * another socket, on the address a sent to or on a wildcard of its port,
+ * at the same time. */
+static int udp_meets(const struct ss_flows *f, const struct ss_end *a, const struct ss_end *o)
+{
+	return (a->pid != o->pid || a->sock != o->sock) && scope(a) == scope(o) &&
+	       (!strcmp(o->local, a->remote) || wildcard(o->local)) && overlap(f, a, o);
+}
+
+/* Of two UDP ends that met, whether a is the client (top of the file). */
+static int udp_client(const struct ss_end *a, const struct ss_end *b)
+{
+	if (unnamed(a->local) != unnamed(b->local))
+		return unnamed(a->local);
+	int sa = wildcard(a->local) || a->many, sb = wildcard(b->local) || b->many;
+	if (sa != sb)
+		return sb;
+	return a->start >= b->start;
+}
+
+/* One group of one key: each end that looks takes the unpaired offer that
+ * meets it, one whose bytes agree first (a port reused in time: the
+ * earliest); blind, only one whose bytes agree (its key says they do). */
+static void udp_group(struct ss_flows *f, size_t *cap, const struct udp_key *g, size_t n,
+		      int blind)
+{
+	size_t lo = 0; /* before it, no offer can meet a later end */
+
+	for (size_t i = 0; i < n; i++) {
+		struct ss_end *a = &f->ends[g[i].end];
+		if (!g[i].want || a->paired)
+			continue;
+		while (lo < n && (g[lo].want || f->ends[g[lo].end].paired ||
+				  f->ends[g[lo].end].end < a->start))
+			lo++;
+		size_t best = SS_NO_END;
+		for (size_t k = lo; k < n && f->ends[g[k].end].start <= a->end; k++) {
+			const struct ss_end *o = &f->ends[g[k].end];
+			if (g[k].want || o->paired || !udp_meets(f, a, o))
+				continue;
+			if (best == SS_NO_END || (agree(a, o) && !agree(&f->ends[best], o)))
+				best = g[k].end;
+			if (agree(a, o))
+				break;
+		}
+		if (best == SS_NO_END)
+			continue;
+		if (blind) {
+			free(a->local);
+			a->local = ss_xstrdup(f->ends[best].remote);
+			add_flow(f, cap, g[i].end, best);
+		} else if (udp_client(a, &f->ends[best])) {
+			add_flow(f, cap, g[i].end, best);
+		} else {
+			add_flow(f, cap, best, g[i].end);
+		}
+	}
+}
+
+static void pair_udp(struct ss_flows *f, size_t *cap)
+{
+	struct udp_key *k = ss_xcalloc(2 * f->nends + 1, sizeof(*k));
+
+	sort_ends = f->ends;
+	for (int blind = 0; blind < 2; blind++) {
+		size_t n = 0;
+		for (size_t i = 0; i < f->nends; i++) {
+			const struct ss_end *e = &f->ends[i];
+			if (e->proto != SS_FLOW_UDP || e->paired)
+				continue;
+			long own = ep_port(e->local, NULL), peer = ep_port(e->remote, NULL);
+			if (own > 0)
+				k[n++] = (struct udp_key){ i, own, blind ? "" : e->remote,
+							   blind ? e->rx : 0, blind ? e->tx : 0, 0 };
+			if (blind ? own <= 0 : own > 0 && !wildcard(e->local))
+				k[n++] = (struct udp_key){ i, peer, blind ? "" : e->local,
+							   blind ? e->tx : 0, blind ? e->rx : 0, 1 };
+		}
+		qsort(k, n, sizeof(*k), by_udp_key);
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && same_udp_key(&k[i], &k[j]); j++)
+				;
+			udp_group(f, cap, k + i, j - i, blind);
+		}
+	}
+	free(k);
 }
 
 /* The two ends of a socketpair name each other: "(pair of SERIAL)". */
@@ -266,9 +531,10 @@ void ss_flows_pair(struct ss_flows *f, int nhosts)
 	f->clocks[0].known = 1;
 	shift(f);
 	pair_socketpairs(f, &cap);
+	pair_udp(f, &cap);
 	size_t *ix = ss_xcalloc(f->nends + 1, sizeof(*ix)), n = 0;
 	for (size_t i = 0; i < f->nends; i++)
-		if (!f->ends[i].pair)
+		if (!f->ends[i].pair && f->ends[i].proto != SS_FLOW_UDP)
 			ix[n++] = i;
 	/* Several hosts: their clocks first, from the ends that pair on
 	 * their endpoints alone, so that time can decide for the others. */

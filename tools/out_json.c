@@ -83,6 +83,8 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	for (int i = 0; i < r->npids; i++)
 		kint(j, NULL, ss_id_of(r->pids[i]));
 	close_obj(j, ']');
+	if (r->peer_pid)
+		kint(j, "peer_pid", r->peer_pid);
 	if (r->npeers) {
 		open_obj(j, "peers", '[');
 		for (int i = 0; i < r->npeers; i++) {
@@ -246,6 +248,10 @@ static void flows(struct json *j, struct ss_model *m, struct ss_flows *fl)
 		kstr(j, "proto", ss_flow_proto_name(w->proto));
 		end(j, "client", m, fl, w->client);
 		end(j, "server", m, fl, w->server);
+		/* One end: whom it talked to, as it knew the other's address. */
+		kstr(j, "peer_endpoint",
+		     w->client == SS_NO_END ? fl->ends[w->server].remote :
+		     w->server == SS_NO_END ? fl->ends[w->client].remote : NULL);
 		kuint(j, "bytes_to_server", ss_flow_to_server(fl, w));
 		kuint(j, "bytes_to_client", ss_flow_to_client(fl, w));
 		kuint(j, "start_ns", w->start);

@@ -258,16 +258,21 @@ static void library(struct ss_model *m, FILE *f)
 	}
 }
 
-/* "PID COMM ENDPOINT" of one end, or "-" when it was not recorded. */
-static const char *end_text(const struct ss_model *m, const struct ss_flows *fl, size_t i,
-			    char *buf, size_t size)
+/* "PID COMM ENDPOINT" of one end ("?": its address never named); when it
+ * was not recorded, "- - ENDPOINT": the address the other end knew. */
+static const char *end_text(const struct ss_model *m, const struct ss_flows *fl,
+			    const struct ss_flow *w, int server, char *buf, size_t size)
 {
+	size_t i = server ? w->server : w->client;
 	char pid[96];
 
-	if (i == SS_NO_END)
-		return "-";
+	if (i == SS_NO_END) {
+		snprintf(buf, size, "- - %s", fl->ends[server ? w->client : w->server].remote);
+		return buf;
+	}
 	const struct ss_end *e = &fl->ends[i];
-	snprintf(buf, size, "%s %s %s", pid_text(m, e->pid, pid, sizeof(pid)), e->comm, e->local);
+	snprintf(buf, size, "%s %s %s", pid_text(m, e->pid, pid, sizeof(pid)), e->comm,
+		 *e->local ? e->local : "?");
 	return buf;
 }
 
@@ -341,7 +346,7 @@ static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 		const struct ss_flow *w = &fl->v[i];
 		int a = ss_flow_agree(fl, w);
 		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", ss_flow_proto_name(w->proto),
-			end_text(m, fl, w->client, c, sizeof(c)), end_text(m, fl, w->server, s, sizeof(s)),
+			end_text(m, fl, w, 0, c, sizeof(c)), end_text(m, fl, w, 1, s, sizeof(s)),
 			bytes(ss_flow_to_server(fl, w), up, sizeof(up)),
 			bytes(ss_flow_to_client(fl, w), down, sizeof(down)),
 			dur(w->duration, d, sizeof(d)),

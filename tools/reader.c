@@ -44,6 +44,7 @@ static const struct member payload_members[] = {
 	INT_MEMBER(cloexec), INT_MEMBER(listening), INT_MEMBER(how),
 	INT_MEMBER(revents), STR_MEMBER(comm), INT_MEMBER(level),
 	INT_MEMBER(vpid), INT_MEMBER(vtid), /* the first layout: contexts, below */
+	INT_MEMBER(peer_pid),
 	/* Older traces name the option; newer ones give its number. */
 	{ "optname", offsetof(struct ss_ev, optnum), 0 },
 };
@@ -173,7 +174,8 @@ static struct evclass *learn_class(struct reader *r, const bt_event *ev)
 		if (has_member(c->pay, c->npay, offsetof(struct ss_ev, query)) &&
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;
-		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC || c->kind == SS_K_COMM ?
+		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC || c->kind == SS_K_COMM ||
+					c->kind == SS_K_PEERCRED ?
 				-1 : ss_model_call_id(r->m, name);
 	} else if (name && !strncmp(name, "sockscope_api:", 14)) {
 		c->kind = SS_K_API;

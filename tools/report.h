@@ -31,6 +31,7 @@ enum ss_kind {
 	SS_K_SHUTDOWN,
 	SS_K_READY, /* a readiness call reported a socket whose connect was in progress */
 	SS_K_STOP, /* sockscope:stop: the process is traced no further */
+	SS_K_PEERCRED, /* sockscope:peercred: a unix connection's peer pid, no call */
 	SS_K_API, /* a sockscope_api:* method */
 };
 
@@ -45,6 +46,7 @@ struct ss_ev {
 	int64_t vpid, vtid;
 	int64_t fd, sock, ret, err, dur, family, fd2, sock2, newsock, newfd, bytes, optval, last,
 		flags, start, level, optnum, how, revents;
+	int64_t peer_pid;  /* peercred: the peer's pid */
 	int64_t cloexec;   /* 1/0 set, -1 untouched or not in the event */
 	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
@@ -173,6 +175,7 @@ struct ss_conn {
 	uint64_t tx, rx, start, end;
 	struct ss_marks marks;
 	struct ss_lat lat;
+	int64_t peer_pid; /* unix stream: the peer's process (sockscope:peercred) */
 	struct ss_peer peers[SS_MAX_PEERS];
 	int npeers;
 	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS */
@@ -376,6 +379,7 @@ struct ss_conn_row {
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
 	const int64_t *pids; /* the processes that held it (ss_conn users) */
 	int npids;
+	int64_t peer_pid; /* unix stream: the peer's process (SO_PEERCRED), 0 unknown */
 };
 
 struct ss_dns_row {
@@ -427,22 +431,29 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
  * Flows (flows.c): the two ends of each connection, paired across the
  * processes and recordings read.  TCP: a client's local and remote
  * endpoints mirror a server's, and their lifetimes overlap (a port is
- * reused only later).  Unix stream sockets: the client's peer path is the
- * server's own, lifetimes overlap, and among several candidates the one
- * whose bytes agree both ways.  Socketpairs: their two ends.  An end whose
- * peer was not recorded is a flow of one end.
+ * reused only later).  UDP: per datagram socket and peer, the socket
+ * whose own address is that peer (or a wildcard of its port) and that
+ * exchanged with this one's address (flows.c says how the client is told).
+ * Unix stream sockets: the client's peer path is the server's own,
+ * lifetimes overlap, and among several candidates the one whose peer pids
+ * (SO_PEERCRED) point at each other's process, then whose bytes agree both
+ * ways.  Socketpairs: their two ends.  An end whose peer was not recorded
+ * is a flow of one end.
  */
-enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX };
+enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX, SS_FLOW_UDP };
 
 struct ss_end {
 	int64_t pid, sock; /* pid: the model's key (its host above it) */
 	int host;
 	char *comm, *local, *remote;
-	uint64_t tx, rx, start, end; /* on its host's clock */
+	uint64_t tx, rx, start, end; /* on its host's clock; UDP: tx and rx with its peer alone */
 	struct ss_marks marks;
 	uint64_t at, until; /* start and end on the reference host's clock */
+	int64_t peer_pid; /* unix: the peer's process (SO_PEERCRED), 0 unknown */
 	enum ss_flow_proto proto;
-	int server; /* the accept()ing end (for a socketpair: the second) */
+	int many;   /* UDP: its socket had several peers */
+	int server; /* the accept()ing end (for a socketpair: the second; UDP:
+		     * one that looks it, for an end alone: flows.c) */
 	int pair;   /* an end of a socketpair */
 	int paired;
 };

@@ -86,6 +86,7 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 	put_u64(f, r->marks.eof);
 	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
 		put_u64(f, lat[i]);
+	put_u64(f, (uint64_t)r->peer_pid);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_str(f, s[i]);
 	put_u64(f, (uint64_t)r->npeers);
@@ -121,6 +122,7 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 	r->marks.eof = get_u64(f);
 	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
 		*lat[i] = get_u64(f);
+	r->peer_pid = (int64_t)get_u64(f);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = get_str(f);
 	r->npeers = (int)get_u64(f);

@@ -261,6 +261,17 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, stop,
 		lttng_ust_field_string(why, why)
 		lttng_ust_field_integer(int64_t, detail, detail)))
 
+/* peercred: a unix stream connection just made (a connect that returned
+ * 0, an accept): the peer's pid as SO_PEERCRED gave it once, in this
+ * process's pid namespace; sock is the connection's own socket (for
+ * accept, the new one).  No call of its own: ret, err and start_ns 0.  A
+ * separate event, emitted only there, so that no other call's event
+ * grows. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, peercred,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, int, peer_pid),
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int8_t)
+		lttng_ust_field_integer(int32_t, peer_pid, peer_pid)))
+
 /*
  * Which event uses which class.  X(class, name, args...) where args are the
  * class's argument list: the event's name is the public libc name.
@@ -334,6 +345,7 @@ SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
 	       const struct ss_tp_addr *, local, const char *, peer, int, cloexec,
 	       int, listening)
 SS_TP_INSTANCE(stop, stop, SS_A_BASE, const char *, why, int64_t, detail)
+SS_TP_INSTANCE(peercred, peercred, SS_A_BASE, int, peer_pid)
 
 #endif /* SOCKSCOPE_TP_H */
 

@@ -30,12 +30,13 @@ def record(env, argv, name, opts=(), timeout=120, **kw):
     return p.returncode, p.stdout, p.stderr, out
 
 
-def record_server(env, argv, name, portfile, wrap=()):
-    """Record server argv into env.tmp/traces/name in the background, run
-    under the command prefix wrap (e.g. ip netns exec NS); the server
-    writes "PID PORT" to portfile when it listens.  Returns (the record
-    process, the server's pid, its port, the trace directory); the server
-    is killed by its pid at cleanup if still running."""
+def record_bg(env, argv, name, ready, wrap=()):
+    """Record argv into env.tmp/traces/name in the background, run under
+    the command prefix wrap (e.g. ip netns exec NS), until the file ready
+    appears (its first word: the program's pid; a server writes its port
+    after it).  Returns (the record process, the trace directory, the
+    file's words); the program is killed by its pid at cleanup if still
+    running."""
     os.makedirs(os.path.join(env.tmp, "traces"), exist_ok=True)
     out = os.path.join(env.tmp, "traces", name)
     rec = subprocess.Popen(list(wrap) + [SOCKSCOPE, "record", "-o", out, "--"] + list(argv),
@@ -43,22 +44,23 @@ def record_server(env, argv, name, portfile, wrap=()):
                            env=sstest.sanitizer_env(dict(os.environ), argv))
     env.procs.append(rec)
     for _ in range(300):
-        if os.path.exists(portfile) or rec.poll() is not None:
+        if os.path.exists(ready) or rec.poll() is not None:
             break
         time.sleep(0.1)
-    if not os.path.exists(portfile):
+    if not os.path.exists(ready):
         rec.kill()
-        sstest.bail("the server did not start: %s" % rec.communicate()[1].strip())
-    pid, port = (int(w) for w in open(portfile).read().split())
+        sstest.bail("%s did not start: %s" % (name, rec.communicate()[1].strip()))
+    with open(ready) as f:
+        words = f.read().split()
 
-    def stop():  # the server itself, by its pid, before record is stopped
+    def stop():  # the program itself, by its pid, before record is stopped
         if rec.poll() is None:
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.kill(int(words[0]), signal.SIGKILL)
             except ProcessLookupError:
                 pass
     env.on_cleanup(stop)
-    return rec, pid, port, out
+    return rec, out, words
 
 
 def report(dirs, opts=(), timeout=120):

@@ -328,6 +328,23 @@ static void test_unix(void)
 	int l = CALLFD("socket unix", socket(AF_UNIX, SOCK_STREAM, 0));
 	CALL("bind unix path", bind(l, (struct sockaddr *)&un, sizeof(un)));
 	CALL("bind unix unnamed", bind(socket(AF_UNIX, SOCK_DGRAM, 0), (struct sockaddr *)&un, sizeof(sa_family_t)));
+	/* A unix stream connection made: the preload asks its peer's pid
+	 * (SO_PEERCRED) after connect and after accept; a datagram socket's
+	 * connect too (no credentials there).  errno stays the sentinel. */
+	CALL("listen unix", listen(l, 4));
+	int uc = socket(AF_UNIX, SOCK_STREAM, 0);
+	CALL("connect unix stream", connect(uc, (struct sockaddr *)&un, sizeof(un)));
+	int ua = CALLFD("accept unix", accept(l, NULL, NULL));
+	int un4 = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CALL("connect unix nonblocking", connect(un4, (struct sockaddr *)&un, sizeof(un)));
+	int ua4 = CALLFD("accept4 unix", accept4(l, NULL, NULL, SOCK_CLOEXEC));
+	int ud = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CALL("connect unix dgram to stream", connect(ud, (struct sockaddr *)&un, sizeof(un)));
+	close(ud);
+	close(ua4);
+	close(un4);
+	close(ua);
+	close(uc);
 	struct sockaddr_un ab = { .sun_family = AF_UNIX };
 	memcpy(ab.sun_path, "\0sockscope-diff", 15);
 	int a = socket(AF_UNIX, SOCK_STREAM, 0);
