@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The sockscope command: `record` traces a command, `report` answers
- * questions from the trace.  This file only dispatches; each subcommand
+ * questions from the trace, `relay` receives traces from other hosts.  This file only dispatches; each subcommand
  * has its own help (`sockscope record --help`).
  */
 #include "tool.h"
@@ -16,6 +16,7 @@
 static const char usage[] =
 	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
 	"       sockscope report [OPTIONS] DIR...\n"
+	"       sockscope relay [-o DIR] [--listen ADDR[:PORT]]\n"
 	"\n"
 	"Trace what a program does with its sockets, call by call, and read the\n"
 	"answers from the trace: a syscall summary, connections, errors, name\n"
@@ -24,6 +25,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  record   run a command with its socket calls traced (LTTng)\n"
 	"  report   summarize one or more traces\n"
+	"  relay    receive the traces other hosts stream (record --relay)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help (`sockscope CMD --help` for a command's)\n"
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 		return ss_record_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "report"))
 		return ss_report_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "relay"))
+		return ss_relay_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return 0;

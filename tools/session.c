@@ -6,7 +6,8 @@
  * ($app.sockscope:rec == TAG: an application context that the probes
  * library provides and no event carries, see tracepoints/context.c), no
  * context (the events carry vpid and vtid themselves; a process's name
- * comes from its exec and comm events), tracing started; at the end
+ * comes from its exec and comm events), written to a directory or streamed
+ * to an lttng-relayd (LTTng's network output), tracing started; at the end
  * stopped, its discarded events counted, destroyed.  The session daemon
  * itself is sessiond.c's business.
  */
@@ -42,7 +43,9 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 		     const struct ss_session_cfg *o)
 {
 	struct lttng_domain dom = { .type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID };
-	struct lttng_session_descriptor *desc = lttng_session_descriptor_local_create(name, dir);
+	struct lttng_session_descriptor *desc =
+		o->relay_url ? lttng_session_descriptor_network_create(name, o->relay_url, NULL)
+			     : lttng_session_descriptor_local_create(name, dir);
 	int ret;
 
 	if (!desc)

@@ -14,10 +14,13 @@ struct ss_session_cfg {
 	const char *events;     /* comma-separated event patterns */
 	uint64_t bufsize, nsub; /* ring buffer per CPU, and its sub-buffers */
 	int block;              /* never discard: the traced program waits */
+	const char *relay_url;  /* net:// or net6:// URL of an lttng-relayd to
+				 * stream to instead of writing to a directory */
 };
 
 /*
- * Create the session `name` writing to dir, configure it for the
+ * Create the session `name` writing to dir (or streaming to c->relay_url,
+ * dir then unused), configure it for the
  * recording tagged tag, and start it; the daemon lock is held.  Returns 0,
  * or -1 after saying why (the session then no longer exists).
  */

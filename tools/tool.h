@@ -19,6 +19,7 @@
 /* Subcommands: argc/argv start at the subcommand's name. */
 int ss_record_main(int argc, char **argv);
 int ss_report_main(int argc, char **argv);
+int ss_relay_main(int argc, char **argv);
 
 /* The subcommand running, for messages ("record", "report"). */
 extern const char *ss_cmd;
