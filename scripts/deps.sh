@@ -7,7 +7,8 @@ PKGS="gcc make libc6-dev pkg-config perl python3 strace \
 liblttng-ust-dev liblttng-ctl-dev lttng-tools libbabeltrace2-dev babeltrace2 python3-bt2 \
 clang libclang-rt-14-dev valgrind groff-base \
 socat curl netcat-openbsd redis-server redis-tools nginx-light \
-openssh-server openssh-client dnsmasq-base bind9-dnsutils libuv1-dev libseccomp-dev"
+openssh-server openssh-client dnsmasq-base bind9-dnsutils libuv1-dev libseccomp-dev \
+iproute2 util-linux"
 # `deps.sh bench` adds what only the benchmarks run.
 [ "${1:-}" = bench ] && PKGS="$PKGS ltrace wrk time"
 missing=
