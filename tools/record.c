@@ -575,7 +575,7 @@ int ss_record_main(int argc, char **argv)
 
 	ss_sessiond_lock_end(&d);
 	uint64_t lost = 0;
-	int gone = ss_session_end(name, &lost);
+	int gone = ss_session_end(name, &lost, o.relay != NULL);
 	ss_sessiond_release(&d, o.verbose);
 	if (exec_err) {
 		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

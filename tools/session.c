@@ -162,26 +162,35 @@ static int wait_data_written(const char *name)
 }
 
 /*
- * Destroy the session, without waiting for the daemon to finish.  Its data
- * is on disk already (wait_data_written); what the daemon still does is a
+ * Destroy the session, without waiting for the daemon to finish unless
+ * asked.  A local session's data is on disk already (wait_data_written);
+ * what the daemon still does is a
  * last "quiet" rotation to no trace chunk, which closes the stream files
  * without writing to them, and whose end it notices on a 500 ms timer
  * (DEFAULT_ROTATE_PENDING_TIMER in lttng-tools 2.13): waiting for that
  * would cost every recording half a second.  The session no longer lists
  * once the destruction is accepted, so `report` does not take it as still
  * writing; and a daemon asked to stop (sessiond.c) first completes the
- * destructions under way.
+ * destructions under way.  A session streamed to a relay is waited for:
+ * that last rotation is what has the relay close the trace's files, and
+ * only then may `report` read them there.
  */
-static int destroy(const char *name)
+#define DESTROY_WAIT_MS 60000
+static int destroy(const char *name, int wait)
 {
 	struct lttng_destruction_handle *dh = NULL;
 	enum lttng_error_code rc = lttng_destroy_session_ext(name, &dh);
 
+	if (rc == LTTNG_OK && wait && dh &&
+	    lttng_destruction_handle_wait_for_completion(dh, DESTROY_WAIT_MS) !=
+		    LTTNG_DESTRUCTION_HANDLE_STATUS_COMPLETED)
+		ss_warn("session %s: the relay did not confirm the end of the trace within %d s",
+			name, DESTROY_WAIT_MS / 1000);
 	lttng_destruction_handle_destroy(dh);
 	return rc == LTTNG_OK ? 0 : -(int)rc;
 }
 
-int ss_session_end(const char *name, uint64_t *lost)
+int ss_session_end(const char *name, uint64_t *lost, int remote)
 {
 	int ret = lttng_stop_tracing_no_wait(name);
 
@@ -197,7 +206,7 @@ int ss_session_end(const char *name, uint64_t *lost)
 		ss_warn("session %s: waiting for its data: %s", name, lttng_strerror(ret));
 	}
 	*lost = discarded_events(name);
-	ret = destroy(name);
+	ret = destroy(name, remote);
 	if (ret < 0)
 		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
 	return 0;

@@ -30,11 +30,12 @@ int ss_session_start(const char *name, const char *dir, uint64_t tag,
 /*
  * Stop the session (flushing the buffers) and wait until all its data is
  * on disk, count what the tracer had to discard into *lost, destroy it:
- * the trace is complete and no longer listed as being written on return.
+ * the trace is complete and no longer listed as being written on return
+ * (remote: streamed to a relay, which has closed its files).
  * Returns 1 when the session daemon is gone (killed during the
  * recording), 0 otherwise.
  */
-int ss_session_end(const char *name, uint64_t *lost);
+int ss_session_end(const char *name, uint64_t *lost, int remote);
 
 /*
  * Whether a session of the session daemon this user reaches is recording
