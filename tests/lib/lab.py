@@ -229,8 +229,11 @@ class Lab:
 
     def env(self, name, argv=None):
         """The environment of a program on host name: its own HOME and
-        LTTNG_HOME, ASan options as for argv."""
+        LTTNG_HOME, ASan options as for argv (for `sockscope record ...
+        -- CMD`, as for CMD, which inherits them)."""
         e = dict(os.environ, HOME=self.homes[name], LTTNG_HOME=self.homes[name])
+        if argv and argv[0] == sstools.SOCKSCOPE and "--" in argv:
+            argv = argv[argv.index("--") + 1:]
         return sstest.sanitizer_env(e, argv) if argv else e
 
     def popen(self, name, argv, **kw):
