@@ -75,6 +75,10 @@ t.is_(sorted(os.listdir(out)), [host], "the relay's output holds one host direct
 t.ok("trace streamed to lttng-relayd at 127.0.0.1:%d" % port in err and inf.get("remote", "?") in err,
      "record says where the trace went") or t.diag(err)
 t.is_(sorted(os.listdir(notes)), ["sockscope.info"], "the local directory keeps the notes only")
+rc, _, rerr = sstools.report(notes)
+t.ok(rc == 1 and rerr.count("\n") == 1 and "streamed to lttng-relayd at 127.0.0.1:%d" % port in rerr
+     and inf.get("remote", "?") in rerr, "report over the notes says where the trace is") or \
+    t.diag(rerr)
 
 rep = sstools.report_json(out)
 t.is_(sstools.schema_problems(rep), [], "report over the relay's output: the promised shape")
