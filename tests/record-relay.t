@@ -46,7 +46,7 @@ def info(notes):
 
 # ---- a relay on loopback ----
 out = os.path.join(env.tmp, "relay-out")
-port = lab.free_ports(3)
+port = lab.free_ports(6)  # and a second relay 3 ports up
 relay = lab.Relay(out, "127.0.0.1:%d" % port)
 t.ok(relay.listening(), "sockscope relay says it listens on 127.0.0.1:%d" % port) or \
     sstest.bail(relay.stderr())
@@ -100,6 +100,38 @@ t.is_(sstools.report_json([remote])["events"], rep["events"],
 # ---- the command's exit status, through a relay ----
 rc, _, err, _ = record([sstools.NET, "exit", "3"], "exit3", ["-q", "--relay", "127.0.0.1:%d" % port])
 t.is_((rc, err), (3, ""), "record --relay -q exits with the command's status (3), silently")
+
+# ---- a second relay beside it, 3 ports up; IPv6 ----
+out2 = os.path.join(env.tmp, "relay-out2")
+relay2 = lab.Relay(out2, "127.0.0.1:%d" % (port + 3))
+t.ok(relay2.listening() and relay.proc.poll() is None,
+     "a second relay listens 3 ports up, beside the first") or t.diag(relay2.stderr())
+relay2.stop()
+
+
+def has_ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+if has_ipv6_loopback():
+    port6 = lab.free_ports(3, "::1")
+    out6 = os.path.join(env.tmp, "relay-out6")
+    relay6 = lab.Relay(out6, "[::1]:%d" % port6)
+    rc, _, err, notes6 = record([sstools.NET, "conns", "1", "10"], "notes6",
+                                ["--relay", "[::1]:%d" % port6])
+    inf6 = info(notes6)
+    t.ok(rc == 0 and inf6.get("relay") == "[::1]:%d" % port6 and
+         sstools.calls(sstools.report_json(out6)).get("connect") == 1,
+         "over IPv6: relay --listen [::1]:%d, record --relay [::1]:%d" % (port6, port6)) or \
+        t.diag(err + relay6.line)
+    relay6.stop()
+else:
+    t.ok(True, "# SKIP no IPv6 loopback")
 
 # ---- the relay stopped by its pid ----
 rc = relay.stop()

@@ -74,12 +74,13 @@ def free_ports(n=3, host="127.0.0.1"):
     host now (control, data, live: as `sockscope relay` uses them)."""
     import random
     import socket
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _ in range(200):
         first = random.randrange(20000, 60000)
         socks = []
         try:
             for p in range(first, first + n):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s = socket.socket(family, socket.SOCK_STREAM)
                 socks.append(s)
                 s.bind((host, p))
             return first
