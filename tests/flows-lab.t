@@ -23,7 +23,6 @@ import sstools
 lablib.Lab.skip_unless_possible()
 PEERS = os.path.join(sstest.TOP, "tests", "prog", "flow-peers.py")
 PY = sstest.PYTHON
-SS = sstools.SOCKSCOPE
 K = 3
 t = sstest.Tap()
 env = sstest.Env("lab")
@@ -41,10 +40,8 @@ t.ok(relay.at == "%s:5342" % A, "sockscope relay listens on alpha, %s" % relay.a
 
 # ---- the server on alpha, its client on beta, both streamed to the relay ----
 portfile = os.path.join(env.tmp, "port")
-notes = {h: os.path.join(env.tmp, "notes-" + h) for h in ("alpha", "beta")}
 argv = [PY, PEERS, "serve", portfile, "-", str(K), A]
-server = lab.popen("alpha", [SS, "record", "-v", "--relay", relay.at, "-o", notes["alpha"], "--"]
-                   + argv)
+server = lab.popen("alpha", lab.record_argv(relay, "alpha", argv, ["-v"]))
 env.procs.append(server)
 for _ in range(300):
     if os.path.exists(portfile) or server.poll() is not None:
@@ -55,8 +52,7 @@ if not os.path.exists(portfile):
     sstest.bail("the server did not start: %s" % server.communicate()[1].strip())
 spid, port = (int(w) for w in open(portfile).read().split())
 argv = [PY, PEERS, "connect", str(port), "-", str(K), A]
-cl = lab.run("beta", [SS, "record", "-v", "--relay", relay.at, "-o", notes["beta"], "--"] + argv,
-             timeout=120)
+cl = lab.run("beta", lab.record_argv(relay, "beta", argv, ["-v"]), timeout=120)
 t.is_(cl.returncode, 0, "the client's recording on beta exits 0") or t.diag(cl.stderr)
 try:
     serr = server.communicate(timeout=60)[1]
@@ -85,17 +81,14 @@ left = {h: [p for p in lab.pids(h) if p != lab.holders[h].pid and p != relay.pro
 t.is_(left, {"alpha": [], "beta": []}, "nothing of the recordings is left running on the hosts")
 
 # ---- the relay's output ----
-remote = {}
-for h in ("alpha", "beta"):
-    for line in open(os.path.join(notes[h], "sockscope.info")):
-        if line.startswith("remote "):
-            remote[h] = line.split()[1]
+remote = {h: lab.remote(h) or "?" for h in ("alpha", "beta")}
 t.is_(sorted(os.listdir(lab.relay_dir)), ["alpha", "beta"],
       "the relay's output has one directory per host, named after it")
-t.ok(all(remote.get(h, "").startswith(h + "/") and
-         os.path.isfile(os.path.join(lab.relay_dir, remote[h], "ust", "uid", "0", "64-bit",
-                                     "metadata")) for h in ("alpha", "beta")),
-     "each holds the trace its recording's notes name (%s)" % ", ".join(remote.values()))
+t.ok(all(os.path.dirname(remote[h]) == os.path.join(lab.relay_dir, h) and
+         os.path.isfile(os.path.join(remote[h], "ust", "uid", "0", "64-bit", "metadata"))
+         for h in ("alpha", "beta")),
+     "each holds the trace its recording's notes name (%s)" %
+     ", ".join(os.path.relpath(r, lab.relay_dir) for r in remote.values()))
 
 rep = sstools.report_json(lab.relay_dir)
 t.is_(sstools.schema_problems(rep), [], "report over the relay's output: the promised shape")

@@ -5,9 +5,11 @@
 # relay's output as HOSTNAME/NAME-TAG/ust/... (the directory the local
 # sockscope.info names) and read by report with every call, connection
 # and flow; the command's exit status passed on; the relay stopped by its
-# pid, passing the signal on to lttng-relayd and exiting with its status.
-# A relay that does not answer, and bad arguments, end record and relay
-# with one line and status 2 before anything runs.
+# pid, passing the signal on to lttng-relayd and exiting with its status;
+# a second relay 3 ports up beside the first; the same over IPv6.  report
+# over the local notes says where the trace is.  A relay that does not
+# answer, and bad arguments, end record and relay with one line and
+# status 2 before anything runs.
 import os
 import socket
 import subprocess

@@ -14,7 +14,9 @@ The pid namespace is shared: a pid means the same process on every host.
     lab = Lab(tmp)                        # hosts "alpha" and "beta"
     lab.addr("alpha")                     # "10.213.N.1"
     relay = lab.relay("alpha")            # sockscope relay on alpha
-    p = lab.run("beta", [SOCKSCOPE, "record", "--relay", relay.at, ...])
+    p = lab.run("beta", lab.record_argv(relay, "cli", [PROG, ARG]))
+    srv = lab.popen("alpha", lab.record_argv(relay, "srv", [...]))
+    lab.remote("cli")                     # that trace, in the relay's output
     lab.relay_dir                         # what `sockscope report` reads
 
 Everything is torn down at exit, also after a failure: the relay and
@@ -262,6 +264,27 @@ class Lab:
             r.stop()
             sstest.bail("sockscope relay on %s: %s" % (name, r.stderr().strip()))
         return r
+
+    def notes(self, rec):
+        """The local directory of recording rec (sockscope.info only)."""
+        return os.path.join(self.tmp, "notes-" + rec)
+
+    def record_argv(self, relay, rec, argv, opts=()):
+        """`sockscope record` streaming argv's trace to relay (a Relay),
+        as recording rec: run it on a host with run() or popen()."""
+        return ([sstools.SOCKSCOPE, "record", "--relay", relay.at, "-o", self.notes(rec)] +
+                list(opts) + ["--"] + list(argv))
+
+    def remote(self, rec):
+        """The directory of recording rec's trace in the relay's output
+        (HOSTNAME/NAME-TAG, as its notes say), or None."""
+        try:
+            for line in open(os.path.join(self.notes(rec), "sockscope.info")):
+                if line.startswith("remote "):
+                    return os.path.join(self.relay_dir, line.split(" ", 1)[1].rstrip("\n"))
+        except OSError:
+            pass
+        return None
 
     def pids(self, name):
         """The processes running on host name now (its network namespace's)."""
