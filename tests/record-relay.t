@@ -6,7 +6,8 @@
 # sockscope.info names) and read by report with every call, connection
 # and flow; the command's exit status passed on; the relay stopped by its
 # pid, passing the signal on to lttng-relayd and exiting with its status;
-# a second relay 3 ports up beside the first; the same over IPv6.  report
+# a second relay 3 ports up beside the first; the same over IPv6; a relay
+# that ends during a recording is reported at its end.  report
 # over the local notes says where the trace is.  A relay that does not
 # answer, and bad arguments, end record and relay with one line and
 # status 2 before anything runs.
@@ -109,6 +110,23 @@ relay2 = lab.Relay(out2, "127.0.0.1:%d" % (port + 3))
 t.ok(relay2.listening() and relay.proc.poll() is None,
      "a second relay listens 3 ports up, beside the first") or t.diag(relay2.stderr())
 relay2.stop()
+
+# ---- a relay that ends during the recording ----
+relay3 = lab.Relay(os.path.join(env.tmp, "relay-out3"), "127.0.0.1:%d" % (port + 3))
+argv = [sstools.NET, "wait"]
+rec = subprocess.Popen([SS, "record", "-o", os.path.join(env.tmp, "notes3"), "--relay",
+                        "127.0.0.1:%d" % (port + 3), "--"] + argv, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True,
+                       env=sstest.sanitizer_env(dict(os.environ), argv))
+env.procs.append(rec)
+ready = rec.stdout.readline()
+relay3.stop()
+rec.terminate()  # record passes SIGTERM on: ss-net exits 42
+_, err = rec.communicate(timeout=120)
+t.ok(ready == "ready\n" and rec.returncode == 42 and
+     "lttng-relayd at 127.0.0.1:%d no longer answers" % (port + 3) in err,
+     "a relay gone during the recording: record says so, exits with the command's 42") or \
+    t.diag("%r %r %s" % (ready, rec.returncode, err))
 
 
 def has_ipv6_loopback():

@@ -234,6 +234,14 @@ static uint64_t make_tag(void)
 	return ((uint64_t)getpid() << 20) | (r & 0xfffff);
 }
 
+/* An lttng-relayd that answered: its address as LTTng's URLs take it, and
+ * its control port (the data port is the next one). */
+struct relay {
+	char addr[64];
+	int v6;
+	unsigned port;
+};
+
 /*
  * Tell the user what the trace cannot show, rather than leave an empty or
  * partial trace unexplained: the daemon died during the recording; the
@@ -241,10 +249,11 @@ static uint64_t make_tag(void)
  * command; or it did, and the filter on the recording tag (which only the
  * command's processes carry) let no socket call through.  Said even with
  * --quiet.  A trace streamed to a relay is not here to be read: only the
- * daemon's end can be told then.
+ * daemon's end can be told then, and a relay that no longer answers (its
+ * end goes unnoticed by the daemon, which drops what it cannot send).
  */
 static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint64_t lost,
-				int remote)
+				const struct relay *remote)
 {
 	char *ust = ss_xasprintf("%s/ust", dir);
 	int registered = access(ust, F_OK) == 0;
@@ -257,7 +266,14 @@ static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint
 			"before (the buffers are written every %d s)", cmd,
 			remote ? "relay" : "disk", SS_FLUSH_US / 1000000);
 	} else if (remote) {
-		return;
+		char num[64], why[512];
+		int v6;
+		if (ss_tcp_probe(remote->addr, remote->port, RELAY_TIMEOUT_MS, num, sizeof(num), &v6,
+				 why, sizeof(why)) < 0)
+			ss_warn("warning: lttng-relayd at %s%s%s:%u no longer answers (%s): the "
+				"trace there may lack the end of the recording or be unreadable",
+				remote->v6 ? "[" : "", remote->addr, remote->v6 ? "]" : "",
+				remote->port, why);
 	} else if (kib >= 0 && kib < MIN_FREE_KIB) {
 		/* The trace may be cut anywhere, even in its metadata: say that
 		 * rather than what reading it would say. */
@@ -370,14 +386,6 @@ static int cannot_run(const char *cmd, int err)
 		ss_warn("%s: cannot run: %s", cmd, strerror(err));
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
-
-/* An lttng-relayd that answered: its address as LTTng's URLs take it, and
- * its control port (the data port is the next one). */
-struct relay {
-	char addr[64];
-	int v6;
-	unsigned port;
-};
 
 /*
  * Check that the relay (--relay HOST[:PORT]) accepts connections now,
@@ -584,7 +592,7 @@ int ss_record_main(int argc, char **argv)
 	}
 	if (!gone)
 		write_info(dir, "discarded %llu\n", (unsigned long long)lost);
-	say_what_was_missed(dir, cmd[0], gone, lost, o.relay != NULL);
+	say_what_was_missed(dir, cmd[0], gone, lost, o.relay ? &relay : NULL);
 	if (!o.quiet && o.relay)
 		ss_warn("trace streamed to lttng-relayd at %s%s%s:%u, into %s/%s in its output "
 			"directory; notes in %s", relay.v6 ? "[" : "", relay.addr, relay.v6 ? "]" : "",
