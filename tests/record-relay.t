@@ -7,7 +7,8 @@
 # and flow; the command's exit status passed on; the relay stopped by its
 # pid, passing the signal on to lttng-relayd and exiting with its status;
 # a second relay 3 ports up beside the first; the same over IPv6; a relay
-# that ends during a recording is reported at its end.  report
+# that ends during a recording is reported at its end; a killed sockscope
+# relay takes its lttng-relayd along.  report
 # over the local notes says where the trace is.  A relay that does not
 # answer, and bad arguments, end record and relay with one line and
 # status 2 before anything runs.
@@ -15,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import lab
 import sstest
@@ -159,6 +161,22 @@ t.is_(rc, 0, "sockscope relay, sent SIGTERM, passes it on and exits with lttng-r
     t.diag(relay.stderr())
 t.is_(sstools.process_state(relay.relayd_pid), None, "lttng-relayd (pid %d) is gone"
       % relay.relayd_pid)
+
+# ---- sockscope relay killed: lttng-relayd gets SIGTERM; no lttng-relayd ----
+relay4 = lab.Relay(os.path.join(env.tmp, "relay-out4"), "127.0.0.1:%d" % (port + 3))
+os.kill(relay4.proc.pid, 9)
+relay4.proc.wait()
+for _ in range(600):  # a bound, not a timing: it ends as soon as the relay does
+    if sstools.process_state(relay4.relayd_pid) in (None, "Z"):
+        break
+    time.sleep(0.05)
+t.ok(relay4.listening() and sstools.process_state(relay4.relayd_pid) in (None, "Z"),
+     "sockscope relay killed with SIGKILL: its lttng-relayd ends too")
+p = subprocess.run([SS, "relay", "-o", os.path.join(env.tmp, "none"), "--listen",
+                    "127.0.0.1:%d" % (port + 3)], capture_output=True, text=True, timeout=60,
+                   env=dict(os.environ, SOCKSCOPE_RELAYD=os.path.join(env.tmp, "no-relayd")))
+t.ok(p.returncode == 127 and p.stderr.count("\n") == 1 and "cannot run" in p.stderr,
+     "no lttng-relayd to run: one line, status 127") or t.diag(p.stderr)
 
 # ---- nothing answers ----
 marker = os.path.join(env.tmp, "ran")

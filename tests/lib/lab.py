@@ -22,7 +22,9 @@ The pid namespace is shared: a pid means the same process on every host.
 Everything is torn down at exit, also after a failure: the relay and
 whatever still runs in the namespaces are stopped by pid, the holders
 killed (their tmpfs mounts go with their mount namespaces), the network
-namespaces deleted.  Needs root and `ip netns`: Lab.skip_unless_possible()
+namespaces deleted.  A test killed outright takes its holders and relay
+along (PR_SET_PDEATHSIG), and the next lab removes the namespaces it
+left (sslab-PID-HOST, PID no longer running).  Needs root and `ip netns`: Lab.skip_unless_possible()
 ends the test with a TAP skip otherwise."""
 
 import atexit
@@ -56,6 +58,13 @@ def _read_line(f, timeout):
             break
         line += c
     return line.decode(errors="replace")
+
+
+def _die_with_parent():
+    """In a child before exec: SIGKILL when the test itself dies, even by
+    SIGKILL, where no atexit runs (the holder then leaves its namespaces)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _stop(pid, sig=signal.SIGTERM, wait=10):
@@ -103,7 +112,7 @@ class Relay:
         self.proc = subprocess.Popen(list(prefix) + [sstools.SOCKSCOPE, "relay", "-o", out,
                                                      "--listen", listen],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     env=env)
+                                     env=env, preexec_fn=_die_with_parent)
         atexit.register(self.stop)
         # Its first line says it listens (with lttng-relayd's pid), or why not.
         self.line = _read_line(self.proc.stderr, timeout)
@@ -164,6 +173,7 @@ class Lab:
         self.namespaces, self.holders, self.relays, self.veth = [], {}, [], []
         self.homes = {}
         tag = os.getpid()
+        self._remove_stale()
         atexit.register(self.close)
         self.net = self._free_net()
         if len(self.names) != 2:
@@ -183,6 +193,21 @@ class Lab:
             self.homes[name] = os.path.join(tmp, "host-" + name)
             os.makedirs(self.homes[name], mode=0o700, exist_ok=True)
             self._hold(name, ns)
+
+    @staticmethod
+    def _remove_stale():
+        """The namespaces of labs whose test was killed (SIGKILL leaves no
+        time to tear down): what runs there is stopped, then they go."""
+        out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        for ns in (l.split()[0] for l in out.splitlines() if l.startswith("sslab-")):
+            owner = ns.split("-")[1]
+            if not owner.isdigit() or os.path.exists("/proc/" + owner):
+                continue
+            pids = subprocess.run(["ip", "netns", "pids", ns], capture_output=True,
+                                  text=True).stdout.split()
+            for pid in pids:
+                _stop(int(pid), signal.SIGKILL, wait=5)
+            subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
 
     def _ip(self, *args):
         r = subprocess.run(["ip"] + list(args), capture_output=True, text=True)
@@ -212,7 +237,8 @@ class Lab:
                   "echo ready && exec sleep 100000")
         p = subprocess.Popen(["ip", "netns", "exec", ns, "unshare", "--mount", "--uts",
                               "--propagation", "private", "sh", "-c", script, "sh", name],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=_die_with_parent)
         self.holders[name] = p
         line = _read_line(p.stdout, 30)
         if line != "ready\n":
