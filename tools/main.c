@@ -35,6 +35,8 @@ static const char usage[] =
 	"  sockscope record -o t python3 echo-client.py   # trace into ./t\n"
 	"  sockscope report t                             # summary, connections, errors\n"
 	"  sockscope report --format json t | jq .connections\n"
+	"  sockscope relay -o traces                      # receive what other hosts\n"
+	"                                                 # record with --relay HOST\n"
 	"\n"
 	"See sockscope(1).\n";
 
