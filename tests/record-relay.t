@@ -188,6 +188,19 @@ t.ok(rc == 2 and err.count("\n") == 1 and
 t.ok(not os.path.exists(marker) and not os.path.exists(notes),
      "the command did not run, no directory was made")
 
+# ---- a control port that answers, a data port that does not ----
+lis = socket.create_server(("127.0.0.1", 0))
+cport = lis.getsockname()[1]
+try:
+    socket.create_connection(("127.0.0.1", cport + 1), 1).close()
+    t.ok(True, "# SKIP port %d is in use" % (cport + 1))
+except OSError:
+    rc, _, err, notes = record(cmd, "nodata", ["--relay", "127.0.0.1:%d" % cport])
+    t.ok(rc == 2 and err.count("\n") == 1 and "data port at 127.0.0.1:%d" % (cport + 1) in err
+         and not os.path.exists(marker), "a relay without its data port: one line, status 2, "
+         "the command did not run") or t.diag(err)
+lis.close()
+
 # ---- bad arguments ----
 for args, what in ((["record", "--relay", "::1", "--", sstools.NET, "exit", "0"], "brackets"),
                    (["record", "--relay", "127.0.0.1:65535", "--", sstools.NET, "exit", "0"],

@@ -388,19 +388,24 @@ static int cannot_run(const char *cmd, int err)
 }
 
 /*
- * Check that the relay (--relay HOST[:PORT]) accepts connections now,
- * before anything is set up: one line and exit 2 when it does not.  The
- * address that answered is the one the session daemon is given, so that
- * both reach the same relay.
+ * Check that the relay (--relay HOST[:PORT]) accepts connections now on
+ * its control and data ports, before anything is set up: one line and
+ * exit 2 when it does not.  The address that answered is the one the
+ * session daemon is given, so that both reach the same relay.
  */
 static void reach_relay(const struct ss_hostport *hp, struct relay *r)
 {
-	char why[512];
+	char why[512], num[64];
+	int v6;
 
 	if (ss_tcp_probe(hp->host, hp->port, RELAY_TIMEOUT_MS, r->addr, sizeof(r->addr), &r->v6,
 			 why, sizeof(why)) < 0)
 		ss_die(2, "cannot reach lttng-relayd at %s%s%s:%u: %s", hp->bracketed ? "[" : "",
 		       hp->host, hp->bracketed ? "]" : "", hp->port, why);
+	if (ss_tcp_probe(r->addr, hp->port + 1, RELAY_TIMEOUT_MS, num, sizeof(num), &v6, why,
+			 sizeof(why)) < 0)
+		ss_die(2, "cannot reach lttng-relayd's data port at %s%s%s:%u: %s",
+		       r->v6 ? "[" : "", r->addr, r->v6 ? "]" : "", hp->port + 1, why);
 	r->port = hp->port;
 }
 
