@@ -24,8 +24,8 @@ whatever still runs in the namespaces are stopped by pid, the holders
 killed (their tmpfs mounts go with their mount namespaces), the network
 namespaces deleted.  A test killed outright takes its holders and relay
 along (PR_SET_PDEATHSIG), and the next lab removes the namespaces it
-left (sslab-PID-HOST, PID no longer running).  Needs root and `ip netns`: Lab.skip_unless_possible()
-ends the test with a TAP skip otherwise."""
+left (sslab-PID-HOST, PID no longer running).  Needs root and `ip netns`:
+Lab.skip_unless_possible() ends the test with a TAP skip otherwise."""
 
 import atexit
 import os
