@@ -43,18 +43,17 @@ for cmd in setup:
     if r.returncode != 0:
         sstest.bail("%s: %s" % (" ".join(cmd), r.stderr.strip()))
 
-os.environ["FLOW_ADDR"] = ADDR
 inns = ["ip", "netns", "exec", ns]
 
 # ---- the server's recording, in the background ----
 portfile = os.path.join(env.tmp, "port")
 path = os.path.join(env.tmp, "flow.sock")
-argv = [sstest.PYTHON, PEERS, "serve", portfile, path, str(K)]
+argv = [sstest.PYTHON, PEERS, "serve", portfile, path, str(K), ADDR]
 server, dir_a, w = sstools.record_bg(env, argv, "server", portfile, inns)
 spid, port = (int(x) for x in w[:2])
 
 # ---- the client's recording ----
-cargv = [sstest.PYTHON, PEERS, "connect", str(port), path, str(K)]
+cargv = [sstest.PYTHON, PEERS, "connect", str(port), path, str(K), ADDR]
 dir_b = os.path.join(env.tmp, "traces", "clients")
 p = subprocess.run(inns + [sstools.SOCKSCOPE, "record", "-o", dir_b, "--"] + cargv,
                    capture_output=True, text=True, timeout=120,

@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib/tap.sh"
 S=$SS_BUILD/sockscope
 MAN=$SS_TOP/man/sockscope.1
-plan 10
-for c in "" record report; do
+plan 11
+for c in "" record report relay; do
 	out=$($S $c --help)
 	rc=$?
 	case $out in

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The sockscope command: `record` traces a command, `report` answers
- * questions from the trace.  This file only dispatches; each subcommand
+ * questions from the trace, `relay` receives traces from other hosts.  This file only dispatches; each subcommand
  * has its own help (`sockscope record --help`).
  */
 #include "tool.h"
@@ -17,6 +17,7 @@ static const char usage[] =
 	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
 	"       sockscope report [OPTIONS] DIR...\n"
 	"       sockscope top [OPTIONS] [-- CMD [ARGS...]]\n"
+	"       sockscope relay [-o DIR] [--listen ADDR[:PORT]]\n"
 	"\n"
 	"Trace what a program does with its sockets, call by call, and read the\n"
 	"answers from the trace: a syscall summary, connections, errors, name\n"
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  record   run a command with its socket calls traced (LTTng)\n"
 	"  report   summarize one or more traces\n"
 	"  top      show the traced processes' sockets live\n"
+	"  relay    receive the traces other hosts stream (record --relay)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help (`sockscope CMD --help` for a command's)\n"
@@ -35,6 +37,8 @@ static const char usage[] =
 	"  sockscope record -o t python3 echo-client.py   # trace into ./t\n"
 	"  sockscope report t                             # summary, connections, errors\n"
 	"  sockscope report --format json t | jq .connections\n"
+	"  sockscope relay -o traces                      # receive what other hosts\n"
+	"                                                 # record with --relay HOST\n"
 	"\n"
 	"See sockscope(1).\n";
 
@@ -51,6 +55,8 @@ int main(int argc, char **argv)
 		return ss_report_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "top"))
 		return ss_top_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "relay"))
+		return ss_relay_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return 0;

@@ -9,10 +9,13 @@
  * the session and exits with the command's status.  As a child subreaper
  * it also waits for what the command left running (a daemon that forked
  * and let its parent exit), as `strace -f` does, unless --no-follow.
+ * With --relay the trace is streamed to an lttng-relayd instead (LTTng's
+ * network output); the output directory then keeps only the notes.
  */
 #include "execheck.h"
 #include "launch.h"
 #include "follow.h"
+#include "netaddr.h"
 #include "report.h"
 #include "session.h"
 #include "sessiond.h"
@@ -44,11 +47,14 @@
 #define DEFAULT_EVENTS "sockscope:*,sockscope_api:*"
 /* Less free space than this where the trace goes, and it cannot be made. */
 #define MIN_FREE_KIB 1024
+/* How long a relay may take to accept a connection before record gives up. */
+#define RELAY_TIMEOUT_MS 5000
 
 static const char usage[] =
 	"Usage: sockscope record [OPTIONS] [--] CMD [ARGS...]\n"
 	"\n"
-	"Run CMD with its socket calls traced, and write the trace to a directory.\n"
+	"Run CMD with its socket calls traced, and write the trace to a directory\n"
+	"(or stream it to an lttng-relayd: --relay).\n"
 	"Waits for CMD and every process it left running (daemons), then exits\n"
 	"with CMD's exit status (128+N when a signal N killed it; 126: CMD cannot\n"
 	"be run, 127: not found; 2: a usage or set-up error).\n"
@@ -56,6 +62,10 @@ static const char usage[] =
 	"Options:\n"
 	"  -o, --output DIR       write the trace to DIR (default: a new directory\n"
 	"                         sockscope-trace-DATE-TIME in the current one)\n"
+	"  -r, --relay HOST[:PORT] stream the trace to the lttng-relayd on HOST\n"
+	"                         (control PORT, default 5342, data PORT+1; IPv6 in\n"
+	"                         brackets); it writes HOSTNAME/NAME-TAG, NAME being\n"
+	"                         the output directory's, which keeps sockscope.info\n"
 	"  -e, --events LIST      event patterns to record, comma-separated\n"
 	"                         (default: " DEFAULT_EVENTS ")\n"
 	"  -b, --buffer-size SIZE ring buffer per CPU, e.g. 64M (default: 8M)\n"
@@ -73,12 +83,15 @@ static const char usage[] =
 	"  sockscope record -o echo.trace python3 echo-server.py\n"
 	"  sockscope record --block -b 64M -- ./load-test     # lose no event\n"
 	"  sockscope record -- redis-server --daemonize yes   # until it shuts down\n"
+	"  sockscope record --relay tracehost -- ./client     # to `sockscope relay`\n"
 	"  sockscope report echo.trace                        # then read it\n"
 	"\n"
 	"See sockscope(1).\n";
 
 struct rec_opts {
 	const char *output;
+	const char *relay; /* HOST[:PORT] of an lttng-relayd, or NULL */
+	struct ss_hostport relay_at;
 	struct ss_session_cfg s; /* events, buffers, blocking */
 	int force, quiet, verbose;
 	int no_follow;
@@ -157,15 +170,26 @@ static char *make_output(const char *want)
 	return ss_xstrdup(buf);
 }
 
+/* An lttng-relayd that answered: its address as LTTng's URLs take it, and
+ * its control port (the data port is the next one). */
+struct relay {
+	char addr[64];
+	int v6;
+	unsigned port;
+};
+
 /*
  * Tell the user what the trace cannot show, rather than leave an empty or
  * partial trace unexplained: the daemon died during the recording; the
  * file system filled up; the tracer never came into any process of the
  * command; or it did, and the filter on the recording tag (which only the
  * command's processes carry) let no socket call through.  Said even with
- * --quiet.
+ * --quiet.  A trace streamed to a relay is not here to be read: only the
+ * daemon's end can be told then, and a relay that no longer answers (its
+ * end goes unnoticed by the daemon, which drops what it cannot send).
  */
-static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint64_t lost)
+static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint64_t lost,
+				const struct relay *remote)
 {
 	char *ust = ss_xasprintf("%s/ust", dir);
 	int registered = access(ust, F_OK) == 0;
@@ -174,8 +198,18 @@ static void say_what_was_missed(const char *dir, const char *cmd, int gone, uint
 	free(ust);
 	if (gone) {
 		ss_warn("warning: the LTTng session daemon ended during the recording: what %s "
-			"did after that was not recorded; the trace keeps what reached the disk "
-			"before (the buffers are written every %d s)", cmd, SS_FLUSH_US / 1000000);
+			"did after that was not recorded; the trace keeps what reached the %s "
+			"before (the buffers are written every %d s)", cmd,
+			remote ? "relay" : "disk", SS_FLUSH_US / 1000000);
+	} else if (remote) {
+		char num[64], why[512];
+		int v6;
+		if (ss_tcp_probe(remote->addr, remote->port, RELAY_TIMEOUT_MS, num, sizeof(num), &v6,
+				 why, sizeof(why)) < 0)
+			ss_warn("warning: lttng-relayd at %s%s%s:%u no longer answers (%s): the "
+				"trace there may lack the end of the recording or be unreadable",
+				remote->v6 ? "[" : "", remote->addr, remote->v6 ? "]" : "",
+				remote->port, why);
 	} else if (kib >= 0 && kib < MIN_FREE_KIB) {
 		/* The trace may be cut anywhere, even in its metadata: say that
 		 * rather than what reading it would say. */
@@ -267,10 +301,41 @@ static int cannot_run(const char *cmd, int err)
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
+/*
+ * Check that the relay (--relay HOST[:PORT]) accepts connections now on
+ * its control and data ports, before anything is set up: one line and
+ * exit 2 when it does not.  The address that answered is the one the
+ * session daemon is given, so that both reach the same relay.
+ */
+static void reach_relay(const struct ss_hostport *hp, struct relay *r)
+{
+	char why[512], num[64];
+	int v6;
+
+	if (ss_tcp_probe(hp->host, hp->port, RELAY_TIMEOUT_MS, r->addr, sizeof(r->addr), &r->v6,
+			 why, sizeof(why)) < 0)
+		ss_die(2, "cannot reach lttng-relayd at %s%s%s:%u: %s", hp->bracketed ? "[" : "",
+		       hp->host, hp->bracketed ? "]" : "", hp->port, why);
+	if (ss_tcp_probe(r->addr, hp->port + 1, RELAY_TIMEOUT_MS, num, sizeof(num), &v6, why,
+			 sizeof(why)) < 0)
+		ss_die(2, "cannot reach lttng-relayd's data port at %s%s%s:%u: %s",
+		       r->v6 ? "[" : "", r->addr, r->v6 ? "]" : "", hp->port + 1, why);
+	r->port = hp->port;
+}
+
+/* LTTng's network URL for the relay: net://ADDR:CONTROL:DATA/NAME (net6://
+ * with [ADDR] for IPv6); the relay writes the trace to HOSTNAME/NAME. */
+static char *relay_url(const struct relay *r, const char *name)
+{
+	return ss_xasprintf("%s://%s%s%s:%u:%u/%s", r->v6 ? "net6" : "net", r->v6 ? "[" : "",
+			    r->addr, r->v6 ? "]" : "", r->port, r->port + 1, name);
+}
+
 static void parse(int argc, char **argv, struct rec_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "relay", required_argument, NULL, 'r' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "buffer-size", required_argument, NULL, 'b' },
 		{ "subbuffers", required_argument, NULL, 'S' },
@@ -286,9 +351,17 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 
 	*o = (struct rec_opts){ .s = { .events = DEFAULT_EVENTS, .bufsize = 8u << 20, .nsub = 8 } };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:e:b:fqvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:r:e:b:fqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
+		case 'r': {
+			char why[512];
+			o->relay = optarg;
+			if (ss_parse_hostport(optarg, SS_RELAY_PORT, 2, &o->relay_at, why,
+					      sizeof(why)) < 0)
+				ss_usage_error(usage, "--relay %s", why);
+			break;
+		}
 		case 'e': o->s.events = optarg; break;
 		case 'b':
 			if (ss_parse_size(optarg, &o->s.bufsize) < 0 || o->s.bufsize < 8192)
@@ -336,6 +409,9 @@ int ss_record_main(int argc, char **argv)
 	if (!preload)
 		ss_die(2, "cannot find libsockscope-preload.so (beside sockscope, in %s, "
 		       "or SOCKSCOPE_PRELOAD)", SS_LIBDIR);
+	struct relay relay;
+	if (o.relay)
+		reach_relay(&o.relay_at, &relay);
 
 	/* Signals wait until CMD runs, then go to it; nothing is left half
 	 * made by a Ctrl-C during set-up. */
@@ -348,6 +424,16 @@ int ss_record_main(int argc, char **argv)
 	char *dir = make_output(o.output);
 	uint64_t tag = ss_make_tag();
 	char *name = ss_xasprintf("sockscope-%llu", (unsigned long long)tag);
+	/* On the relay: HOSTNAME/NAME-TAG, unique as the local directory
+	 * name alone is not, since the relay truncates what it writes anew.
+	 * The relay takes the host name the session daemon gives, ours. */
+	char *remote = NULL, host[256] = "HOSTNAME";
+	if (o.relay) {
+		char *base = strrchr(dir, '/');
+		remote = ss_xasprintf("%s-%llu", base ? base + 1 : dir, (unsigned long long)tag);
+		o.s.relay_url = relay_url(&relay, remote);
+		gethostname(host, sizeof(host) - 1);
+	}
 	if (ss_sessiond_acquire(&d) < 0) {
 		rmdir(dir);
 		return 2;
@@ -364,6 +450,9 @@ int ss_record_main(int argc, char **argv)
 	char *cmdline = join_cmd(cmd);
 	write_info(dir, "# sockscope record: what was traced\ncommand %s\ntag %llu\n", cmdline,
 		   (unsigned long long)tag);
+	if (o.relay)
+		write_info(dir, "relay %s%s%s:%u\nremote %s/%s\n", relay.v6 ? "[" : "", relay.addr,
+			   relay.v6 ? "]" : "", relay.port, host, remote);
 	free(cmdline);
 
 	int status = 130, exec_err = 0;
@@ -413,7 +502,7 @@ int ss_record_main(int argc, char **argv)
 
 	ss_sessiond_lock_end(&d);
 	uint64_t lost = 0;
-	int gone = ss_session_end(name, &lost);
+	int gone = ss_session_end(name, &lost, o.relay != NULL);
 	ss_sessiond_release(&d, o.verbose);
 	if (exec_err) {
 		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -422,15 +511,20 @@ int ss_record_main(int argc, char **argv)
 	}
 	if (!gone)
 		write_info(dir, "discarded %llu\n", (unsigned long long)lost);
-	say_what_was_missed(dir, cmd[0], gone, lost);
-	if (!o.quiet) {
+	say_what_was_missed(dir, cmd[0], gone, lost, o.relay ? &relay : NULL);
+	if (!o.quiet && o.relay)
+		ss_warn("trace streamed to lttng-relayd at %s%s%s:%u, into %s/%s in its output "
+			"directory; notes in %s", relay.v6 ? "[" : "", relay.addr, relay.v6 ? "]" : "",
+			relay.port, host, remote, dir);
+	else if (!o.quiet)
 		ss_warn("trace written to %s", dir);
-		if (lost)
-			ss_warn("%llu events discarded (buffers full): use a larger --buffer-size "
-				"or --block", (unsigned long long)lost);
-	}
+	if (!o.quiet && lost)
+		ss_warn("%llu events discarded (buffers full): use a larger --buffer-size "
+			"or --block", (unsigned long long)lost);
 out:
 	free(name);
+	free(remote);
+	free((char *)o.s.relay_url);
 	free(dir);
 	free(preload);
 	return status;

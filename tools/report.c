@@ -10,6 +10,7 @@
 #include "session.h"
 #include "tool.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,41 @@ static void read_info(const char *dir, struct ss_info *in)
 	fclose(f);
 }
 
+/*
+ * A directory `record --relay` left: its notes alone, the trace being on
+ * the relay.  Say where, rather than that no trace is here; exit 1.
+ */
+static void not_here(const char *dir)
+{
+	char *path = ss_xasprintf("%s/sockscope.info", dir), line[8192];
+	char *relay = NULL, *remote = NULL;
+	FILE *f = fopen(path, "re");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int others = 0;
+
+	free(path);
+	while (d && (de = readdir(d)))
+		others |= strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+			  strcmp(de->d_name, "sockscope.info");
+	if (d)
+		closedir(d);
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "relay ", 6) && !relay)
+			relay = ss_xstrdup(line + 6);
+		else if (!strncmp(line, "remote ", 7) && !remote)
+			remote = ss_xstrdup(line + 7);
+	}
+	if (f)
+		fclose(f);
+	if (!others && relay && remote)
+		ss_die(1, "%s: the trace was streamed to lttng-relayd at %s: read it there, %s in "
+		       "the relay's output directory", dir, relay, remote);
+	free(relay);
+	free(remote);
+}
+
 int ss_report_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -144,6 +180,7 @@ int ss_report_main(int argc, char **argv)
 		ss_usage_error(usage, "no trace directory given");
 	for (int i = optind; i < argc; i++) {
 		char name[256];
+		not_here(argv[i]);
 		if (ss_session_writing(argv[i], name, sizeof(name)))
 			ss_warn("warning: %s is still being recorded (LTTng session %s is active): "
 				"this report holds what was written so far", argv[i], name);

@@ -6,7 +6,8 @@
  * ($app.sockscope:rec == TAG: an application context that the probes
  * library provides and no event carries, see tracepoints/context.c), no
  * context (the events carry vpid and vtid themselves; a process's name
- * comes from its exec and comm events), tracing started; at the end
+ * comes from its exec and comm events), written to a directory or streamed
+ * to an lttng-relayd (LTTng's network output), tracing started; at the end
  * stopped, its discarded events counted, destroyed.  The session daemon
  * itself is sessiond.c's business.
  */
@@ -117,7 +118,9 @@ fail_quiet:
 int ss_session_start(const char *name, const char *dir, uint64_t tag,
 		     const struct ss_session_cfg *o)
 {
-	return start(lttng_session_descriptor_local_create(name, dir), name, tag, o);
+	return start(o->relay_url ? lttng_session_descriptor_network_create(name, o->relay_url, NULL)
+			      : lttng_session_descriptor_local_create(name, dir),
+		     name, tag, o);
 }
 
 int ss_session_start_live(const char *name, const char *ctrl_url, const char *data_url,
@@ -175,26 +178,35 @@ static int wait_data_written(const char *name)
 }
 
 /*
- * Destroy the session, without waiting for the daemon to finish.  Its data
- * is on disk already (wait_data_written); what the daemon still does is a
+ * Destroy the session, without waiting for the daemon to finish unless
+ * asked.  A local session's data is on disk already (wait_data_written);
+ * what the daemon still does is a
  * last "quiet" rotation to no trace chunk, which closes the stream files
  * without writing to them, and whose end it notices on a 500 ms timer
  * (DEFAULT_ROTATE_PENDING_TIMER in lttng-tools 2.13): waiting for that
  * would cost every recording half a second.  The session no longer lists
  * once the destruction is accepted, so `report` does not take it as still
  * writing; and a daemon asked to stop (sessiond.c) first completes the
- * destructions under way.
+ * destructions under way.  A session streamed to a relay is waited for:
+ * that last rotation is what has the relay close the trace's files, and
+ * only then may `report` read them there.
  */
-static int destroy(const char *name)
+#define DESTROY_WAIT_MS 60000
+static int destroy(const char *name, int wait)
 {
 	struct lttng_destruction_handle *dh = NULL;
 	enum lttng_error_code rc = lttng_destroy_session_ext(name, &dh);
 
+	if (rc == LTTNG_OK && wait && dh &&
+	    lttng_destruction_handle_wait_for_completion(dh, DESTROY_WAIT_MS) !=
+		    LTTNG_DESTRUCTION_HANDLE_STATUS_COMPLETED)
+		ss_warn("session %s: the relay did not confirm the end of the trace within %d s",
+			name, DESTROY_WAIT_MS / 1000);
 	lttng_destruction_handle_destroy(dh);
 	return rc == LTTNG_OK ? 0 : -(int)rc;
 }
 
-int ss_session_end(const char *name, uint64_t *lost)
+int ss_session_end(const char *name, uint64_t *lost, int remote)
 {
 	int ret = lttng_stop_tracing_no_wait(name);
 
@@ -210,7 +222,7 @@ int ss_session_end(const char *name, uint64_t *lost)
 		ss_warn("session %s: waiting for its data: %s", name, lttng_strerror(ret));
 	}
 	*lost = discarded_events(name);
-	ret = destroy(name);
+	ret = destroy(name, remote);
 	if (ret < 0)
 		ss_warn("destroy session %s: %s", name, lttng_strerror(ret));
 	return 0;

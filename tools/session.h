@@ -14,10 +14,13 @@ struct ss_session_cfg {
 	const char *events;     /* comma-separated event patterns */
 	uint64_t bufsize, nsub; /* ring buffer per CPU, and its sub-buffers */
 	int block;              /* never discard: the traced program waits */
+	const char *relay_url;  /* net:// or net6:// URL of an lttng-relayd to
+				 * stream to instead of writing to a directory */
 };
 
 /*
- * Create the session `name` writing to dir, configure it for the
+ * Create the session `name` writing to dir (or streaming to c->relay_url,
+ * dir then unused), configure it for the
  * recording tagged tag, and start it; the daemon lock is held.  Returns 0,
  * or -1 after saying why (the session then no longer exists).
  */
@@ -35,11 +38,12 @@ int ss_session_start_live(const char *name, const char *ctrl_url, const char *da
 /*
  * Stop the session (flushing the buffers) and wait until all its data is
  * on disk, count what the tracer had to discard into *lost, destroy it:
- * the trace is complete and no longer listed as being written on return.
+ * the trace is complete and no longer listed as being written on return
+ * (remote: streamed to a relay, which has closed its files).
  * Returns 1 when the session daemon is gone (killed during the
  * recording), 0 otherwise.
  */
-int ss_session_end(const char *name, uint64_t *lost);
+int ss_session_end(const char *name, uint64_t *lost, int remote);
 
 /*
  * Whether a session of the session daemon this user reaches is recording

@@ -20,6 +20,7 @@
 int ss_record_main(int argc, char **argv);
 int ss_report_main(int argc, char **argv);
 int ss_top_main(int argc, char **argv);
+int ss_relay_main(int argc, char **argv);
 
 /* The subcommand running, for messages ("record", "report"). */
 extern const char *ss_cmd;

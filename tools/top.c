@@ -507,7 +507,7 @@ static void parse(int argc, char **argv, struct opts *o)
 	int c;
 	char *end;
 
-	*o = (struct opts){ 1.0, 0, 0, NULL, 0, { "sockscope:*", 4 << 20, 4, 0 } };
+	*o = (struct opts){ 1.0, 0, 0, NULL, 0, { "sockscope:*", 4 << 20, 4, 0, NULL } };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:i:bf:n:e:o:h", longs, NULL)) != -1) {
 		switch (c) {

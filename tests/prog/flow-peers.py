@@ -5,22 +5,22 @@
 # connection carries a byte count of its own each way, so that a report
 # can be checked flow by flow.
 #
-#   flow-peers.py serve FILE PATH K
-#     listens on 127.0.0.1, or $FLOW_ADDR (port 0: the kernel's choice) and on the unix
-#     stream path PATH, writes "PID PORT" to FILE, then serves K TCP and
-#     then K unix connections one at a time: reads until the client shuts
-#     down its write side, answers twice as many bytes, closes.
-#   flow-peers.py connect PORT PATH K
-#     prints "pid PID", then makes K TCP connections and K unix ones one
-#     after the other; connection i (0..2K-1) sends 1000*(i+1)+i bytes,
-#     shuts down its write side and reads the answer to EOF; prints one
-#     line "KIND SENT RECEIVED LOCAL" per connection (LOCAL: its own
-#     address as getsockname() gives it, "-" for an unnamed unix socket).
+#   flow-peers.py serve FILE PATH K [ADDR]
+#     listens on 127.0.0.1 or ADDR (port 0: the kernel's choice) and on
+#     the unix stream path PATH, writes "PID PORT" to FILE, then serves K
+#     TCP and then K unix connections one at a time: reads until the
+#     client shuts down its write side, answers twice as many bytes, closes.
+#   flow-peers.py connect PORT PATH K [ADDR]
+#     prints "pid PID", then makes K TCP connections (to 127.0.0.1 or
+#     ADDR) and K unix ones one after the other; connection i (0..2K-1)
+#     sends 1000*(i+1)+i bytes, shuts down its write side and reads the
+#     answer to EOF; prints one line "KIND SENT RECEIVED LOCAL" per
+#     connection (LOCAL: its own address as getsockname() gives it, "-"
+#     for an unnamed unix socket).
+# A PATH of "-" leaves the unix part out, for peers on different hosts.
 import os
 import socket
 import sys
-
-ADDR = os.environ.get("FLOW_ADDR", "127.0.0.1")  # the TCP server's address
 
 
 def drain(s):
@@ -32,34 +32,37 @@ def drain(s):
         n += len(chunk)
 
 
-def serve(portfile, path, k):
+def serve(portfile, path, k, addr):
     tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    tcp.bind((ADDR, 0))
+    tcp.bind((addr, 0))
     tcp.listen(k)
-    unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    unix.bind(path)
-    unix.listen(k)
-    for s in (tcp, unix):
+    unix = None
+    if path != "-":
+        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        unix.bind(path)
+        unix.listen(k)
+    for s in filter(None, (tcp, unix)):
         s.settimeout(60)  # never outlive a test that failed
     with open(portfile + ".tmp", "w") as f:
         f.write("%d %d\n" % (os.getpid(), tcp.getsockname()[1]))
     os.rename(portfile + ".tmp", portfile)  # seen whole or not at all
-    for lis in [tcp] * k + [unix] * k:
+    for lis in [tcp] * k + ([unix] * k if unix else []):
         conn, _ = lis.accept()
         conn.settimeout(60)
         with conn:
             conn.sendall(b"r" * (2 * drain(conn)))
     tcp.close()
-    unix.close()
-    os.unlink(path)
+    if unix:
+        unix.close()
+        os.unlink(path)
 
 
-def connect(port, path, k):
+def connect(port, path, k, addr):
     print("pid %d" % os.getpid(), flush=True)
-    for i in range(2 * k):
+    for i in range(k if path == "-" else 2 * k):
         kind = "tcp" if i < k else "unix"
         if kind == "tcp":
-            s = socket.create_connection((ADDR, port), timeout=60)
+            s = socket.create_connection((addr, port), timeout=60)
             local = "%s:%d" % s.getsockname()
         else:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -75,9 +78,10 @@ def connect(port, path, k):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5 or sys.argv[1] not in ("serve", "connect"):
-        sys.exit("usage: flow-peers.py serve FILE PATH K | connect PORT PATH K")
+    if len(sys.argv) not in (5, 6) or sys.argv[1] not in ("serve", "connect"):
+        sys.exit("usage: flow-peers.py serve FILE PATH K [ADDR] | connect PORT PATH K [ADDR]")
+    addr = sys.argv[5] if len(sys.argv) == 6 else "127.0.0.1"
     if sys.argv[1] == "serve":
-        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]), addr)
     else:
-        connect(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        connect(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), addr)
