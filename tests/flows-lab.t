@@ -12,6 +12,7 @@
 # end: no namespace, daemon or mount is left.
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -110,13 +111,45 @@ t.is_([(end(f, "client", "endpoint"), end(f, "server", "endpoint")) for f in min
       [(c[3], "%s:%d" % (A, port)) for c in conns], "client endpoints on %s, server %s:%d"
       % (B, A, port))
 t.is_([f.get("agree") for f in mine], [True] * K, "sent and received agree on every flow")
-# Per-host ends and clock offsets are the multi-host report's; what it
-# says today is shown, not asserted.
-t.diag("hosts: %r; ends' hosts: %r" % (
-    [h.get("name") for h in rep.get("hosts", [])],
-    sorted({(end(f, "client", "host"), end(f, "server", "host")) for f in mine})))
+t.is_([h.get("name") for h in rep.get("hosts", [])], ["alpha", "beta"],
+      "two hosts, alpha (the reference, read first) and beta")
+t.is_(sorted({(end(f, "client", "host"), end(f, "server", "host")) for f in mine}),
+      [("beta", "alpha")], "every client end on beta, every server end on alpha")
+
+
+def clocks(rep, tree, what):
+    """The bounds on beta's clock hold the truth: what beta's traces read
+    ahead of alpha's (one machine: the difference of their origins)."""
+    h = {x.get("name"): x for x in rep.get("hosts", [])}.get("beta", {})
+    lo, mid, hi = h.get("offset_min_ns"), h.get("offset_ns"), h.get("offset_max_ns")
+    truth = sstools.clock_offset(os.path.join(tree, "beta")) - \
+        sstools.clock_offset(os.path.join(tree, "alpha"))
+    t.ok(None not in (lo, mid, hi) and lo <= mid <= hi and lo <= truth <= hi,
+         "%s: beta's offset %s within [%s, %s], which holds the truth %d" %
+         (what, mid, lo, hi, truth))
+
+
+clocks(rep, lab.relay_dir, "as recorded")
 rc, text, err = sstools.report(lab.relay_dir)
-t.ok(rc == 0 and "FLOWS" in text, "the text report over it has its FLOWS")
+t.ok(rc == 0 and "FLOWS" in text and "HOSTS" in text,
+     "the text report over it has its FLOWS and HOSTS")
+
+# ---- skew: beta as another machine, its clock 3.2 s later ----
+SKEW = 3214567891
+skewed = os.path.join(env.tmp, "skewed")
+shutil.copytree(lab.relay_dir, skewed)
+t.ok(sstools.move_host(os.path.join(skewed, "beta"), "beta", SKEW) > 0,
+     "beta's copy moved %d ns, with another clock UUID" % SKEW)
+rep = sstools.report_json(skewed)
+flows = [f for f in rep.get("flows", []) if f.get("proto") == "tcp"]
+t.is_(sorted((end(f, "client", "pid"), end(f, "server", "pid"), f.get("agree")) for f in flows),
+      [(cpid, spid, True)] * K, "the flows still pair across the skew")
+clocks(rep, skewed, "skewed")
+starts = {c["sock"]: c["start_ns"] for c in rep.get("connections", [])
+          if c.get("host") == "alpha" and c.get("role") == "server"}
+off = [abs(f["start_ns"] - starts.get(end(f, "server", "sock"), 0)) for f in flows]
+t.ok(off and max(off) < SKEW / 10, "the flows' times are on alpha's clock (%s ns from the "
+     "accept at most)" % (max(off) if off else None))
 
 # ---- teardown ----
 t.is_(relay.stop(), 0, "the relay stops on SIGTERM with status 0")

@@ -80,6 +80,14 @@ def report_json(dirs, opts=()):
     return json.loads(out)
 
 
+def clock_offset(tree):
+    """traceedit.clock_offset, bailing out when it cannot."""
+    try:
+        return traceedit.clock_offset(tree)
+    except ValueError as e:
+        sstest.bail(str(e))
+
+
 def move_host(tree, name, delta_ns):
     """traceedit.move_host, bailing out when it cannot."""
     try:

@@ -37,3 +37,17 @@ def move_host(tree, name, delta_ns):
             f.write(data)
         n += 1
     return n
+
+
+def clock_offset(tree):
+    """The clock origin (offset, ns) of the first trace under tree: what a
+    host's clock reads ahead of another's is the difference of theirs
+    (both count the same monotonic time on one machine)."""
+    for root, _, files in sorted(os.walk(tree)):
+        if "metadata" in files:
+            with open(os.path.join(root, "metadata"), "rb") as f:
+                m = re.search(rb'clock \{[^}]*?offset = (\d+);', f.read())
+            if m:
+                return int(m.group(1))
+    raise ValueError("%s: no clock offset in its metadata" % tree)
+
