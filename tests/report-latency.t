@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import accept
 import sstest
 import sstools
 
@@ -25,7 +26,9 @@ def rows(rep, role):
 
 
 # ---- curl and a slow HTTP server ----
-if shutil.which("curl"):
+trouble = "curl is not installed" if not shutil.which("curl") else \
+    accept.sanitizer_trouble(["curl", "--version"])
+if not trouble:
     pf = os.path.join(env.tmp, "http.port")
     srv, sdir, w = sstools.record_bg(env, [sstest.PYTHON, PEERS, "http", pf, str(DELAY)],
                                      "http", pf)
@@ -59,7 +62,7 @@ if shutil.which("curl"):
          s[0]["exchanges"]["p50_ns"] >= DELAY * 1e9,
          "the server's one turn took its delay: %s" % [x.get("exchanges") for x in s])
 else:
-    t.ok(True, "# SKIP curl is not installed")
+    t.ok(True, "# SKIP " + trouble)
 
 # ---- N turns with a thinking server ----
 N, THINK = 20, 0.02
