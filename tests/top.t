@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import lab
 import sstest
 import sstools
 
@@ -113,6 +114,28 @@ t.is_(sum(c["tx_bytes"] for l in lines for c in l["connections"] if c["pid"] == 
       "and so do its connections'")
 t.is_(lines[-1].get("exit_status") if lines else None, 0, "the last line has the exit status")
 t.is_(leftovers(), ([], [], []), "nothing left behind")
+
+# ---- a relay daemon of the user's, which keeps the trace ----
+port = lab.free_ports(3)
+relay = lab.Relay(os.path.join(env.tmp, "relay-out"), "127.0.0.1:%d" % port)
+env.on_cleanup(relay.stop)
+p = subprocess.run([sstools.SOCKSCOPE, "top", "--batch", "--format", "json", "--relay",
+                    "127.0.0.1:%d" % port, "--", sstest.PYTHON, STREAMER, "2"],
+                   capture_output=True, text=True, timeout=120, env=cmdenv)
+sent = int(p.stderr.split("sent ")[1].split()[0]) if "sent " in p.stderr else -1
+spid = int(p.stderr.split("pid ")[1].split()[0]) if "pid " in p.stderr else -1
+got = sum(x["tx_bytes"] for l in p.stdout.splitlines() for x in json.loads(l)["processes"]
+          if x["pid"] == spid)
+t.ok(p.returncode == 0 and got == sent, "--relay: through the user's relay daemon, the bytes "
+     "add up (%d of %d)" % (got, sent)) or t.diag(p.stderr)
+t.ok(relay.proc.poll() is None and relay.listening(), "that relay daemon still runs after top")
+rc, out, err = sstools.report(os.path.join(env.tmp, "relay-out"))
+t.ok(rc == 0 and "socketpair" in out, "and keeps the trace, which report reads")
+p = subprocess.run([sstools.SOCKSCOPE, "top", "--batch", "--relay", "127.0.0.1:%d" % (port + 10)],
+                   capture_output=True, text=True, timeout=120, env=topenv)
+t.ok(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1,
+     "an unreachable relay daemon: one line, status 2: %s" % p.stderr.strip())
+t.is_(relay.stop(), 0, "the relay daemon stops")
 
 # ---- no command: a preloaded program started apart ----
 pidfile = os.path.join(env.tmp, "apart")

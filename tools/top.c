@@ -16,6 +16,7 @@
  */
 #include "json.h"
 #include "launch.h"
+#include "netaddr.h"
 #include "relayd.h"
 #include "report.h"
 #include "session.h"
@@ -57,6 +58,11 @@ static const char usage[] =
 	"                         batch mode\n"
 	"  -n, --count N          stop after N intervals\n"
 	"  -e, --events LIST      event patterns (default sockscope:*)\n"
+	"  -r, --relay HOST[:PORT]\n"
+	"                         use the lttng-relayd at HOST (control PORT, default\n"
+	"                         5342, data PORT+1, live PORT+2: `sockscope relay`'s),\n"
+	"                         which keeps the trace; default: a private one on free\n"
+	"                         ports of 127.0.0.1, gone with top\n"
 	"  -o, --command-output FILE\n"
 	"                         where CMD's output goes (default: nowhere with the\n"
 	"                         screen, which also keeps CMD off the keyboard; top's\n"
@@ -488,6 +494,7 @@ struct opts {
 	double interval;
 	int batch, json;
 	const char *cmd_out;
+	const char *relay;
 	uint64_t count;
 	struct ss_session_cfg s;
 };
@@ -501,15 +508,16 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "count", required_argument, NULL, 'n' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "command-output", required_argument, NULL, 'o' },
+		{ "relay", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
 
-	*o = (struct opts){ 1.0, 0, 0, NULL, 0, { "sockscope:*", 4 << 20, 4, 0, NULL } };
+	*o = (struct opts){ .interval = 1.0, .s = { "sockscope:*", 4 << 20, 4, 0, NULL } };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:bf:n:e:o:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:i:bf:n:e:o:r:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			errno = 0;
@@ -532,6 +540,7 @@ static void parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'e': o->s.events = optarg; break;
 		case 'o': o->cmd_out = optarg; break;
+		case 'r': o->relay = optarg; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: ss_bad_option(usage, c, argv);
 		}
@@ -603,6 +612,35 @@ static pid_t launch(char **cmd, const char *preload, uint64_t tag, const sigset_
 	return pid;
 }
 
+/* A relay daemon the user runs: reachable now, its three ports; its
+ * numeric IPv4 address in host.  0, or -1 after saying why. */
+static int given_relay(const char *arg, struct ss_relayd *r, char *host, size_t size)
+{
+	struct ss_hostport hp;
+	char why[256];
+	int v6 = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (ss_parse_hostport(arg, SS_RELAY_PORT, 3, &hp, why, sizeof(why)) < 0) {
+		ss_warn("--relay: %s", why);
+		return -1;
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		if (ss_tcp_probe(hp.host, hp.port + i, 5000, host, size, &v6, why, sizeof(why)) < 0) {
+			ss_warn("cannot reach lttng-relayd at %s:%u: %s", hp.host, hp.port + i, why);
+			return -1;
+		}
+		if (v6) {
+			ss_warn("--relay: %s is IPv6: the live reader takes IPv4 here", hp.host);
+			return -1;
+		}
+	}
+	r->ctrl = (int)hp.port;
+	r->data = (int)hp.port + 1;
+	r->live = (int)hp.port + 2;
+	return 0;
+}
+
 int ss_top_main(int argc, char **argv)
 {
 	struct opts o;
@@ -610,7 +648,7 @@ int ss_top_main(int argc, char **argv)
 	struct ss_sessiond d;
 	struct ss_relayd rd;
 	struct ss_filter none = { 0 };
-	char host[256] = "", tmpl[PATH_MAX];
+	char host[256] = "", tmpl[PATH_MAX], relay_host[64] = "127.0.0.1";
 	int status = 0, have_status = 0, ret = 2;
 	pid_t child = -1;
 	char *preload = NULL;
@@ -642,19 +680,20 @@ int ss_top_main(int argc, char **argv)
 		rmdir(tmpl);
 		return 2;
 	}
-	if (ss_relayd_start(&rd, tmpl) < 0) {
+	if (o.relay ? given_relay(o.relay, &rd, relay_host, sizeof(relay_host)) < 0 :
+		      ss_relayd_start(&rd, tmpl) < 0) {
 		ss_sessiond_release(&d, 0);
 		nftw(tmpl, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		return 2;
 	}
 	uint64_t tag = cmd ? ss_make_tag() : 0;
 	char *name = ss_xasprintf("sockscope-top-%d", (int)getpid());
-	char *ctrl = ss_xasprintf("tcp://127.0.0.1:%d", rd.ctrl);
-	char *data = ss_xasprintf("tcp://127.0.0.1:%d", rd.data);
+	char *ctrl = ss_xasprintf("tcp://%s:%d", relay_host, rd.ctrl);
+	char *data = ss_xasprintf("tcp://%s:%d", relay_host, rd.data);
 	int started = ss_session_start_live(name, ctrl, data, tag, &o.s) == 0;
 	ss_sessiond_unlock(&d);
 	gethostname(host, sizeof(host) - 1);
-	char *url = ss_xasprintf("net://127.0.0.1:%d/host/%s/%s", rd.live, host, name);
+	char *url = ss_xasprintf("net://%s:%d/host/%s/%s", relay_host, rd.live, host, name);
 	t.m = ss_model_new(&none);
 	t.m->tap = tap;
 	t.m->tap_arg = &t;
@@ -750,7 +789,8 @@ out:
 	if (started)
 		lttng_destroy_session(name);
 	ss_sessiond_release(&d, 0);
-	ss_relayd_stop(&rd);
+	if (!o.relay)
+		ss_relayd_stop(&rd);
 	nftw(tmpl, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	const struct ss_hmap_slot *s;
 	for (size_t i = 0; ss_hmap_next(&t.procs, &i, &s);)
