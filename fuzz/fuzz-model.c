@@ -19,7 +19,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "report.h"
+#include "model/model.h"
+#include "out/out.h"
 
 /* Event names, with what the reader would make of them. */
 static const struct {

@@ -20,10 +20,9 @@ $(B)/fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC)
 
 # fuzz-model drives the report's model and outputs: the tools sources they
 # need (no babeltrace: the target makes the events itself).
-FUZZ_MODEL_SRC := tools/model.c tools/spill.c tools/conn.c tools/conn_row.c tools/lookup.c tools/hmap.c tools/hist.c tools/util.c \
-	tools/out_json.c tools/out_text.c tools/flows.c tools/clocks.c tools/latency.c
+FUZZ_MODEL_SRC := $(wildcard tools/model/*.c tools/out/*.c) tools/util.c
 $(B)/fuzz/fuzz-model: FUZZ_EXTRA = -Itools $(FUZZ_MODEL_SRC) -lm
-$(B)/fuzz/fuzz-model: $(FUZZ_MODEL_SRC) $(wildcard tools/*.h)
+$(B)/fuzz/fuzz-model: $(FUZZ_MODEL_SRC) $(wildcard tools/*.h tools/*/*.h)
 
 fuzz-build: $(FUZZ_BINS)
 

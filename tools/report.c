@@ -6,8 +6,10 @@
  * command line; reader.c reads, model.c and conn.c aggregate, out_text.c
  * and out_json.c print.
  */
-#include "report.h"
-#include "session.h"
+#include "model/model.h"
+#include "read/read.h"
+#include "out/out.h"
+#include "record/session.h"
 #include "tool.h"
 
 #include <dirent.h>

@@ -14,13 +14,14 @@
  * sees is shown (no tag filter).  Whatever happens, the session, the relay
  * daemon and its directory are gone when top ends, by their names and pid.
  */
-#include "json.h"
-#include "launch.h"
-#include "netaddr.h"
-#include "relayd.h"
-#include "report.h"
-#include "session.h"
-#include "sessiond.h"
+#include "out/json.h"
+#include "record/launch.h"
+#include "record/netaddr.h"
+#include "record/relayd.h"
+#include "model/model.h"
+#include "read/read.h"
+#include "record/session.h"
+#include "record/sessiond.h"
 #include "tool.h"
 
 #include <curses.h>

@@ -7,7 +7,7 @@
  * and length-prefixed strings (a length of UINT32_MAX is NULL); the files
  * never outlive the process.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <errno.h>

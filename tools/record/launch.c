@@ -4,7 +4,7 @@
  * preload is, the recording tag that keeps sessions apart, and the
  * command's environment (launch.h).
  */
-#include "launch.h"
+#include "record/launch.h"
 #include "tool.h"
 
 #include <dlfcn.h>

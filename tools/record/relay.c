@@ -11,7 +11,7 @@
  * passes SIGINT, SIGTERM and SIGHUP on, and exits with its status; the
  * relay gets SIGTERM if sockscope itself is killed.
  */
-#include "netaddr.h"
+#include "record/netaddr.h"
 #include "tool.h"
 
 #include <errno.h>

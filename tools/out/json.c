@@ -5,8 +5,9 @@
  * dns) and a few more (processes, api, traces).  Written as it goes, so a
  * large trace's connections and lookups stream from the spills.
  */
-#include "json.h"
-#include "report.h"
+#include "out/json.h"
+#include "model/model.h"
+#include "out/out.h"
 #include "tool.h"
 
 #include <stdlib.h>

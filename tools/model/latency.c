@@ -24,7 +24,7 @@
  * SS_LAT_SAMPLES, then in a histogram; each also goes to its service, the
  * endpoint a server was reached at or a client reached.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <errno.h>

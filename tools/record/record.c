@@ -12,13 +12,14 @@
  * With --relay the trace is streamed to an lttng-relayd instead (LTTng's
  * network output); the output directory then keeps only the notes.
  */
-#include "execheck.h"
-#include "launch.h"
-#include "follow.h"
-#include "netaddr.h"
-#include "report.h"
-#include "session.h"
-#include "sessiond.h"
+#include "record/execheck.h"
+#include "record/launch.h"
+#include "record/follow.h"
+#include "record/netaddr.h"
+#include "model/model.h"
+#include "read/read.h"
+#include "record/session.h"
+#include "record/sessiond.h"
 #include "tool.h"
 
 #include <dirent.h>

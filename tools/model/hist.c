@@ -3,7 +3,7 @@
  * Reading the log-linear histogram of hist.h: percentiles and a terminal
  * drawing.  Adding is inline in the header since it is on the hot path.
  */
-#include "hist.h"
+#include "model/hist.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The hash map of hmap.h. */
-#include "hmap.h"
+#include "model/hmap.h"
 #include "tool.h"
 
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * honest names), whether the process filters show it (a row belongs to
  * every process that held it), and the row the outputs print.
  */
-#include "report.h"
+#include "model/model.h"
 
 #include <string.h>
 #include <sys/socket.h>

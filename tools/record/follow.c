@@ -6,7 +6,7 @@
  * those still running when record ends.  Processes are found in /proc by
  * their parent: record's children head each tree.
  */
-#include "follow.h"
+#include "record/follow.h"
 #include "tool.h"
 
 #include <dirent.h>

@@ -10,7 +10,7 @@
  * glibc's own DNS client (in libc since 2.34) calls its internal aliases,
  * which no interposer reaches.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <stdlib.h>

@@ -1,23 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inside of `sockscope report`: the reader (reader.c) decodes each
- * event of the traces into a struct ss_ev and hands it to the model
+ * The model of `sockscope report` and `top`: the reader (read/) decodes
+ * each event of the traces into a struct ss_ev and hands it to the model
  * (model.c, conn.c), which keeps only aggregates and live connections;
- * the outputs (out_text.c, out_json.c) print the model at the end.
+ * the outputs (out/) print the model at the end.
  *
  * Memory is bounded by what is live, not by the number of events: a
  * syscall is a fixed histogram, a finished connection or a name lookup is
  * written to a temporary file (the spill) and read back only to print.
  */
-#ifndef SS_REPORT_H
-#define SS_REPORT_H
+#ifndef SS_MODEL_H
+#define SS_MODEL_H
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "hist.h"
-#include "hmap.h"
+#include "model/hist.h"
+#include "model/hmap.h"
 
 /* What the model does with an event, from its name. */
 enum ss_kind {
@@ -516,41 +516,6 @@ int ss_flow_agree(const struct ss_flows *f, const struct ss_flow *w);
  * ordered); the clocks solved from n bounds, into f->clocks. */
 int ss_flow_bound(const struct ss_end *c, const struct ss_end *s, struct ss_bound *b);
 void ss_clocks_solve(struct ss_flows *f, struct ss_bound *v, size_t n);
-
-/* What `sockscope record` noted beside a trace (sockscope.info). */
-struct ss_info {
-	char *dir, *command;
-	int64_t pid, status; /* -1 unknown */
-};
-
-/* Everything the outputs print. */
-struct ss_report {
-	struct ss_model *m;
-	struct ss_info *info; /* one per directory */
-	char **dirs;
-	size_t ndirs;
-	int hist; /* draw latency histograms (text) */
-};
-
-void ss_out_text(const struct ss_report *r, FILE *f);
-void ss_out_json(const struct ss_report *r, FILE *f);
-
-/* Read the traces under dirs into m.  Returns 0, or -1 after saying why
- * (one line naming the file). */
-int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress);
-/* Following an LTTng live session (reader.c): net://HOST:PORT/host/
- * HOSTNAME/SESSION, waited for when not there yet, its events fed to m as
- * they arrive; NULL after saying why.  ss_live_read reads what has
- * arrived for at most ms: 1 more may come, 0 the session ended, -1 an
- * error (said). */
-struct ss_live;
-struct ss_live *ss_live_open(const char *url, struct ss_model *m);
-int ss_live_read(struct ss_live *l, int ms);
-void ss_live_close(struct ss_live *l);
-/* Whether the trace at dir holds a socket call (an event of ours other
- * than fork), read up to the first one: 1 or 0; -1 after saying why it
- * cannot be read.  (For record's check of what it saw.) */
-int ss_trace_has_calls(const char *dir);
 
 /* Names shared by the outputs. */
 const char *ss_role_name(enum ss_role r);

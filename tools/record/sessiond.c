@@ -5,7 +5,7 @@
  * itself (never re-implemented); we only start it with --daemonize, which
  * returns once it accepts commands, and stop it by the pid it wrote.
  */
-#include "sessiond.h"
+#include "record/sessiond.h"
 #include "tool.h"
 
 #include <errno.h>

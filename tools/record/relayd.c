@@ -6,7 +6,7 @@
  * then given to the relay daemon; another program may take one in between,
  * so a relay daemon that exits at once is started again on new ports.
  */
-#include "relayd.h"
+#include "record/relayd.h"
 #include "tool.h"
 
 #include <errno.h>

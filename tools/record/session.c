@@ -11,7 +11,7 @@
  * stopped, its discarded events counted, destroyed.  The session daemon
  * itself is sessiond.c's business.
  */
-#include "session.h"
+#include "record/session.h"
 #include "tool.h"
 
 #include <errno.h>

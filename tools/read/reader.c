@@ -10,7 +10,8 @@
  * their types checked once) and where they go in the struct ss_ev; no
  * name is looked up and nothing is allocated per event.
  */
-#include "reader.h"
+#include "read/read.h"
+#include "read/reader.h"
 #include "ss_names.h"
 #include "tool.h"
 

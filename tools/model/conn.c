@@ -20,7 +20,7 @@
  * Each process has a table of its descriptors; a connection is finished
  * (written to the spill) when no descriptor of any process holds it.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <errno.h>

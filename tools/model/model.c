@@ -6,7 +6,7 @@
  * conn.c.  Finished connections and every name lookup go to temporary
  * files (the spills, spill.c), so memory follows what is live, not the trace.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <fnmatch.h>

@@ -5,7 +5,7 @@
  * against the file size, so a truncated or hostile binary yields "cannot
  * tell" rather than a crash.
  */
-#include "execheck.h"
+#include "record/execheck.h"
 #include "tool.h"
 
 #include <elf.h>

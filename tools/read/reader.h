@@ -10,7 +10,7 @@
 
 #include <babeltrace2/babeltrace.h>
 
-#include "report.h"
+#include "model/model.h"
 
 /* Add a source.ctf.fs component named src<k> reading the trace at dir. */
 int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir, size_t k,

@@ -22,7 +22,7 @@
  * later (a server waits for its clients); an end alone is a server when
  * it is on a wildcard or had several peers, else a client.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <stdlib.h>

@@ -15,7 +15,7 @@
  * reference host through the pairs with the most flows, their offsets and
  * uncertainties adding up along the way.
  */
-#include "report.h"
+#include "model/model.h"
 #include "tool.h"
 
 #include <stdlib.h>

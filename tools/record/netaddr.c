@@ -8,7 +8,7 @@
  * environment, which is not ours to set), so a relay that does not answer
  * would hang the recording where this gives one clear line instead.
  */
-#include "netaddr.h"
+#include "record/netaddr.h"
 
 #include <errno.h>
 #include <fcntl.h>

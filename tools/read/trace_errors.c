@@ -7,7 +7,8 @@
  * query); for a stream that fails while being read, which stream file
  * (each is read alone until one fails).
  */
-#include "reader.h"
+#include "read/read.h"
+#include "read/reader.h"
 #include "tool.h"
 
 #include <dirent.h>

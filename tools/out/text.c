@@ -6,7 +6,8 @@
  * methods with the calls they made, and latency histograms.  Sections with
  * nothing to say are left out.
  */
-#include "report.h"
+#include "model/model.h"
+#include "out/out.h"
 #include "tool.h"
 
 #include <stdlib.h>
