@@ -2,9 +2,9 @@
 /*
  * `sockscope report [options] DIR...`: read traces recorded by `sockscope
  * record` (or any LTTng session with the sockscope events) and print what
- * the programs did with their sockets, as text or JSON.  This file is the
- * command line; reader.c reads, model.c and conn.c aggregate, out_text.c
- * and out_json.c print.
+ * the programs did with their sockets, in one of the formats of out/.
+ * This file is the command line; read/ reads, model/ aggregates, out/
+ * prints.
  */
 #include "model/model.h"
 #include "read/read.h"
@@ -13,6 +13,7 @@
 #include "tool.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,10 @@ static const char usage[] =
 	"calls, as text or as one JSON object.\n"
 	"\n"
 	"Options:\n"
-	"      --format FMT   text (default) or json\n"
+	"  -f, --format FMT   text (default), json, html, pcapng or chrome (see\n"
+	"                     sockscope(1))\n"
 	"  -j, --json         same as --format json\n"
+	"  -o, --output FILE  write to FILE instead of standard output\n"
 	"  -p, --pid PID      only the connections process PID held (whole) and its\n"
 	"                     calls (repeatable, or a comma-separated list)\n"
 	"  -c, --comm NAME    the same for processes named NAME (a shell pattern;\n"
@@ -136,7 +139,8 @@ static void not_here(const char *dir)
 int ss_report_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -147,21 +151,20 @@ int ss_report_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list pids = { 0 }, comms = { 0 }, addrs = { 0 }, ports = { 0 };
-	int json = 0, hist = 1, c;
+	const struct ss_format *fmt = ss_format_find("text");
+	const char *output = NULL;
+	int hist = 1, c;
 
 	ss_cmd = "report";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jp:c:a:P:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:o:jp:c:a:P:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'F':
-			if (!strcmp(optarg, "json"))
-				json = 1;
-			else if (!strcmp(optarg, "text"))
-				json = 0;
-			else
-				ss_die(2, "--format: '%s' is neither text nor json", optarg);
+		case 'f':
+			if (!(fmt = ss_format_find(optarg)))
+				ss_die(2, "--format: '%s' is not one of %s", optarg, ss_format_names());
 			break;
-		case 'j': json = 1; break;
+		case 'o': output = optarg; break;
+		case 'j': fmt = ss_format_find("json"); break;
 		case 'p': add_pids(&pids, optarg); break;
 		case 'c': push_item(&comms, &optarg, sizeof(char *)); break;
 		case 'a': push_item(&addrs, &optarg, sizeof(char *)); break;
@@ -187,23 +190,27 @@ int ss_report_main(int argc, char **argv)
 			ss_warn("warning: %s is still being recorded (LTTng session %s is active): "
 				"this report holds what was written so far", argv[i], name);
 	}
+	if (fmt->binary && !output && isatty(1))
+		ss_die(2, "--format %s is not for a terminal: give -o FILE (or redirect)", fmt->name);
+	FILE *out = stdout;
+	if (output && !(out = fopen(output, "we")))
+		ss_die(2, "%s: %s", output, strerror(errno));
 	struct ss_filter f = { pids.v, pids.n, comms.v, comms.n, addrs.v, addrs.n, ports.v, ports.n };
 	struct ss_model *m = ss_model_new(&f);
 	struct ss_report r = { .m = m, .dirs = argv + optind, .ndirs = (size_t)(argc - optind),
 			       .hist = hist };
 	int ret = 1;
 
+	if (fmt->begin)
+		fmt->begin(&r, out);
 	if (ss_read_traces(r.dirs, r.ndirs, m, isatty(2)) == 0) {
 		r.info = ss_xcalloc(r.ndirs, sizeof(*r.info));
 		for (size_t i = 0; i < r.ndirs; i++)
 			read_info(r.dirs[i], &r.info[i]);
-		if (json)
-			ss_out_json(&r, stdout);
-		else
-			ss_out_text(&r, stdout);
-		ret = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+		fmt->end(&r, out);
+		ret = fflush(out) == 0 && !ferror(out) ? 0 : 1;
 		if (ret)
-			ss_warn("cannot write the report");
+			ss_warn("cannot write the report%s%s", output ? " to " : "", output ? output : "");
 		for (size_t i = 0; i < r.ndirs; i++) {
 			free(r.info[i].dir);
 			free(r.info[i].command);
@@ -211,6 +218,12 @@ int ss_report_main(int argc, char **argv)
 		free(r.info);
 	}
 	ss_model_free(m);
+	if (output && (fclose(out) != 0 || ret)) {
+		if (!ret)
+			ss_warn("cannot write the report to %s: %s", output, strerror(errno));
+		unlink(output); /* no half report left behind */
+		ret = 1;
+	}
 	free(pids.v);
 	free(comms.v);
 	free(addrs.v);

@@ -315,7 +315,7 @@ static void services(struct json *j, struct ss_model *m)
 	free(v);
 }
 
-void ss_out_json(const struct ss_report *r, FILE *f)
+void ss_out_json(struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
 	struct json j = { f, 1 };

@@ -23,9 +23,30 @@ struct ss_report {
 	char **dirs;
 	size_t ndirs;
 	int hist; /* draw latency histograms (text) */
+	void *state; /* a format's own, from its begin to its end */
 };
 
-void ss_out_text(const struct ss_report *r, FILE *f);
-void ss_out_json(const struct ss_report *r, FILE *f);
+/*
+ * A report format (formats.c lists them): begin, when not NULL, runs
+ * before the traces are read, with the output already open, for a format
+ * that takes the calls one by one as they are read (it sets the model's
+ * tap); end prints what is left once they are read.  binary: not for a
+ * terminal (report then wants -o).
+ */
+struct ss_format {
+	const char *name;
+	void (*begin)(struct ss_report *r, FILE *f);
+	void (*end)(struct ss_report *r, FILE *f);
+	int binary;
+	const char *what; /* for --help */
+};
+
+/* The format of this name, or NULL. */
+const struct ss_format *ss_format_find(const char *name);
+/* Their names, "text, json, ..." (static). */
+const char *ss_format_names(void);
+
+void ss_out_text(struct ss_report *r, FILE *f);
+void ss_out_json(struct ss_report *r, FILE *f);
 
 #endif

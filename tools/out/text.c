@@ -419,7 +419,7 @@ static void services(struct ss_model *m, FILE *f)
 	free(v);
 }
 
-void ss_out_text(const struct ss_report *r, FILE *f)
+void ss_out_text(struct ss_report *r, FILE *f)
 {
 	struct ss_model *m = r->m;
 	struct ss_call_stat **v = ss_model_calls_sorted(m);
