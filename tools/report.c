@@ -27,7 +27,7 @@ static const char usage[] =
 	"calls, as text or as one JSON object.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT   text (default), json, html, pcapng or chrome (see\n"
+	"  -f, --format FMT   text (default), json or chrome (Perfetto; see\n"
 	"                     sockscope(1))\n"
 	"  -j, --json         same as --format json\n"
 	"  -o, --output FILE  write to FILE instead of standard output\n"

@@ -5,11 +5,18 @@
  */
 #include "out/out.h"
 
+#include <stdio.h>
 #include <string.h>
 
-static const struct ss_format formats[] = {
-	{ "text", NULL, ss_out_text, 0, "tables for a person (default)" },
-	{ "json", NULL, ss_out_json, 0, "one object (docs/report.schema.json)" },
+static const struct ss_format text = { "text", NULL, ss_out_text, 0,
+				       "tables for a person (default)" };
+static const struct ss_format json = { "json", NULL, ss_out_json, 0,
+				       "one object (docs/report.schema.json)" };
+
+static const struct ss_format *const formats[] = {
+	&text,
+	&json,
+	&ss_format_chrome,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -17,8 +24,8 @@ static const struct ss_format formats[] = {
 const struct ss_format *ss_format_find(const char *name)
 {
 	for (size_t i = 0; i < NFORMATS; i++)
-		if (!strcmp(formats[i].name, name))
-			return &formats[i];
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
 	return NULL;
 }
 
@@ -29,6 +36,6 @@ const char *ss_format_names(void)
 	if (!names[0])
 		for (size_t i = 0; i < NFORMATS; i++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-				 i ? ", " : "", formats[i].name);
+				 i ? ", " : "", formats[i]->name);
 	return names;
 }

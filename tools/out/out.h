@@ -48,5 +48,7 @@ const char *ss_format_names(void);
 
 void ss_out_text(struct ss_report *r, FILE *f);
 void ss_out_json(struct ss_report *r, FILE *f);
+/* The formats with a file of their own beyond text.c and json.c. */
+extern const struct ss_format ss_format_chrome;
 
 #endif
