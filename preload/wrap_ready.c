@@ -152,9 +152,15 @@ SS_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 
 /* ---- finding the connecting sockets a call reports ---- */
 
+/* The event of a readiness call: whether it is on, and its emitter. */
+struct ready_ev {
+	int (*enabled)(void);
+	void (*emit)(const struct ss_tp_base *b, unsigned int revents);
+};
+
 struct ready {
 	struct ss_tp_base b;
-	void (*emit)(const struct ss_tp_base *b, unsigned int revents);
+	const struct ready_ev *ev;
 	int on; /* the event is enabled, and the caller is no tracer */
 	int saved_errno;
 };
@@ -162,17 +168,16 @@ struct ready {
 /* After a call that reported r > 0 descriptors ready, something being
  * connecting: whether to look (not for the tracer's own calls, nor once
  * tracing has stopped).  start: when the call started, 0 if unknown. */
-static int ready_begin(struct ready *x, int enabled,
-		       void (*emit)(const struct ss_tp_base *b, unsigned int revents),
-		       uint64_t start, int r, const void *ra)
+static int ready_begin(struct ready *x, const struct ready_ev *ev, uint64_t start, int r,
+		       const void *ra)
 {
 	int tracer = ss_is_tracer(ra);
 
 	if (ss_bypass() || ss_guard || tracer > 0)
 		return 0;
 	x->saved_errno = errno;
-	x->on = enabled && tracer == 0;
-	x->emit = emit;
+	x->on = tracer == 0 && ev->enabled();
+	x->ev = ev;
 	x->b = (struct ss_tp_base){.fd = -1, .ret = r, .start_ns = start};
 	return 1;
 }
@@ -193,7 +198,7 @@ static void found(struct ready *x, int fd, unsigned int revents)
 	if (!x->b.start_ns)
 		x->b.start_ns = ss_now();
 	ss_guard++;
-	x->emit(&x->b, revents);
+	x->ev->emit(&x->b, revents);
 	ss_guard--;
 }
 
@@ -249,67 +254,96 @@ static void scan_epoll(struct ready *x, int epfd, const struct epoll_event *ev)
 	}
 }
 
+enum ready_kind { SS_RK_POLL, SS_RK_SELECT, SS_RK_EPOLL };
+
+/*
+ * The look at what a call of kind k wrote back, out of line: list and n
+ * are poll's array and count, select's nfds and read set (n, list) with
+ * its write and except sets, or epoll's events and descriptor (n).
+ */
+static __attribute__((noinline)) void after(const struct ready_ev *ev, uint64_t start, int r,
+					    const void *ra, enum ready_kind k, const void *list,
+					    long n, const fd_set *wr, const fd_set *ex)
+{
+	struct ready x;
+
+	if (!ready_begin(&x, ev, start, r, ra))
+		return;
+	if (k == SS_RK_POLL)
+		scan_poll(&x, list, (nfds_t)n);
+	else if (k == SS_RK_SELECT)
+		scan_select(&x, (int)n, list, wr, ex);
+	else
+		scan_epoll(&x, (int)n, list);
+	errno = x.saved_errno;
+}
+
 #define SS_UNPAREN(...) __VA_ARGS__
 
 /*
  * The readiness calls, one line each: X(function, event, (params), (args),
- * scan), scan being the look at what the call wrote back, in terms of its
- * parameters and x (struct ready *).
+ * (kind, list, n, write set, except set)), the last what after() needs
+ * of the call's arguments.
  */
 #define SS_READY_MAP(X)                                                                            \
 	X(poll, poll, (struct pollfd * fds, nfds_t n, int timeout), (fds, n, timeout),             \
-	  scan_poll(x, fds, n))                                                                    \
+	  (SS_RK_POLL, fds, (long)n, NULL, NULL))                                                  \
 	X(__poll_chk, poll, (struct pollfd * fds, nfds_t n, int timeout, size_t len),              \
-	  (fds, n, timeout, len), scan_poll(x, fds, n))                                            \
+	  (fds, n, timeout, len), (SS_RK_POLL, fds, (long)n, NULL, NULL))                          \
 	X(ppoll, ppoll,                                                                            \
 	  (struct pollfd * fds, nfds_t n, const struct timespec *ts, const sigset_t *m),           \
-	  (fds, n, ts, m), scan_poll(x, fds, n))                                                   \
+	  (fds, n, ts, m), (SS_RK_POLL, fds, (long)n, NULL, NULL))                                 \
 	X(__ppoll_chk, ppoll,                                                                      \
 	  (struct pollfd * fds, nfds_t n, const struct timespec *ts, const sigset_t *m,            \
 	   size_t len),                                                                            \
-	  (fds, n, ts, m, len), scan_poll(x, fds, n))                                              \
+	  (fds, n, ts, m, len), (SS_RK_POLL, fds, (long)n, NULL, NULL))                            \
 	X(select, select, (int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv),         \
-	  (n, rd, wr, ex, tv), scan_select(x, n, rd, wr, ex))                                      \
+	  (n, rd, wr, ex, tv), (SS_RK_SELECT, rd, n, wr, ex))                                      \
 	X(pselect, pselect,                                                                        \
 	  (int n, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ts,                   \
 	   const sigset_t *m),                                                                     \
-	  (n, rd, wr, ex, ts, m), scan_select(x, n, rd, wr, ex))                                   \
+	  (n, rd, wr, ex, ts, m), (SS_RK_SELECT, rd, n, wr, ex))                                   \
 	X(epoll_wait, epoll_wait, (int epfd, struct epoll_event *ev, int max, int timeout),        \
-	  (epfd, ev, max, timeout), scan_epoll(x, epfd, ev))                                       \
+	  (epfd, ev, max, timeout), (SS_RK_EPOLL, ev, epfd, NULL, NULL))                           \
 	X(epoll_pwait, epoll_pwait,                                                                \
 	  (int epfd, struct epoll_event *ev, int max, int timeout, const sigset_t *m),             \
-	  (epfd, ev, max, timeout, m), scan_epoll(x, epfd, ev))                                    \
+	  (epfd, ev, max, timeout, m), (SS_RK_EPOLL, ev, epfd, NULL, NULL))                        \
 	X(epoll_pwait2, epoll_pwait2,                                                              \
 	  (int epfd, struct epoll_event *ev, int max, const struct timespec *ts,                   \
 	   const sigset_t *m),                                                                     \
-	  (epfd, ev, max, ts, m), scan_epoll(x, epfd, ev))
+	  (epfd, ev, max, ts, m), (SS_RK_EPOLL, ev, epfd, NULL, NULL))
 
 /*
- * Each: its event's emitter; after_<fn>, the look at a call's results,
- * out of line; and the wrapper, which reads the clock before the call only
- * while something connects and the event is on.
+ * Each: its event (ev_<fn>); timed_<fn>, the call made while something
+ * connects, its start read first when the event is on; and the wrapper.
+ * That one, while nothing connects, is the real call and a load and a
+ * branch on each side: the look after it is there for a socket another
+ * thread began to connect meanwhile (a tokio-like runtime connects and
+ * registers on one thread while another waits in epoll_wait).
  */
-#define SS_READY_WRAPPER(fn, ev, params, args, scan)                                               \
+#define SS_READY_WRAPPER(fn, ev, params, args, look)                                               \
+	static int enabled_##fn(void) { return SS_ENABLED(ev); }                                   \
 	static void emit_##fn(const struct ss_tp_base *b, unsigned int revents)                    \
 	{                                                                                          \
 		lttng_ust_do_tracepoint(sockscope, ev, b, revents);                                \
 	}                                                                                          \
-	static __attribute__((noinline, unused)) void after_##fn(                                  \
-	    uint64_t start, int r, const void *ra, SS_UNPAREN params)                              \
+	static const struct ready_ev ev_##fn = {enabled_##fn, emit_##fn};                          \
+	static __attribute__((noinline)) int timed_##fn(const void *ra, SS_UNPAREN params)         \
 	{                                                                                          \
-		struct ready rx, *x = &rx;                                                         \
-		if (!ready_begin(x, SS_ENABLED(ev), emit_##fn, start, r, ra))                      \
-			return;                                                                    \
-		scan;                                                                              \
-		errno = x->saved_errno;                                                            \
+		uint64_t start = SS_ENABLED(ev) ? ss_now() : 0;                                    \
+		int r = REAL(fn) args;                                                             \
+		if (r > 0)                                                                         \
+			after(&ev_##fn, start, r, ra, SS_UNPAREN look);                            \
+		return r;                                                                          \
 	}                                                                                          \
 	SS_EXPORT int fn params                                                                    \
 	{                                                                                          \
 		SS_PASS(fn, args);                                                                 \
-		uint64_t start = ss_connecting_any() && SS_ENABLED(ev) ? ss_now() : 0;             \
+		if (ss_connecting_any())                                                           \
+			return timed_##fn(__builtin_return_address(0), SS_UNPAREN args);           \
 		int r = REAL(fn) args;                                                             \
 		if (ss_connecting_any() && r > 0)                                                  \
-			after_##fn(start, r, __builtin_return_address(0), SS_UNPAREN args);        \
+			after(&ev_##fn, 0, r, __builtin_return_address(0), SS_UNPAREN look);       \
 		return r;                                                                          \
 	}
 
@@ -319,19 +353,17 @@ SS_READY_MAP(SS_READY_WRAPPER)
 /*
  * The same calls made with syscall() (wrap_syscall.c routes them here):
  * the raw call as it is, then the same look, under the libc function's
- * event: X(number, function, the raw arguments as its parameters).
- * pselect6's last argument and the sigset sizes are not the libc
- * functions', but the look never reads them.
+ * event: X(number, function, what after() needs, from the raw arguments).
  */
 #define SS_READY_SYS_MAP(X)                                                                        \
-	X(poll, poll, (struct pollfd *)a[0], (nfds_t)a[1], (int)a[2])                              \
-	X(ppoll, ppoll, (struct pollfd *)a[0], (nfds_t)a[1], NULL, NULL)                           \
-	X(select, select, (int)a[0], (fd_set *)a[1], (fd_set *)a[2], (fd_set *)a[3], NULL)         \
-	X(pselect6, pselect, (int)a[0], (fd_set *)a[1], (fd_set *)a[2], (fd_set *)a[3], NULL,      \
-	  NULL)                                                                                    \
-	X(epoll_wait, epoll_wait, (int)a[0], (struct epoll_event *)a[1], (int)a[2], 0)             \
-	X(epoll_pwait, epoll_pwait, (int)a[0], (struct epoll_event *)a[1], (int)a[2], 0, NULL)     \
-	X(epoll_pwait2, epoll_pwait2, (int)a[0], (struct epoll_event *)a[1], (int)a[2], NULL, NULL)
+	X(poll, poll, SS_RK_POLL, (const void *)a[0], a[1], NULL, NULL)                            \
+	X(ppoll, ppoll, SS_RK_POLL, (const void *)a[0], a[1], NULL, NULL)                          \
+	X(select, select, SS_RK_SELECT, (const void *)a[1], a[0], (fd_set *)a[2], (fd_set *)a[3])  \
+	X(pselect6, pselect, SS_RK_SELECT, (const void *)a[1], a[0], (fd_set *)a[2],               \
+	  (fd_set *)a[3])                                                                          \
+	X(epoll_wait, epoll_wait, SS_RK_EPOLL, (const void *)a[1], a[0], NULL, NULL)               \
+	X(epoll_pwait, epoll_pwait, SS_RK_EPOLL, (const void *)a[1], a[0], NULL, NULL)             \
+	X(epoll_pwait2, epoll_pwait2, SS_RK_EPOLL, (const void *)a[1], a[0], NULL, NULL)
 
 long ss_ready_sys(long nr, const long a[6], long (*raw)(long, ...), const void *ra)
 {
@@ -343,7 +375,7 @@ long ss_ready_sys(long nr, const long a[6], long (*raw)(long, ...), const void *
 	switch (nr) {
 #define SS_READY_SYS_CASE(sys, fn, ...)                                                            \
 	case SYS_##sys:                                                                            \
-		after_##fn(start, (int)r, ra, __VA_ARGS__);                                        \
+		after(&ev_##fn, start, (int)r, ra, __VA_ARGS__);                                   \
 		break;
 		SS_READY_SYS_MAP(SS_READY_SYS_CASE)
 #undef SS_READY_SYS_CASE

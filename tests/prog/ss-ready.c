@@ -4,7 +4,8 @@
  * readiness call, for tests/preload-ready.t: poll, ppoll, select, pselect,
  * epoll_wait, epoll_pwait, epoll_pwait2 (epoll's data an arbitrary pointer
  * value), epoll_wait through syscall() as libuv may make it, and one
- * refused (a closed port), waited for with poll.  Prints, in order, the
+ * refused (a closed port), waited for with poll; and a connect another
+ * thread makes and registers while epoll_wait already waits.  Prints, in order, the
  * event each connect should end with ("ready poll") or "none" when
  * something else ends it first (getsockopt(SO_ERROR), a send, a close, a
  * blocking connect).  Between them, poll and epoll loops over sockets that
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,21 @@ static void want(int cond, const char *what)
 		fprintf(stderr, "ss-ready: %s\n", what);
 		exit(1);
 	}
+}
+
+/* A thread connects and registers with the epoll descriptor at arg,
+ * edge-triggered, while the main thread waits in epoll_wait. */
+static void *connect_meanwhile(void *arg)
+{
+	int ep = *(int *)arg;
+
+	usleep(100000);
+	int c = start(port, "ready epoll_wait");
+	struct epoll_event ev = { EPOLLOUT | EPOLLET, { .u64 = 7 } };
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev))
+		die("epoll_ctl");
+	take();
+	return NULL;
 }
 
 int main(void)
@@ -163,6 +180,14 @@ int main(void)
 	take();
 	want(syscall(SYS_epoll_wait, ep, out, 4, 10000) >= 1, "raw epoll_wait");
 	epoll_ctl(ep, EPOLL_CTL_DEL, c, NULL);
+
+	/* Began to wait before anything connected. */
+	int ep2 = epoll_create1(0);
+	pthread_t th;
+	if (pthread_create(&th, NULL, connect_meanwhile, &ep2))
+		die("pthread_create");
+	want(epoll_wait(ep2, out, 4, 10000) == 1 && out[0].data.u64 == 7, "epoll_wait meanwhile");
+	pthread_join(th, NULL);
 
 	/* Refused: POLLERR. */
 	c = start(closed_port, "ready poll refused");
