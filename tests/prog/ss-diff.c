@@ -44,6 +44,19 @@
 #define SENTINEL 77
 /* An address no process maps; volatile so the compiler cannot see it. */
 static void *volatile bad_ptr = (void *)16;
+/*
+ * AddressSanitizer's interceptors of poll, select and the epoll calls read
+ * and write the caller's arrays themselves around the real call: handed a
+ * bad pointer or a count beyond the array, they report it (or fault)
+ * before the kernel refuses it.  Those cases run in plain builds only;
+ * through syscall() they run in both.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PLAIN_BUILD 0
+#else
+#define PLAIN_BUILD 1
+#endif
+
 /* More descriptors than any process may have: poll refuses it. */
 static volatile nfds_t too_many = 1u << 30;
 #define BAD bad_ptr
@@ -887,8 +900,10 @@ static void test_ready(void)
 	CALL("__ppoll_chk connecting", __ppoll_chk(p, 2, &ts, NULL, sizeof(p)));
 	show_poll("__ppoll_chk connecting", p, 2);
 	CALL("poll nothing ready", poll(p + 2, 1, 0));
-	CALL("poll bad pointer", poll(BAD, 1, 0));
-	CALL("poll too many", poll(p, too_many, 0));
+	if (PLAIN_BUILD)
+		CALL("poll bad pointer", poll(BAD, 1, 0));
+	if (PLAIN_BUILD)
+		CALL("poll too many", poll(p, too_many, 0));
 	CALL("ppoll bad timeout", ppoll(p, 2, &bad_ts, NULL));
 	close(c);
 
@@ -968,7 +983,8 @@ static void test_ready(void)
 	CALL("epoll_wait not epoll", epoll_wait(sv[0], out, 4, 0));
 	ev.events = EPOLLOUT;
 	CALL("epoll_ctl mod level", epoll_ctl(ep, EPOLL_CTL_MOD, c, &ev));
-	CALL("epoll_wait bad buffer", epoll_wait(ep, BAD, 4, 0));
+	if (PLAIN_BUILD)
+		CALL("epoll_wait bad buffer", epoll_wait(ep, BAD, 4, 0));
 	CALL("epoll_pwait2 bad timeout", epoll_pwait2(ep, out, 4, &bad_ts, NULL));
 	close(c);
 
