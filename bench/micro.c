@@ -11,6 +11,10 @@
  *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
  *   syscall-futex   syscall(SYS_futex, FUTEX_WAKE) on a word nobody waits on,
  *                   as threading libraries make it
+ *   poll         poll() of one socketpair end that is readable (timeout 0):
+ *                an event loop's call on sockets that are not connecting
+ *   epoll        epoll_wait() giving the one ready event of a readable
+ *                socketpair end (timeout 0)
  *   serve        the server of the flows benchmark: listens on 127.0.0.1
  *                (or MICRO_ADDR, an IPv4 address),
  *                prints "port P", accepts N connections one by one, reads
@@ -29,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <fcntl.h>
@@ -78,7 +84,7 @@ int main(int argc, char **argv)
 {
 	if (argc != 3) {
 		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file|syscall-getpid|"
-				"syscall-futex|serve|dial N\n");
+				"syscall-futex|poll|epoll|serve|dial N\n");
 		return 2;
 	}
 	const char *w = argv[1];
@@ -181,6 +187,27 @@ int main(int argc, char **argv)
 		t0 = now();
 		for (long i = 0; i < n; i++)
 			if (syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) != 0)
+				return 1;
+		t1 = now();
+	} else if (!strcmp(w, "poll")) {
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		if (send(sv[0], buf, 1, 0) != 1)
+			return 1;
+		struct pollfd p = { .fd = sv[1], .events = POLLIN };
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (poll(&p, 1, 0) != 1)
+				return 1;
+		t1 = now();
+	} else if (!strcmp(w, "epoll")) {
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		int ep = epoll_create1(0);
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 42 };
+		if (send(sv[0], buf, 1, 0) != 1 || epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev))
+			return 1;
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (epoll_wait(ep, &ev, 1, 0) != 1)
 				return 1;
 		t1 = now();
 	} else {
