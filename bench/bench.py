@@ -133,6 +133,11 @@ CONFIGS = [
            env={"SOCKSCOPE_REC": REC_TAG},
            session={"events": "sockscope:*", "filter": "$app.sockscope:rec == " + REC_TAG,
                     "contexts": ()}),
+    Config("connecting", "as traced-rec, while another socket of the process connects "
+           "(MICRO_CONNECTING=1): the readiness calls look at what they report",
+           preload=True, env={"SOCKSCOPE_REC": REC_TAG, "MICRO_CONNECTING": "1"},
+           session={"events": "sockscope:*", "filter": "$app.sockscope:rec == " + REC_TAG,
+                    "contexts": ()}, only=("poll", "epoll")),
     Config("record", "sockscope record (default buffers)", record=True),
     Config("strace", "strace -f", prefix=STRACE, needs="strace", cost=40, server_cost=5),
     Config("strace-net", "strace -f -e trace=%net",

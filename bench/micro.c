@@ -23,12 +23,16 @@
  *                MICRO_ADDR) one by one, each
  *                sends a byte and waits for the server to close
  *
+ * MICRO_CONNECTING=1 leaves a non-blocking connect in progress before the
+ * loop (to a listener whose backlog is full, so it stays so): what the
+ * readiness calls cost while another socket connects.
  * MICRO_THREADS=N starts N threads that wait for ever before the loop: what
  * an in-process tracer's helper threads cost the kernel.  Built as
  * micro-ust (SS_BENCH_UST), each getsockopt is followed by one minimal
  * LTTng-UST event (bench-tp.h): LTTng's own floor, with no sockscope.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +77,25 @@ static in_addr_t flow_addr(void)
 	return a ? inet_addr(a) : htonl(INADDR_LOOPBACK);
 }
 
+/* A connect that stays in progress: a listener with a backlog of 0 that
+ * never accepts takes one connection; the next one's SYN goes unanswered. */
+static int connecting_elsewhere(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 0) ||
+	    getsockname(l, (struct sockaddr *)&a, &len))
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != EINPROGRESS)
+			return -1;
+	}
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -95,6 +118,8 @@ int main(int argc, char **argv)
 	double t0 = 0, t1 = 0;
 	const char *threads = getenv("MICRO_THREADS");
 
+	if (getenv("MICRO_CONNECTING") && connecting_elsewhere())
+		return 1;
 	for (int i = 0; threads && i < atoi(threads); i++) {
 		pthread_t t;
 		if (pthread_create(&t, NULL, idle_thread, NULL))

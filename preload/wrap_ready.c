@@ -105,6 +105,18 @@ static void epmap_put(int epfd, int fd, uint64_t data)
 	__atomic_sub_fetch(&epmap_used, 1, __ATOMIC_RELEASE);
 }
 
+/* Whether a connecting socket is registered with epfd. */
+static int epmap_has(int epfd)
+{
+	unsigned int end = __atomic_load_n(&epmap_end, __ATOMIC_ACQUIRE);
+
+	for (unsigned int i = 0; i < end && __atomic_load_n(&epmap_used, __ATOMIC_ACQUIRE); i++)
+		if (tag_fd(__atomic_load_n(&epmap[i].tag, __ATOMIC_ACQUIRE)) >= 0 &&
+		    __atomic_load_n(&epmap[i].epfd, __ATOMIC_ACQUIRE) == epfd)
+			return 1;
+	return 0;
+}
+
 /* The descriptor registered with epfd under data, or -1. */
 static int epmap_find(int epfd, uint64_t data)
 {
@@ -257,6 +269,18 @@ static void scan_epoll(struct ready *x, int epfd, const struct epoll_event *ev)
 enum ready_kind { SS_RK_POLL, SS_RK_SELECT, SS_RK_EPOLL };
 
 /*
+ * Whether a call of kind k may report a connecting socket, asked before
+ * the call while something connects: its start is read only then.  epoll's
+ * registrations tell; poll's array and select's sets are the caller's
+ * memory, which the kernel may yet refuse (EFAULT): not read before it.
+ */
+static int may_report(enum ready_kind k, const void *list, long n, const fd_set *wr,
+		      const fd_set *ex)
+{
+	return k != SS_RK_EPOLL || epmap_has((int)n);
+}
+
+/*
  * The look at what a call of kind k wrote back, out of line: list and n
  * are poll's array and count, select's nfds and read set (n, list) with
  * its write and except sets, or epoll's events and descriptor (n).
@@ -267,7 +291,8 @@ static __attribute__((noinline)) void after(const struct ready_ev *ev, uint64_t 
 {
 	struct ready x;
 
-	if (!ready_begin(&x, ev, start, r, ra))
+	if ((k == SS_RK_EPOLL && !__atomic_load_n(&epmap_used, __ATOMIC_ACQUIRE)) ||
+	    !ready_begin(&x, ev, start, r, ra))
 		return;
 	if (k == SS_RK_POLL)
 		scan_poll(&x, list, (nfds_t)n);
@@ -330,7 +355,7 @@ static __attribute__((noinline)) void after(const struct ready_ev *ev, uint64_t 
 	static const struct ready_ev ev_##fn = {enabled_##fn, emit_##fn};                          \
 	static __attribute__((noinline)) int timed_##fn(const void *ra, SS_UNPAREN params)         \
 	{                                                                                          \
-		uint64_t start = SS_ENABLED(ev) ? ss_now() : 0;                                    \
+		uint64_t start = SS_ENABLED(ev) && may_report(SS_UNPAREN look) ? ss_now() : 0;     \
 		int r = REAL(fn) args;                                                             \
 		if (r > 0)                                                                         \
 			after(&ev_##fn, start, r, ra, SS_UNPAREN look);                            \
