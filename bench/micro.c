@@ -11,6 +11,10 @@
  *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
  *   syscall-futex   syscall(SYS_futex, FUTEX_WAKE) on a word nobody waits on,
  *                   as threading libraries make it
+ *   poll         poll() of one socketpair end that is readable (timeout 0):
+ *                an event loop's call on sockets that are not connecting
+ *   epoll        epoll_wait() giving the one ready event of a readable
+ *                socketpair end (timeout 0)
  *   serve        the server of the flows benchmark: listens on 127.0.0.1
  *                (or MICRO_ADDR, an IPv4 address),
  *                prints "port P", accepts N connections one by one, reads
@@ -19,16 +23,22 @@
  *                MICRO_ADDR) one by one, each
  *                sends a byte and waits for the server to close
  *
+ * MICRO_CONNECTING=1 leaves a non-blocking connect in progress before the
+ * loop (to a listener whose backlog is full, so it stays so): what the
+ * readiness calls cost while another socket connects.
  * MICRO_THREADS=N starts N threads that wait for ever before the loop: what
  * an in-process tracer's helper threads cost the kernel.  Built as
  * micro-ust (SS_BENCH_UST), each getsockopt is followed by one minimal
  * LTTng-UST event (bench-tp.h): LTTng's own floor, with no sockscope.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <fcntl.h>
@@ -67,6 +77,25 @@ static in_addr_t flow_addr(void)
 	return a ? inet_addr(a) : htonl(INADDR_LOOPBACK);
 }
 
+/* A connect that stays in progress: a listener with a backlog of 0 that
+ * never accepts takes one connection; the next one's SYN goes unanswered. */
+static int connecting_elsewhere(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 0) ||
+	    getsockname(l, (struct sockaddr *)&a, &len))
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != EINPROGRESS)
+			return -1;
+	}
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -78,7 +107,7 @@ int main(int argc, char **argv)
 {
 	if (argc != 3) {
 		fprintf(stderr, "usage: micro getsockopt|sendrecv|connect|read-file|syscall-getpid|"
-				"syscall-futex|serve|dial N\n");
+				"syscall-futex|poll|epoll|serve|dial N\n");
 		return 2;
 	}
 	const char *w = argv[1];
@@ -89,6 +118,8 @@ int main(int argc, char **argv)
 	double t0 = 0, t1 = 0;
 	const char *threads = getenv("MICRO_THREADS");
 
+	if (getenv("MICRO_CONNECTING") && connecting_elsewhere())
+		return 1;
 	for (int i = 0; threads && i < atoi(threads); i++) {
 		pthread_t t;
 		if (pthread_create(&t, NULL, idle_thread, NULL))
@@ -181,6 +212,27 @@ int main(int argc, char **argv)
 		t0 = now();
 		for (long i = 0; i < n; i++)
 			if (syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) != 0)
+				return 1;
+		t1 = now();
+	} else if (!strcmp(w, "poll")) {
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		if (send(sv[0], buf, 1, 0) != 1)
+			return 1;
+		struct pollfd p = { .fd = sv[1], .events = POLLIN };
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (poll(&p, 1, 0) != 1)
+				return 1;
+		t1 = now();
+	} else if (!strcmp(w, "epoll")) {
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		int ep = epoll_create1(0);
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 42 };
+		if (send(sv[0], buf, 1, 0) != 1 || epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev))
+			return 1;
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (epoll_wait(ep, &ev, 1, 0) != 1)
 				return 1;
 		t1 = now();
 	} else {

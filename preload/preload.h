@@ -14,6 +14,10 @@
 #include <stdio.h>
 #include <time.h>
 #include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/sendfile.h>
@@ -42,6 +46,9 @@ ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen);
 ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
 ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 		       struct sockaddr *addr, socklen_t *addrlen);
+int __poll_chk(struct pollfd *fds, nfds_t nfds, int timeout, size_t fdslen);
+int __ppoll_chk(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+		const sigset_t *ss, size_t fdslen);
 
 /*
  * Every libc function the preload calls through: the wrapped ones and the
@@ -66,6 +73,8 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 	X(timerfd_create) X(signalfd) X(memfd_create) X(inotify_init)       \
 	X(inotify_init1) X(posix_spawn) X(posix_spawnp) X(prctl) X(vfork)   \
 	X(syscall) X(pthread_create) X(pthread_setname_np)                  \
+	X(poll) X(__poll_chk) X(ppoll) X(__ppoll_chk) X(select) X(pselect)  \
+	X(epoll_wait) X(epoll_pwait) X(epoll_pwait2) X(epoll_ctl)           \
 	X(lttng_ust_add_fd_to_tracker) X(lttng_ust_delete_fd_from_tracker) \
 	X(lttng_ust_lock_fd_tracker) X(lttng_ust_unlock_fd_tracker)
 
@@ -88,8 +97,9 @@ SS_HIDDEN void *ss_resolve(enum ss_real_id id);
 
 /* ---- descriptor table (fdtable.c) ---- */
 
-/* State of a descriptor as the preload knows it, kept with its serial in
- * one 64-bit word so readers and writers need no lock. */
+/* State of a descriptor as the preload knows it, kept with its serial and
+ * the connecting flag in one 64-bit word so readers and writers need no
+ * lock: serial << 3 | connecting << 2 | state. */
 enum ss_fd_state {
 	SS_FD_UNKNOWN = 0, /* never looked at, or changed behind our back */
 	SS_FD_SOCKET = 1,  /* a socket with a serial */
@@ -120,9 +130,40 @@ SS_HIDDEN int ss_fd_find_tracer(unsigned int first, unsigned int last);
 SS_HIDDEN int ss_fd_walk(unsigned int first, unsigned int last, int (*fn)(uint64_t *slot));
 SS_HIDDEN uint64_t ss_new_serial(void);
 
+/* How many descriptors have SS_FD_CONNECTING: while none has, the
+ * readiness wrappers are a load and a branch more than libc. */
+extern unsigned int ss_connecting SS_HIDDEN;
+static inline int ss_connecting_any(void)
+{
+	return ss_unlikely(__atomic_load_n(&ss_connecting, __ATOMIC_RELAXED) != 0);
+}
+/* After connect() on the socket at fd (serial sock) returned r, errno
+ * err: set or clear its connecting flag.  Keeps errno. */
+SS_HIDDEN void ss_fd_connect_result(int fd, uint64_t sock, int r, int err);
+/* Clear fd's connecting flag; returns its serial when this call cleared
+ * it, else 0 (it had none, or another thread cleared it first). */
+SS_HIDDEN uint64_t ss_fd_settle(int fd);
+
+/* The epoll registrations of connecting sockets (wrap_ready.c): forget
+ * those of descriptors [first, last], and those whose epoll descriptor
+ * is among them when epfds is set.  Keeps errno. */
+SS_HIDDEN void ss_epmap_forget(unsigned int first, unsigned int last, int epfds);
+
+/*
+ * A socket whose non-blocking connect() is in progress (it returned
+ * EINPROGRESS, or EINTR, after which the kernel goes on connecting): the
+ * first readiness call that reports it emits a `ready` event for it
+ * (wrap_ready.c).  Set by a traced connect(); cleared by that event, by
+ * getsockopt(SO_ERROR), by a data call that did not fail with EAGAIN, by a
+ * connect() that did not leave it in progress, and whenever the number's
+ * word is replaced (close, dup2 over it, a new descriptor there).  Not
+ * copied by dup: the flag is per descriptor number.
+ */
+#define SS_FD_CONNECTING 4u
+
 static inline enum ss_fd_state ss_word_state(uint64_t w) { return (enum ss_fd_state)(w & 3); }
-static inline uint64_t ss_word_serial(uint64_t w) { return w >> 2; }
-static inline uint64_t ss_word(uint64_t serial, enum ss_fd_state st) { return serial << 2 | st; }
+static inline uint64_t ss_word_serial(uint64_t w) { return w >> 3; }
+static inline uint64_t ss_word(uint64_t serial, enum ss_fd_state st) { return serial << 3 | st; }
 
 /* What the table knows of fd: two loads, no call, no lock.  A negative fd
  * is no socket; a number never written is unknown. */
@@ -135,12 +176,25 @@ static inline uint64_t ss_fd_get(int fd)
 	return c ? __atomic_load_n(&c[fd & (SS_FD_CHUNK - 1)], __ATOMIC_ACQUIRE) : 0;
 }
 
+/* A call on fd that shows its connection settled: getsockopt(SO_ERROR),
+ * a data call that succeeded or failed otherwise than with EAGAIN. */
+static inline void ss_fd_settled_by(int fd, int settled)
+{
+	if (ss_connecting_any() && settled && (ss_fd_get(fd) & SS_FD_CONNECTING))
+		ss_fd_settle(fd);
+}
+
 /* A descriptor just came into being: forget what the number was before. */
 static inline void ss_fd_forget(int fd)
 {
 	if (fd >= 0)
 		ss_fd_set(fd, ss_word(0, SS_FD_UNKNOWN));
 }
+
+/* A readiness call made with syscall(number, a...) (wrap_syscall.c):
+ * made with raw, then looked at as its libc function's wrapper does
+ * (wrap_ready.c); ra is the caller's return address. */
+SS_HIDDEN long ss_ready_sys(long nr, const long a[6], long (*raw)(long, ...), const void *ra);
 
 /* ---- the tracer's descriptors (tracerfd.c) ---- */
 

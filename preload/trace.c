@@ -195,9 +195,10 @@ void ss_fd_copy(int from, int to)
 	if (to < 0)
 		return;
 	uint64_t w = ss_fd_get(from);
-	/* An unknown or foreign descriptor stays so under its new number. */
+	/* An unknown or foreign descriptor stays so under its new number; the
+	 * connecting flag stays with the number it was set on. */
 	ss_fd_set(to, ss_word_state(w) == SS_FD_SOCKET || ss_word_state(w) == SS_FD_TRACER ?
-			      w : ss_word(0, SS_FD_UNKNOWN));
+			      w & ~(uint64_t)SS_FD_CONNECTING : ss_word(0, SS_FD_UNKNOWN));
 }
 
 size_t ss_peek_untrusted(void *dst, const void *src, size_t len)

@@ -8,6 +8,15 @@
 
 #include <string.h>
 
+/* The end of a data call: a connecting socket's connection has settled
+ * unless the call failed with EAGAIN (what a non-blocking send or recv
+ * gets while the handshake goes on). */
+static inline void io_end(struct ss_call *c, ssize_t r)
+{
+	ss_call_end(c, r, r < 0);
+	ss_fd_settled_by(c->b.fd, r >= 0 || c->saved_errno != EAGAIN);
+}
+
 /* Total length of an iovec array; untrusted arrays are read safely. */
 static uint64_t iov_size(const struct iovec *iov, long n, int trusted)
 {
@@ -61,7 +70,7 @@ static uint64_t iov_size(const struct iovec *iov, long n, int trusted)
 		struct ss_call c;                                              \
 		ss_call_begin(&c, fd, sock);                                   \
 		ssize_t r = REAL(fn) args;                                     \
-		ss_call_end(&c, r, r < 0);                                     \
+		io_end(&c, r);                                                 \
 		SS_EMIT(&c, ev, (uint64_t)(size), (flags));                    \
 		return r;                                                      \
 	}
@@ -78,7 +87,7 @@ SS_WRAPPER(ssize_t, sendto,
 	struct ss_ep ep;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	ssize_t r = REAL(sendto)(fd, buf, len, flags, sa, salen);
-	ss_call_end(&c, r, r < 0);
+	io_end(&c, r);
 	SS_EMIT(&c, sendto, len, flags, ss_ep_decode(&ep, sa, salen, r >= 0), 0);
 	return r;
 }
@@ -95,7 +104,7 @@ static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int fla
 	socklen_t inlen = ss_len_in(sa, lenp);
 	ssize_t r = chk ? REAL(__recvfrom_chk)(fd, buf, len, buflen, flags, sa, lenp) :
 			  REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
-	ss_call_end(&c, r, r < 0);
+	io_end(&c, r);
 	SS_EMIT(&c, recvfrom, len, flags, ss_ep_out_full(&ep, fd, 1, sa, lenp, inlen, r >= 0), 0);
 	return r;
 }
@@ -150,7 +159,7 @@ SS_WRAPPER(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), (fd,
 	struct msghdr m;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	ssize_t r = REAL(sendmsg)(fd, msg, flags);
-	ss_call_end(&c, r, r < 0);
+	io_end(&c, r);
 	if (ss_peek(&m, msg, sizeof(m), r >= 0) != sizeof(m))
 		memset(&m, 0, sizeof(m));
 	int ok = r >= 0;
@@ -186,7 +195,7 @@ SS_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	if (ss_peek(&before, msg, sizeof(before), 0) != sizeof(before))
 		before.msg_namelen = 0;
 	ssize_t r = REAL(recvmsg)(fd, msg, flags);
-	ss_call_end(&c, r, r < 0);
+	io_end(&c, r);
 	int ok = r >= 0;
 	if (ss_peek(&m, msg, sizeof(m), ok) != sizeof(m))
 		memset(&m, 0, sizeof(m));
@@ -217,7 +226,7 @@ SS_WRAPPER(int, sendmmsg, (int fd, struct mmsghdr *vec, unsigned int vlen, int f
 	struct ss_ep ep;
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(sendmmsg)(fd, vec, vlen, flags);
-	ss_call_end(&c, r, r < 0);
+	io_end(&c, r);
 	int ok = r > 0;
 	SS_EMIT(&c, sendmmsg, vlen, flags, ok ? mmsg_bytes(vec, r, 0) : 0,
 		ok ? ss_ep_decode(&ep, vec[0].msg_hdr.msg_name, vec[0].msg_hdr.msg_namelen, 1) :
@@ -245,7 +254,7 @@ SS_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags
 	if (ss_peek(&first, vec, sizeof(first), 0) != sizeof(first))
 		first.msg_hdr.msg_namelen = 0;
 	int r = REAL(recvmmsg)(fd, vec, vlen, flags, timeout);
-	ss_call_end(&c, r, r < 0);
+	io_end(&c, r);
 	int ok = r > 0;
 	SS_EMIT(&c, recvmmsg, vlen, flags, ok ? mmsg_bytes(vec, r, 1) : 0,
 		ok ? ss_ep_out(&ep, vec[0].msg_hdr.msg_name, &vec[0].msg_hdr.msg_namelen,

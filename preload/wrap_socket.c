@@ -110,6 +110,7 @@ SS_WRAPPER(int, connect, (int fd, const struct sockaddr *sa, socklen_t len), (fd
 	local.tp.text = "";
 	if (r == 0 || c.saved_errno == EINPROGRESS)
 		ss_ep_of_fd(&local, fd, 0);
+	ss_fd_connect_result(fd, c.b.sock, r, c.saved_errno);
 	SS_EMIT(&c, connect, ss_ep_decode(&ep, sa, len, r == 0), local.tp.text);
 	if (r == 0)
 		say_peercred(&c, ep.tp.family, fd, c.b.sock);
@@ -229,6 +230,8 @@ SS_WRAPPER(int, getsockopt, (int fd, int level, int optname, void *val, socklen_
 	ss_call_begin(&c, fd, ss_sock_traced(fd));
 	int r = REAL(getsockopt)(fd, level, optname, val, lenp);
 	ss_call_end(&c, r, r < 0);
+	/* The outcome of a non-blocking connect, asked for. */
+	ss_fd_settled_by(fd, r == 0 && level == SOL_SOCKET && optname == SO_ERROR);
 	if (ss_peek(&len, lenp, sizeof(len), r == 0) != sizeof(len))
 		len = 0;
 	SS_EMIT(&c, getsockopt, level, optname, int_optval(val, len, r == 0), (int)len);

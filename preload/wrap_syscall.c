@@ -79,6 +79,13 @@
 	X(ctx, readv, 1, readv((int)a[0], (const struct iovec *)a[1], (int)a[2]))            \
 	X(ctx, writev, 1, writev((int)a[0], (const struct iovec *)a[1], (int)a[2]))          \
 	X(ctx, sendfile, 1, sendfile((int)a[0], (int)a[1], (off_t *)a[2], (size_t)a[3]))     \
+	/* Readiness: the raw call, then a look for connecting sockets in what \
+	 * it reports (wrap_ready.c); epoll_ctl is libc's system call itself. */ \
+	X(ctx, poll, 1, READY) X(ctx, ppoll, 1, READY) X(ctx, select, 1, READY)             \
+	X(ctx, pselect6, 1, READY) X(ctx, epoll_wait, 1, READY)                              \
+	X(ctx, epoll_pwait, 1, READY) X(ctx, epoll_pwait2, 1, READY)                         \
+	X(ctx, epoll_ctl, 1,                                                                 \
+	  epoll_ctl((int)a[0], (int)a[1], (int)a[2], (struct epoll_event *)a[3]))          \
 	/* Sandboxes: tracing stops before a filter goes in (wrap_sandbox.c). */ \
 	X(ctx, seccomp, 1, ss_seccomp((unsigned int)a[0], (unsigned int)a[1], (void *)a[2]))  \
 	X(ctx, prctl, 1,                                                                     \
@@ -134,6 +141,7 @@ static __attribute__((noinline)) long routed(long nr, long a1, long a2, long a3,
 	long (*raw)(long, ...) = REAL(syscall);
 	const long a[6] = { a1, a2, a3, a4, a5, a6 };
 #define RAW raw(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+#define READY ss_ready_sys(nr, a, raw, __builtin_return_address(0))
 	if (ss_bypass() || ss_guard || ss_is_tracer(__builtin_return_address(0)) > 0)
 		return RAW;
 	int cancel, saved = errno;
@@ -151,6 +159,7 @@ static __attribute__((noinline)) long routed(long nr, long a1, long a2, long a3,
 		r = RAW;
 	}
 #undef RAW
+#undef READY
 	saved = errno;
 	pthread_setcancelstate(cancel, &cancel);
 	errno = saved;

@@ -27,13 +27,14 @@ $(B)/tests/%: tests/prog/%.c $(COMMON_OBJ)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SS_CFLAGS) -Wno-unused-value -o $@ $< $(COMMON_OBJ) $(SS_LDFLAGS) $(TEST_LDLIBS) -lpthread
 
-# A ThreadSanitizer build of the preload and ss-calls for tests/preload-tsan.t
+# A ThreadSanitizer build of the preload, ss-calls and ss-ready for tests/preload-tsan.t
 # (not when the whole tree is already built with another sanitizer).
 ifeq ($(SANITIZE),)
 tests: tsan-build
 tsan-build:
 	$(Q)$(MAKE) --no-print-directory B=$(B)/tsan SANITIZE=thread \
-		$(B)/tsan/libsockscope-preload.so $(B)/tsan/tests/ss-calls
+		$(B)/tsan/libsockscope-preload.so $(B)/tsan/tests/ss-calls \
+		$(B)/tsan/tests/ss-ready
 .PHONY: tsan-build
 endif
 

@@ -195,6 +195,18 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, shutdown,
 	LTTNG_UST_TP_FIELDS(SS_TP_FD_FIELDS(int8_t)
 		lttng_ust_field_enum(sockscope, shut_e, int8_t, how, how)))
 
+/* poll, ppoll, select, pselect, epoll_wait, epoll_pwait, epoll_pwait2:
+ * one event per socket whose non-blocking connect was in progress and
+ * that the call reports ready (the call returned > 0); a call reporting no
+ * such socket emits nothing.  sock is that socket, ret and err the call's
+ * own, revents the poll(2) bits it was reported with (epoll's EPOLL* bits
+ * are the same for IN, PRI, OUT, ERR, HUP; select: POLLIN, POLLOUT,
+ * POLLPRI for the read, write and except sets it is in). */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, ready,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned int, revents),
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int32_t)
+		lttng_ust_field_integer_hex(uint16_t, revents, revents)))
+
 /* close_range: fd is first. */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, range,
 	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, unsigned int, last,
@@ -341,6 +353,13 @@ SS_TP_INSTANCE(dns, getservbyport, SS_A_DNS)
 SS_TP_INSTANCE(dns, getservbyport_r, SS_A_DNS)
 SS_TP_INSTANCE(dns, getaddrinfo, SS_A_DNS)
 SS_TP_INSTANCE(dns, getnameinfo, SS_A_DNS)
+SS_TP_INSTANCE(ready, poll, SS_A_BASE, unsigned int, revents)
+SS_TP_INSTANCE(ready, ppoll, SS_A_BASE, unsigned int, revents)
+SS_TP_INSTANCE(ready, select, SS_A_BASE, unsigned int, revents)
+SS_TP_INSTANCE(ready, pselect, SS_A_BASE, unsigned int, revents)
+SS_TP_INSTANCE(ready, epoll_wait, SS_A_BASE, unsigned int, revents)
+SS_TP_INSTANCE(ready, epoll_pwait, SS_A_BASE, unsigned int, revents)
+SS_TP_INSTANCE(ready, epoll_pwait2, SS_A_BASE, unsigned int, revents)
 SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
 	       const struct ss_tp_addr *, local, const char *, peer, int, cloexec,
 	       int, listening)

@@ -2,17 +2,36 @@
 /*
  * A TCP connection over loopback made with libc's socket functions, for
  * the test programs that need one before doing what they test: the
- * listener, the client and the server side of the accepted connection.
+ * listener, the client and the server side of the accepted connection;
+ * and the loopback addresses and ports they are made of.
  */
 #ifndef SS_LOOPPAIR_H
 #define SS_LOOPPAIR_H
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
+/* 127.0.0.1:port. */
+static inline struct sockaddr_in loopback(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+/* The local port of the socket at fd (0 when it has none). */
+static inline int port_of(int fd)
+{
+	struct sockaddr_in a = { .sin_port = 0 };
+	socklen_t len = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	return ntohs(a.sin_port);
+}
+
 /* Fill fds with listener, client, server; returns 0, or -1 with errno. */
-static int loop_pair(int fds[3])
+static inline int loop_pair(int fds[3])
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t alen = sizeof(a);

@@ -18,14 +18,17 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -35,17 +38,36 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "looppair.h"
 #include "ss_names.h"
 
 #define SENTINEL 77
 /* An address no process maps; volatile so the compiler cannot see it. */
 static void *volatile bad_ptr = (void *)16;
+/*
+ * AddressSanitizer's interceptors of poll, select and the epoll calls read
+ * and write the caller's arrays themselves around the real call: handed a
+ * bad pointer or a count beyond the array, they report it (or fault)
+ * before the kernel refuses it.  Those cases run in plain builds only;
+ * through syscall() they run in both.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PLAIN_BUILD 0
+#else
+#define PLAIN_BUILD 1
+#endif
+
+/* More descriptors than any process may have: poll refuses it. */
+static volatile nfds_t too_many = 1u << 30;
 #define BAD bad_ptr
 
 ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen);
 ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
 ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 		       struct sockaddr *addr, socklen_t *addrlen);
+int __poll_chk(struct pollfd *fds, nfds_t nfds, int timeout, size_t fdslen);
+int __ppoll_chk(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+		const sigset_t *ss, size_t fdslen);
 
 static void line(const char *what, long ret, int err, int is_fd, const char *extra)
 {
@@ -82,21 +104,6 @@ static unsigned int digest(const void *p, size_t n)
 static void show_data(const char *what, const void *buf, long n)
 {
 	printf("%-28s data=%08x len=%ld\n", what, n > 0 ? digest(buf, (size_t)n) : 0, n);
-}
-
-static struct sockaddr_in loopback(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static int port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	return ntohs(a.sin_port);
 }
 
 static void on_alarm(int sig)
@@ -803,11 +810,263 @@ static void test_raw_syscall(void)
 	CALL("raw negative number", syscall(-1));
 }
 
-/* ss-diff [libc|raw]: every case, or only those through libc's functions,
- * or only those through syscall() (the trace tests count events of each). */
+/* The listener of test_ready and what it accepted, kept open to the end. */
+static int ready_listener = -1, accepted[32], naccepted;
+
+/*
+ * A non-blocking connect to 127.0.0.1:port (a port nobody listens on is
+ * refused, later or at once: the line says "in progress or done" for both,
+ * normalized).  One to the listener is accepted before it returns, so that
+ * the readiness calls that follow find it connected whenever they run (the
+ * preload has not seen it so yet: it learns from them).
+ */
+static int connecting(const char *what, int port)
+{
+	struct sockaddr_in to = loopback(port);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	errno = SENTINEL;
+	int r = connect(s, (struct sockaddr *)&to, sizeof(to));
+	printf("%-28s %s\n", what,
+	       r == 0 || errno == EINPROGRESS ? "in progress or done" : ss_errno_name(errno));
+	if (port == port_of(ready_listener) && naccepted < 32)
+		accepted[naccepted++] = accept(ready_listener, NULL, NULL);
+	return s;
+}
+
+/* The outcome of a connect, as the program asks for it. */
+static void so_error(const char *what, int s)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+	CALL(what, getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len));
+	printf("%-28s so_error=%s\n", what, ss_errno_name(v));
+}
+
+static void show_poll(const char *what, const struct pollfd *p, int n)
+{
+	printf("%-28s revents", what);
+	for (int i = 0; i < n; i++)
+		printf(" %#x", (unsigned int)p[i].revents);
+	printf("\n");
+}
+
+static void show_sets(const char *what, int fd, const fd_set *r, const fd_set *w, const fd_set *e)
+{
+	printf("%-28s in read %d write %d except %d\n", what, r && FD_ISSET(fd, r),
+	       w && FD_ISSET(fd, w), e && FD_ISSET(fd, e));
+}
+
+static void show_events(const char *what, const struct epoll_event *ev, long n)
+{
+	printf("%-28s events", what);
+	for (long i = 0; i < n; i++)
+		printf(" %#x:%#llx", ev[i].events, (unsigned long long)ev[i].data.u64);
+	printf("\n");
+}
+
+/*
+ * The readiness calls the preload looks into while a socket connects:
+ * each reports a connecting socket (accepted, or refused), together with
+ * sockets that are not connecting, and fails in its ways; through libc's
+ * functions and through syscall().  What they return and write back must
+ * be the kernel's.
+ */
+static void test_ready(void)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0), sv[2];
+	struct sockaddr_in a = loopback(0);
+	bind(l, (struct sockaddr *)&a, sizeof(a));
+	listen(l, 64);
+	ready_listener = l;
+	int port = port_of(l), closed = closed_port();
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	send(sv[0], "r", 1, 0);
+	struct timespec ts = { 5, 0 }, bad_ts = { 0, 2000000000 };
+	struct timeval tv = { 5, 0 };
+	sigset_t none;
+	sigemptyset(&none);
+
+	/* poll family: the connecting socket among others. */
+	int c = connecting("connect nonblocking", port);
+	struct pollfd p[3] = { { sv[1], POLLIN, 0 }, { c, POLLOUT, 0 }, { -1, POLLIN, 0 } };
+	CALL("poll connecting", poll(p, 3, 5000));
+	show_poll("poll connecting", p, 3);
+	CALL("poll again", poll(p, 3, 0));
+	show_poll("poll again", p, 3);
+	so_error("so_error after poll", c);
+	close(c);
+	c = connecting("connect refused nonblocking", closed);
+	p[1].fd = c;
+	CALL("poll refused", poll(p + 1, 1, 5000));
+	show_poll("poll refused", p + 1, 1);
+	so_error("so_error refused", c);
+	close(c);
+	c = connecting("connect for ppoll", port);
+	p[1].fd = c;
+	CALL("ppoll connecting", ppoll(p, 2, &ts, &none));
+	show_poll("ppoll connecting", p, 2);
+	close(c);
+	c = connecting("connect for __poll_chk", port);
+	p[1].fd = c;
+	CALL("__poll_chk connecting", __poll_chk(p, 2, 5000, sizeof(p)));
+	show_poll("__poll_chk connecting", p, 2);
+	close(c);
+	c = connecting("connect for __ppoll_chk", port);
+	p[1].fd = c;
+	CALL("__ppoll_chk connecting", __ppoll_chk(p, 2, &ts, NULL, sizeof(p)));
+	show_poll("__ppoll_chk connecting", p, 2);
+	CALL("poll nothing ready", poll(p + 2, 1, 0));
+	if (PLAIN_BUILD)
+		CALL("poll bad pointer", poll(BAD, 1, 0));
+	if (PLAIN_BUILD)
+		CALL("poll too many", poll(p, too_many, 0));
+	CALL("ppoll bad timeout", ppoll(p, 2, &bad_ts, NULL));
+	close(c);
+
+	/* select family: the three sets. */
+	fd_set r, w, e;
+	c = connecting("connect for select", port);
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	FD_SET(sv[1], &r);
+	FD_SET(c, &w);
+	FD_SET(c, &e);
+	int n = (c > sv[1] ? c : sv[1]) + 1;
+	CALL("select connecting", select(n, &r, &w, &e, &tv));
+	show_sets("select connecting", c, &r, &w, &e);
+	show_sets("select connecting other", sv[1], &r, &w, &e);
+	close(c);
+	c = connecting("connect refused for select", closed);
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(c, &r);
+	FD_SET(c, &w);
+	n = c + 1;
+	CALL("select refused", select(n, &r, &w, NULL, &tv));
+	show_sets("select refused", c, &r, &w, NULL);
+	close(c);
+	c = connecting("connect for pselect", port);
+	FD_ZERO(&w);
+	FD_SET(c, &w);
+	CALL("pselect connecting", pselect(c + 1, NULL, &w, NULL, &ts, &none));
+	show_sets("pselect connecting", c, NULL, &w, NULL);
+	CALL("select nothing ready", select(0, NULL, NULL, NULL, &(struct timeval){ 0, 0 }));
+	CALL("select negative", select(-1, NULL, NULL, NULL, &tv));
+	int dead = dup(0);
+	close(dead);
+	FD_ZERO(&r);
+	FD_SET(dead, &r);
+	CALL("select closed fd", select(dead + 1, &r, NULL, NULL, &tv));
+	CALL("pselect bad timeout", pselect(1, NULL, NULL, NULL, &bad_ts, NULL));
+	close(c);
+
+	/* epoll: the caller's data comes back, whatever it is. */
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { EPOLLIN, { .u64 = 0x1234567890abcdefull } }, out[4];
+	CALL("epoll_ctl add pair", epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev));
+	c = connecting("connect for epoll_wait", port);
+	ev = (struct epoll_event){ EPOLLOUT, { .ptr = (void *)(uintptr_t)0xfeedf00d } };
+	CALL("epoll_ctl add connecting", epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev));
+	CALL("epoll_ctl add again", epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev));
+	ev.data.u64 = 77;
+	CALL("epoll_ctl mod connecting", epoll_ctl(ep, EPOLL_CTL_MOD, c, &ev));
+	long k = CALL("epoll_wait connecting", epoll_wait(ep, out, 4, 5000));
+	show_events("epoll_wait connecting", out, k);
+	CALL("epoll_ctl del connecting", epoll_ctl(ep, EPOLL_CTL_DEL, c, NULL));
+	CALL("epoll_ctl del again", epoll_ctl(ep, EPOLL_CTL_DEL, c, NULL));
+	close(c);
+	c = connecting("connect refused for epoll", closed);
+	ev = (struct epoll_event){ EPOLLOUT, { .u64 = 5 } };
+	CALL("epoll_ctl add refused", epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev));
+	CALL("epoll_ctl del pair", epoll_ctl(ep, EPOLL_CTL_DEL, sv[1], NULL));
+	k = CALL("epoll_pwait refused", epoll_pwait(ep, out, 4, 5000, &none));
+	show_events("epoll_pwait refused", out, k);
+	so_error("so_error epoll refused", c);
+	close(c);
+	c = connecting("connect for epoll_pwait2", port);
+	ev = (struct epoll_event){ EPOLLOUT | EPOLLET, { .u64 = 6 } };
+	CALL("epoll_ctl add for pwait2", epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev));
+	k = CALL("epoll_pwait2 connecting", epoll_pwait2(ep, out, 4, &ts, NULL));
+	show_events("epoll_pwait2 connecting", out, k);
+	CALL("epoll_wait edge gone", epoll_wait(ep, out, 4, 0));
+	CALL("epoll_ctl bad epfd", epoll_ctl(-1, EPOLL_CTL_ADD, c, &ev));
+	CALL("epoll_ctl bad op", epoll_ctl(ep, 99, c, &ev));
+	CALL("epoll_ctl bad event", epoll_ctl(ep, EPOLL_CTL_MOD, c, BAD));
+	CALL("epoll_ctl self", epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev));
+	CALL("epoll_wait bad epfd", epoll_wait(-1, out, 4, 0));
+	CALL("epoll_wait zero max", epoll_wait(ep, out, 0, 0));
+	CALL("epoll_wait not epoll", epoll_wait(sv[0], out, 4, 0));
+	ev.events = EPOLLOUT;
+	CALL("epoll_ctl mod level", epoll_ctl(ep, EPOLL_CTL_MOD, c, &ev));
+	if (PLAIN_BUILD)
+		CALL("epoll_wait bad buffer", epoll_wait(ep, BAD, 4, 0));
+	CALL("epoll_pwait2 bad timeout", epoll_pwait2(ep, out, 4, &bad_ts, NULL));
+	close(c);
+
+	/* The same through syscall(), as libuv and others make them. */
+	c = connecting("raw connect for poll", port);
+	p[1] = (struct pollfd){ c, POLLOUT, 0 };
+	CALL("raw poll connecting", syscall(SYS_poll, p, 2, 5000));
+	show_poll("raw poll connecting", p, 2);
+	close(c);
+	c = connecting("raw connect for ppoll", port);
+	p[1].fd = c;
+	CALL("raw ppoll connecting", syscall(SYS_ppoll, p, 2, &ts, &none, (size_t)8));
+	show_poll("raw ppoll connecting", p, 2);
+	CALL("raw ppoll bad sigsetsize", syscall(SYS_ppoll, p, 2, &ts, &none, (size_t)3));
+	close(c);
+	c = connecting("raw connect for select", port);
+	FD_ZERO(&w);
+	FD_SET(c, &w);
+	CALL("raw select connecting", syscall(SYS_select, c + 1, NULL, &w, NULL, &tv));
+	show_sets("raw select connecting", c, NULL, &w, NULL);
+	close(c);
+	c = connecting("raw connect for pselect6", port);
+	FD_ZERO(&w);
+	FD_SET(c, &w);
+	struct { const sigset_t *m; size_t size; } sig = { &none, 8 };
+	CALL("raw pselect6 connecting", syscall(SYS_pselect6, c + 1, NULL, &w, NULL, &ts, &sig));
+	show_sets("raw pselect6 connecting", c, NULL, &w, NULL);
+	close(c);
+	c = connecting("raw connect for epoll_wait", port);
+	ev = (struct epoll_event){ EPOLLOUT, { .u64 = 8 } };
+	CALL("raw epoll_ctl add", syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, c, &ev));
+	k = CALL("raw epoll_wait connecting", syscall(SYS_epoll_wait, ep, out, 4, 5000));
+	show_events("raw epoll_wait connecting", out, k);
+	CALL("raw epoll_ctl del", syscall(SYS_epoll_ctl, ep, EPOLL_CTL_DEL, c, NULL));
+	close(c);
+	c = connecting("raw connect for epoll_pwait", closed);
+	ev.data.u64 = 9;
+	CALL("raw epoll_ctl add refused", syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, c, &ev));
+	k = CALL("raw epoll_pwait refused", syscall(SYS_epoll_pwait, ep, out, 4, 5000, &none, (size_t)8));
+	show_events("raw epoll_pwait refused", out, k);
+	CALL("raw epoll_ctl bad op", syscall(SYS_epoll_ctl, ep, 99, c, &ev));
+	close(c);
+	c = connecting("raw connect for epoll_pwait2", port);
+	ev.data.u64 = 10;
+	CALL("raw epoll_ctl add pwait2", syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, c, &ev));
+	k = CALL("raw epoll_pwait2 connecting", syscall(SYS_epoll_pwait2, ep, out, 4, &ts, NULL, (size_t)8));
+	show_events("raw epoll_pwait2 connecting", out, k);
+	CALL("raw epoll_wait bad epfd", syscall(SYS_epoll_wait, -1, out, 4, 0));
+	CALL("raw poll bad pointer", syscall(SYS_poll, BAD, 1, 0));
+	close(c);
+	close(ep);
+	close(sv[0]);
+	close(sv[1]);
+	while (naccepted)
+		close(accepted[--naccepted]);
+	close(l);
+}
+
+/* ss-diff [libc|raw|ready]: every case, or only those through libc's
+ * functions, or only those through syscall(), or only the readiness calls
+ * (the trace tests count events of each). */
 int main(int argc, char **argv)
 {
 	int libc = argc < 2 || !strcmp(argv[1], "libc"), raw = argc < 2 || !strcmp(argv[1], "raw");
+	int ready = argc < 2 || !strcmp(argv[1], "ready");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
@@ -824,6 +1083,8 @@ int main(int argc, char **argv)
 	}
 	if (raw)
 		test_raw_syscall();
+	if (ready)
+		test_ready();
 	if (libc)
 		test_refused_peek();
 	puts("done");

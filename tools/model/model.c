@@ -504,6 +504,13 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 		return;
 	}
 	struct ss_conn *c = ss_conn_event(m, p, e);
+	/* A readiness call's event says which connecting socket it reported,
+	 * not that a call was made (others go unrecorded): no call to count. */
+	if (e->kind == SS_K_READY) {
+		if (m->ndying)
+			ss_conn_reap(m);
+		return;
+	}
 	if (c)
 		ss_lookup_note(m, e, c);
 	if (e->kind == SS_K_DESCRIBE) {
