@@ -10,6 +10,7 @@
 static const struct ss_format formats[] = {
 	{ "text", NULL, ss_out_text, 0, "tables for a person (default)" },
 	{ "json", NULL, ss_out_json, 0, "one object (docs/report.schema.json)" },
+	{ "html", ss_html_begin, ss_out_html, 0, "one page with a timeline and plots, for a browser" },
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

@@ -48,5 +48,6 @@ const char *ss_format_names(void);
 
 void ss_out_text(struct ss_report *r, FILE *f);
 void ss_out_json(struct ss_report *r, FILE *f);
+void ss_html_begin(struct ss_report *r, FILE *f), ss_out_html(struct ss_report *r, FILE *f);
 
 #endif
