@@ -129,8 +129,8 @@ void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax,
 	if (agg)
 		fprintf(f, "<p class=note>%llu connections: too many to draw one by one, so each "
 			"process has a band whose darkness is how many of its connections were "
-			"open at that time, and only its %d longest and %d biggest connections "
-			"(%zu in all) are drawn as bars with data-sock.</p>\n",
+			"open at that time, and only the %d longest and the %d biggest connections "
+			"of all (%zu) are drawn as bars with data-sock.</p>\n",
 			(unsigned long long)total, SS_HTML_TOP, SS_HTML_TOP, nrows);
 	if (m->nhosts > 1)
 		fputs("<p class=note>Each host's connections are on its own clock.</p>\n", f);
