@@ -25,11 +25,21 @@ void html_esc(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
 		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
 		default:
 			/* Control characters are not allowed in HTML text. */
 			if (*p < 0x20 && *p != '\t' && *p != '\n')
@@ -45,7 +55,7 @@ const char *html_dur(uint64_t ns, char *buf, size_t size)
 	static const struct {
 		double scale;
 		const char *unit;
-	} units[] = { { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "\u00b5s" } };
+	} units[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "\u00b5s"}};
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if ((double)ns >= units[i].scale) {
@@ -58,7 +68,7 @@ const char *html_dur(uint64_t ns, char *buf, size_t size)
 
 const char *html_bytes(uint64_t n, char *buf, size_t size)
 {
-	static const char *unit[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	static const char *unit[] = {"B", "kB", "MB", "GB", "TB", "PB"};
 	double v = (double)n;
 	int u = 0;
 
@@ -82,7 +92,7 @@ struct html {
 	struct ss_hmap procs; /* pid key -> hproc */
 	struct hrow *rows;    /* every row, or the longest then the biggest */
 	size_t nrows;
-	size_t nlong, nbig;   /* aggregated: in rows[0, TOP) and rows[TOP, 2 TOP) */
+	size_t nlong, nbig; /* aggregated: in rows[0, TOP) and rows[TOP, 2 TOP) */
 	struct hrow *fails;
 	size_t nfails;
 };
@@ -152,15 +162,9 @@ static void keep_top(struct hrow *v, size_t *n, const struct ss_conn_row *r, uin
 	copy_row(&v[at], r);
 }
 
-static uint64_t key_dur(const struct hrow *r)
-{
-	return r->dur;
-}
+static uint64_t key_dur(const struct hrow *r) { return r->dur; }
 
-static uint64_t key_bytes(const struct hrow *r)
-{
-	return r->tx + r->rx;
-}
+static uint64_t key_bytes(const struct hrow *r) { return r->tx + r->rx; }
 
 /* Second pass: keep what the page draws. */
 static void draw_row(const struct ss_conn_row *r, void *arg)
@@ -229,32 +233,32 @@ static void dedup(struct html *h)
 }
 
 static const char style[] =
-	"body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}\n"
-	"h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\n"
-	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;"
-	"padding:2px 6px;text-align:left;font-size:13px}th{background:#f3f3f3}\n"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	".note{color:#555;font-style:italic}.cards{display:flex;flex-wrap:wrap;gap:10px}\n"
-	".card{border:1px solid #ddd;padding:6px;width:320px}.card h3{font-size:1em;margin:0}\n"
-	".card p{margin:2px 0;font-size:12px}svg text{font-size:11px;fill:#333}\n"
-	".client{fill:#2f6fd0}.server{fill:#2a9d4b}.listener{fill:#999}.datagram{fill:#e08a00}\n"
-	".pair{fill:#8a4fc4}.bound,.unused,.unknown{fill:#bbb}.raw,.netlink,.packet{fill:#6a8}\n"
-	".err{fill:#d62828}rect[data-sock]:hover{stroke:#000;stroke-width:1}\n"
-	".band{fill:#2f6fd0}.edge{stroke:#7a8ca8;fill:none}.tx{stroke:#2f6fd0}.rx{stroke:#2a9d4b}\n"
-	"#detail{font-family:monospace;white-space:pre;min-height:1.4em}\n";
+    "body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}\n"
+    "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\n"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;"
+    "padding:2px 6px;text-align:left;font-size:13px}th{background:#f3f3f3}\n"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    ".note{color:#555;font-style:italic}.cards{display:flex;flex-wrap:wrap;gap:10px}\n"
+    ".card{border:1px solid #ddd;padding:6px;width:320px}.card h3{font-size:1em;margin:0}\n"
+    ".card p{margin:2px 0;font-size:12px}svg text{font-size:11px;fill:#333}\n"
+    ".client{fill:#2f6fd0}.server{fill:#2a9d4b}.listener{fill:#999}.datagram{fill:#e08a00}\n"
+    ".pair{fill:#8a4fc4}.bound,.unused,.unknown{fill:#bbb}.raw,.netlink,.packet{fill:#6a8}\n"
+    ".err{fill:#d62828}rect[data-sock]:hover{stroke:#000;stroke-width:1}\n"
+    ".band{fill:#2f6fd0}.edge{stroke:#7a8ca8;fill:none}.tx{stroke:#2f6fd0}.rx{stroke:#2a9d4b}\n"
+    "#detail{font-family:monospace;white-space:pre;min-height:1.4em}\n";
 
 /* Clicking a connection shows its details; the last line marks the page
  * as run through (a script error would leave it unset). */
 static const char script[] =
-	"(function(){\n"
-	"var n=document.querySelectorAll('[data-sock]').length;\n"
-	"var c=document.getElementById('nel');if(c)c.textContent=String(n);\n"
-	"var d=document.getElementById('detail');\n"
-	"document.querySelectorAll('svg.timeline').forEach(function(s){\n"
-	" s.addEventListener('click',function(ev){var t=ev.target.closest('[data-sock]');\n"
-	"  if(t&&d){var k=t.querySelector('title');d.textContent=k?k.textContent:'';}});});\n"
-	"document.body.setAttribute('data-ready','1');\n"
-	"})();\n";
+    "(function(){\n"
+    "var n=document.querySelectorAll('[data-sock]').length;\n"
+    "var c=document.getElementById('nel');if(c)c.textContent=String(n);\n"
+    "var d=document.getElementById('detail');\n"
+    "document.querySelectorAll('svg.timeline').forEach(function(s){\n"
+    " s.addEventListener('click',function(ev){var t=ev.target.closest('[data-sock]');\n"
+    "  if(t&&d){var k=t.querySelector('title');d.textContent=k?k.textContent:'';}});});\n"
+    "document.body.setAttribute('data-ready','1');\n"
+    "})();\n";
 
 static void th(FILE *f, const char *const *names)
 {
@@ -271,10 +275,7 @@ static void td(FILE *f, const char *s)
 	fputs("</td>", f);
 }
 
-static void tdn(FILE *f, uint64_t v)
-{
-	fprintf(f, "<td class=n>%llu</td>", (unsigned long long)v);
-}
+static void tdn(FILE *f, uint64_t v) { fprintf(f, "<td class=n>%llu</td>", (unsigned long long)v); }
 
 static void header(FILE *f, struct ss_report *r, const struct html *h)
 {
@@ -288,12 +289,15 @@ static void header(FILE *f, struct ss_report *r, const struct html *h)
 		td(f, r->info[i].command ? r->info[i].command : "");
 		fputs("</tr>\n", f);
 	}
-	fprintf(f, "<tr><th>events</th><td class=n>%llu</td><td>%llu lost, %llu packets lost</td></tr>\n",
-		(unsigned long long)m->events, (unsigned long long)m->lost,
-		(unsigned long long)m->lost_packets);
+	fprintf(
+	    f,
+	    "<tr><th>events</th><td class=n>%llu</td><td>%llu lost, %llu packets lost</td></tr>\n",
+	    (unsigned long long)m->events, (unsigned long long)m->lost,
+	    (unsigned long long)m->lost_packets);
 	fprintf(f, "<tr><th>duration</th><td class=n>%s</td><td></td></tr>\n",
 		html_dur(m->last_ts - m->first_ts, b, sizeof(b)));
-	fprintf(f, "<tr><th>connections</th><td class=n>%llu</td><td>"
+	fprintf(f,
+		"<tr><th>connections</th><td class=n>%llu</td><td>"
 		"<span id=nel>?</span> drawn one by one</td></tr>\n</table>\n",
 		(unsigned long long)h->nconns);
 }
@@ -310,7 +314,7 @@ static void errors(FILE *f, struct html *h)
 		fputs("<p class=note>No call failed.</p>\n", f);
 	if (n) {
 		fputs("<table>\n", f);
-		th(f, (const char *const[]){ "call", "error", "count", NULL });
+		th(f, (const char *const[]){"call", "error", "count", NULL});
 		for (size_t i = 0; i < n; i++) {
 			fputs("<tr>", f);
 			td(f, m->calls[v[i]->id]->name);
@@ -324,8 +328,8 @@ static void errors(FILE *f, struct html *h)
 	if (!h->nfails)
 		return;
 	fprintf(f, "<h3>Failed connections</h3>\n<table>\n");
-	th(f, (const char *const[]){ "pid", "sock", "comm", "role", "local", "remote", "error",
-				     "at", NULL });
+	th(f, (const char *const[]){"pid", "sock", "comm", "role", "local", "remote", "error", "at",
+				    NULL});
 	for (size_t i = 0; i < h->nfails; i++) {
 		const struct hrow *w = &h->fails[i];
 		fputs("<tr>", f);
@@ -336,7 +340,8 @@ static void errors(FILE *f, struct html *h)
 		td(f, w->local);
 		td(f, w->remote);
 		td(f, w->error);
-		td(f, html_dur(w->start > h->ax.origin ? w->start - h->ax.origin : 0, b, sizeof(b)));
+		td(f,
+		   html_dur(w->start > h->ax.origin ? w->start - h->ax.origin : 0, b, sizeof(b)));
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -371,11 +376,11 @@ static void dns_row(const struct ss_dns_row *r, void *arg)
 
 static void dns(FILE *f, struct html *h)
 {
-	struct dns_ctx x = { f, 0, h->ax.origin };
+	struct dns_ctx x = {f, 0, h->ax.origin};
 
 	fputs("<h2 id=dns>Name lookups</h2>\n<table>\n", f);
-	th(f, (const char *const[]){ "pid", "call", "query", "result", "took", "at", "sockets",
-				     NULL });
+	th(f,
+	   (const char *const[]){"pid", "call", "query", "result", "took", "at", "sockets", NULL});
 	ss_model_each_dns(h->m, dns_row, &x);
 	fputs("</table>\n", f);
 	if (!x.n)
@@ -418,10 +423,9 @@ static void latency(FILE *f, struct ss_model *m)
 		fputs("<p class=note>No request/response turn seen.</p>\n", f);
 	fputs("<div class=cards>\n", f);
 	for (size_t i = 0; i < n; i++) {
-		char *name = ss_xasprintf("%s %s (%llu connections)",
-					  sv[i]->server ? "server" : "client",
-					  sv[i]->endpoint ? sv[i]->endpoint : "?",
-					  (unsigned long long)sv[i]->conns);
+		char *name = ss_xasprintf(
+		    "%s %s (%llu connections)", sv[i]->server ? "server" : "client",
+		    sv[i]->endpoint ? sv[i]->endpoint : "?", (unsigned long long)sv[i]->conns);
 		card(f, name, &sv[i]->h, 0, "turns");
 		free(name);
 	}
@@ -437,7 +441,7 @@ void ss_html_begin(struct ss_report *r, FILE *f)
 
 void ss_out_html(struct ss_report *r, FILE *f)
 {
-	struct html h = { .m = r->m };
+	struct html h = {.m = r->m};
 	struct ss_model *m = r->m;
 
 	ss_hmap_init(&h.procs);
@@ -467,14 +471,16 @@ void ss_out_html(struct ss_report *r, FILE *f)
 		qsort(h.rows, h.nrows, sizeof(*h.rows), by_pid_start);
 
 	fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
-	      "<title>sockscope report</title>\n<style>\n", f);
+	      "<title>sockscope report</title>\n<style>\n",
+	      f);
 	fputs(style, f);
 	fputs("</style></head>\n<body>\n", f);
 	header(f, r, &h);
 	fputs("<p><a href=#timeline>timeline</a> \u00b7 <a href=#flows>flows</a> \u00b7 "
 	      "<a href=#latency>latency</a> \u00b7 <a href=#services>services</a> \u00b7 "
 	      "<a href=#throughput>throughput</a> \u00b7 <a href=#errors>errors</a> \u00b7 "
-	      "<a href=#dns>name lookups</a></p>\n", f);
+	      "<a href=#dns>name lookups</a></p>\n",
+	      f);
 	html_timeline(f, m, &h.ax, procs, nprocs, h.rows, h.nrows, h.agg);
 	html_flow_graph(f, m, &h.fl);
 	latency(f, m);

@@ -48,9 +48,8 @@ const char *html_dur(uint64_t ns, char *buf, size_t size);
 const char *html_bytes(uint64_t n, char *buf, size_t size);
 
 /* html_svg.c */
-void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax,
-		   struct hproc **procs, size_t nprocs, struct hrow *rows, size_t nrows,
-		   int agg);
+void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax, struct hproc **procs,
+		   size_t nprocs, struct hrow *rows, size_t nrows, int agg);
 void html_flow_graph(FILE *f, const struct ss_model *m, const struct ss_flows *fl);
 void html_hist(FILE *f, const struct ss_hist *h);
 void html_throughput(FILE *f, const struct ss_model *m);

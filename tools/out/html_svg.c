@@ -55,8 +55,8 @@ static int tl_lanes(const struct haxis *ax, const struct hrow *rows, size_t n, i
 	return used;
 }
 
-static void tl_row(FILE *f, const struct ss_model *m, const struct haxis *ax,
-		   const struct hrow *w, double y)
+static void tl_row(FILE *f, const struct ss_model *m, const struct haxis *ax, const struct hrow *w,
+		   double y)
 {
 	char a[64], b[64], tx[64], rx[64], hn[80];
 	double x = tl_x(ax, w->start), x2 = tl_x(ax, w->start + w->dur);
@@ -89,8 +89,8 @@ static void tl_row(FILE *f, const struct ss_model *m, const struct haxis *ax,
 	fputs("</title></rect>\n", f);
 }
 
-void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax,
-		   struct hproc **procs, size_t nprocs, struct hrow *rows, size_t nrows, int agg)
+void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax, struct hproc **procs,
+		   size_t nprocs, struct hrow *rows, size_t nrows, int agg)
 {
 	int *lane = ss_xcalloc(nrows + 1, sizeof(*lane));
 	int *lanes = ss_xcalloc(nprocs + 1, sizeof(*lanes));
@@ -125,9 +125,11 @@ void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax,
 	      "<svg width=12 height=10><rect class=datagram width=10 height=10 /></svg> datagram "
 	      "<svg width=12 height=10><rect class=pair width=10 height=10 /></svg> socketpair "
 	      "<svg width=12 height=10><rect class=err width=10 height=10 /></svg> failed. "
-	      "Point at one for its details, click it to copy them below.</p>\n", f);
+	      "Point at one for its details, click it to copy them below.</p>\n",
+	      f);
 	if (agg)
-		fprintf(f, "<p class=note>%llu connections: too many to draw one by one, so each "
+		fprintf(f,
+			"<p class=note>%llu connections: too many to draw one by one, so each "
 			"process has a band whose darkness is how many of its connections were "
 			"open at that time, and only the %d longest and the %d biggest connections "
 			"of all (%zu) are drawn as bars with data-sock.</p>\n",
@@ -138,15 +140,22 @@ void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax,
 		fputs("<p class=note>No connection.</p>\n", f);
 		goto out;
 	}
-	fprintf(f, "<svg class=timeline width=\"%d\" height=\"%.0f\" "
-		"xmlns=\"http://www.w3.org/2000/svg\">\n", TL_LABEL + TL_W + 10, height);
+	fprintf(f,
+		"<svg class=timeline width=\"%d\" height=\"%.0f\" "
+		"xmlns=\"http://www.w3.org/2000/svg\">\n",
+		TL_LABEL + TL_W + 10, height);
 	for (int k = 0; k <= 4; k++) {
 		double x = TL_LABEL + k * TL_W / 4.0;
-		fprintf(f, "<line x1=\"%.0f\" y1=\"14\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#eee\"/>"
+		fprintf(f,
+			"<line x1=\"%.0f\" y1=\"14\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#eee\"/>"
 			"<text x=\"%.0f\" y=\"11\" text-anchor=\"%s\">%s</text>\n",
-			x, x, height, x, k == 4 ? "end" : k ? "middle" : "start",
-			html_dur((ax->t0 > ax->origin ? ax->t0 - ax->origin : 0) + (uint64_t)((double)ax->span * k / 4), b,
-				 sizeof(b)));
+			x, x, height, x,
+			k == 4 ? "end"
+			: k    ? "middle"
+			       : "start",
+			html_dur((ax->t0 > ax->origin ? ax->t0 - ax->origin : 0) +
+				     (uint64_t)((double)ax->span * k / 4),
+				 b, sizeof(b)));
 	}
 	double y = 24;
 	for (size_t p = 0; p < nprocs; p++) {
@@ -165,8 +174,10 @@ void html_timeline(FILE *f, const struct ss_model *m, const struct haxis *ax,
 			for (int j = 0; j < SS_HTML_BINS; j++) {
 				if (!pr->bins[j])
 					continue;
-				fprintf(f, "<rect class=band x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" "
-					"height=\"%d\" fill-opacity=\"%.2f\"><title>%d open</title></rect>\n",
+				fprintf(f,
+					"<rect class=band x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" "
+					"height=\"%d\" fill-opacity=\"%.2f\"><title>%d "
+					"open</title></rect>\n",
 					TL_LABEL + (double)j * TL_W / SS_HTML_BINS, y,
 					(double)TL_W / SS_HTML_BINS + 0.5, TL_BAND,
 					0.15 + 0.85 * pr->bins[j] / most, pr->bins[j]);
@@ -214,11 +225,10 @@ struct fgraph {
 	struct ss_hmap nodes, edges;
 };
 
-static const char *const host_colour[] = { "#2f6fd0", "#2a9d4b", "#e08a00", "#8a4fc4",
-					   "#d62828", "#0a9a9a", "#9a6a00", "#555" };
+static const char *const host_colour[] = {"#2f6fd0", "#2a9d4b", "#e08a00", "#8a4fc4",
+					  "#d62828", "#0a9a9a", "#9a6a00", "#555"};
 
-static size_t fg_node(struct fgraph *g, const struct ss_flows *fl, size_t end,
-		      const char *endpoint)
+static size_t fg_node(struct fgraph *g, const struct ss_flows *fl, size_t end, const char *endpoint)
 {
 	int ext = end == SS_NO_END;
 	const struct ss_end *e = ext ? NULL : &fl->ends[end];
@@ -228,9 +238,10 @@ static size_t fg_node(struct fgraph *g, const struct ss_flows *fl, size_t end,
 	if (i)
 		return i - 1;
 	g->v = ss_xrealloc(g->v, (g->n + 1) * sizeof(*g->v));
-	g->v[g->n] = (struct fnode){ .key = (int64_t)k, .host = ext ? -1 : e->host,
-				     .comm = ext ? NULL : e->comm,
-				     .endpoint = ext ? (endpoint ? endpoint : "?") : NULL };
+	g->v[g->n] = (struct fnode){.key = (int64_t)k,
+				    .host = ext ? -1 : e->host,
+				    .comm = ext ? NULL : e->comm,
+				    .endpoint = ext ? (endpoint ? endpoint : "?") : NULL};
 	ss_hmap_put(&g->nodes, (uint64_t)ext, k, (void *)(uintptr_t)(g->n + 1));
 	return g->n++;
 }
@@ -287,14 +298,15 @@ static void fg_build(struct fgraph *g, const struct ss_flows *fl)
 	ss_hmap_init(&g->edges);
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct ss_flow *w = &fl->v[i];
-		const char *peer = w->client == SS_NO_END ? fl->ends[w->server].remote :
-				   w->server == SS_NO_END ? fl->ends[w->client].remote : NULL;
+		const char *peer = w->client == SS_NO_END   ? fl->ends[w->server].remote
+				   : w->server == SS_NO_END ? fl->ends[w->client].remote
+							    : NULL;
 		size_t a = fg_node(g, fl, w->client, peer), b = fg_node(g, fl, w->server, peer);
 		uint64_t ts = ss_flow_to_server(fl, w), tc = ss_flow_to_client(fl, w);
 		uintptr_t k = (uintptr_t)ss_hmap_get(&g->edges, a, b);
 		if (!k) {
 			g->e = ss_xrealloc(g->e, (g->ne + 1) * sizeof(*g->e));
-			g->e[g->ne] = (struct fedge){ .a = a, .b = b, .proto = w->proto };
+			g->e[g->ne] = (struct fedge){.a = a, .b = b, .proto = w->proto};
 			ss_hmap_put(&g->edges, a, b, (void *)(uintptr_t)(++g->ne));
 			k = g->ne;
 		}
@@ -340,11 +352,13 @@ static void fg_edge(FILE *f, const struct ss_model *m, const struct fgraph *g,
 	double w = fmin(1 + log10((double)(e->to_s + e->to_c) + 1) / 1.5, 7);
 
 	if (a == b) { /* both ends in one process: a loop beside it */
-		fprintf(f, "<circle class=edge cx=\"%.1f\" cy=\"%.1f\" r=\"12\" stroke-width=\"%.1f\">",
-			a->x + 14 * cos(a->a), a->y + 14 * sin(a->a), w);
+		fprintf(
+		    f, "<circle class=edge cx=\"%.1f\" cy=\"%.1f\" r=\"12\" stroke-width=\"%.1f\">",
+		    a->x + 14 * cos(a->a), a->y + 14 * sin(a->a), w);
 	} else {
 		double dx = b->x - a->x, dy = b->y - a->y, d = fmax(hypot(dx, dy), 1);
-		fprintf(f, "<line class=edge x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+		fprintf(f,
+			"<line class=edge x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 			"stroke-width=\"%.1f\" marker-end=\"url(#arrow)\">",
 			a->x + dx * 9 / d, a->y + dy * 9 / d, b->x - dx * 11 / d,
 			b->y - dy * 11 / d, w);
@@ -366,17 +380,19 @@ static void fg_tables(FILE *f, const struct ss_model *m, const struct ss_flows *
 
 	qsort(g->e, g->ne, sizeof(*g->e), edge_by_bytes);
 	fputs("<table>\n<tr><th>client</th><th>server</th><th>proto</th><th>connections</th>"
-	      "<th>to the server</th><th>back</th></tr>\n", f);
+	      "<th>to the server</th><th>back</th></tr>\n",
+	      f);
 	for (size_t i = 0; i < g->ne && i < 100; i++) {
 		const struct fedge *e = &g->e[i];
 		fputs("<tr><td>", f);
 		fg_name(f, m, &g->v[e->a]);
 		fputs("</td><td>", f);
 		fg_name(f, m, &g->v[e->b]);
-		fprintf(f, "</td><td>%s</td><td class=n>%llu</td><td class=n>%s</td>"
-			"<td class=n>%s</td></tr>\n", ss_flow_proto_name(e->proto),
-			(unsigned long long)e->n, html_bytes(e->to_s, s, sizeof(s)),
-			html_bytes(e->to_c, c, sizeof(c)));
+		fprintf(f,
+			"</td><td>%s</td><td class=n>%llu</td><td class=n>%s</td>"
+			"<td class=n>%s</td></tr>\n",
+			ss_flow_proto_name(e->proto), (unsigned long long)e->n,
+			html_bytes(e->to_s, s, sizeof(s)), html_bytes(e->to_c, c, sizeof(c)));
 	}
 	fputs("</table>\n", f);
 	if (g->ne > 100)
@@ -384,7 +400,8 @@ static void fg_tables(FILE *f, const struct ss_model *m, const struct ss_flows *
 	if (m->nhosts < 2)
 		return;
 	fputs("<h3>Hosts</h3>\n<table>\n<tr><th>host</th><th>clock offset</th>"
-	      "<th>flows</th></tr>\n", f);
+	      "<th>flows</th></tr>\n",
+	      f);
 	for (int i = 0; i < m->nhosts && i < fl->nhosts; i++) {
 		const struct ss_clock *k = &fl->clocks[i];
 		fprintf(f, "<tr><td style=\"color:%s\">", host_colour[i % 8]);
@@ -400,7 +417,7 @@ static void fg_tables(FILE *f, const struct ss_model *m, const struct ss_flows *
 
 void html_flow_graph(FILE *f, const struct ss_model *m, const struct ss_flows *fl)
 {
-	struct fgraph g = { 0 };
+	struct fgraph g = {0};
 
 	fputs("<h2 id=flows>Flows between processes</h2>\n", f);
 	fg_build(&g, fl);
@@ -411,14 +428,20 @@ void html_flow_graph(FILE *f, const struct ss_model *m, const struct ss_flows *f
 	size_t kept = fg_place(&g);
 	fputs("<p>An arrow from the client to the server of each pair, as wide as the bytes "
 	      "they moved; endpoints no recorded process held are hollow. "
-	      "Point at one for its numbers.</p>\n", f);
+	      "Point at one for its numbers.</p>\n",
+	      f);
 	if (kept < g.n)
-		fprintf(f, "<p class=note>The %zu busiest of %zu processes and endpoints are "
-			"drawn; the table lists the others' flows.</p>\n", kept, g.n);
-	fprintf(f, "<svg class=flows width=\"%d\" height=\"%d\" "
-		"xmlns=\"http://www.w3.org/2000/svg\">\n<defs><marker id=arrow viewBox=\"0 0 10 10\" "
-		"refX=\"9\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\">"
-		"<path d=\"M0,0L10,5L0,10z\" fill=\"#7a8ca8\"/></marker></defs>\n", FG_W, FG_H);
+		fprintf(f,
+			"<p class=note>The %zu busiest of %zu processes and endpoints are "
+			"drawn; the table lists the others' flows.</p>\n",
+			kept, g.n);
+	fprintf(
+	    f,
+	    "<svg class=flows width=\"%d\" height=\"%d\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">\n<defs><marker id=arrow viewBox=\"0 0 10 10\" "
+	    "refX=\"9\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\">"
+	    "<path d=\"M0,0L10,5L0,10z\" fill=\"#7a8ca8\"/></marker></defs>\n",
+	    FG_W, FG_H);
 	for (size_t i = 0; i < g.ne; i++)
 		if (g.v[g.e[i].a].kept && g.v[g.e[i].b].kept)
 			fg_edge(f, m, &g, &g.e[i]);
@@ -428,11 +451,13 @@ void html_flow_graph(FILE *f, const struct ss_model *m, const struct ss_flows *f
 		if (!v->kept)
 			continue;
 		if (v->host < 0)
-			fprintf(f, "<g><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"#fff\" "
-				"stroke=\"#777\" stroke-width=\"2\"/>", v->x, v->y);
+			fprintf(f,
+				"<g><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"#fff\" "
+				"stroke=\"#777\" stroke-width=\"2\"/>",
+				v->x, v->y);
 		else
-			fprintf(f, "<g><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\"/>",
-				v->x, v->y, host_colour[v->host % 8]);
+			fprintf(f, "<g><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\"/>", v->x,
+				v->y, host_colour[v->host % 8]);
 		int right = cos(v->a) >= -1e-9;
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
 			v->x + (right ? 11 : -11), v->y + 4, right ? "start" : "end");
@@ -459,7 +484,7 @@ out:
 /* One bar per power of two, from the first to the last non-empty one. */
 void html_hist(FILE *f, const struct ss_hist *h)
 {
-	uint64_t pow2[65] = { 0 }, most = 1;
+	uint64_t pow2[65] = {0}, most = 1;
 	int lo = 64, hi = -1;
 	char a[64], b[64];
 
@@ -481,11 +506,14 @@ void html_hist(FILE *f, const struct ss_hist *h)
 		if (pow2[p] > most)
 			most = pow2[p];
 	double w = fmin(24, (double)HI_W / (hi - lo + 1));
-	fprintf(f, "<svg class=hist width=\"%d\" height=\"%d\" "
-		"xmlns=\"http://www.w3.org/2000/svg\">\n", HI_W, HI_H + 14);
+	fprintf(f,
+		"<svg class=hist width=\"%d\" height=\"%d\" "
+		"xmlns=\"http://www.w3.org/2000/svg\">\n",
+		HI_W, HI_H + 14);
 	for (int p = lo; p <= hi; p++) {
 		double bh = pow2[p] ? fmax(1, (double)HI_H * pow2[p] / most) : 0;
-		fprintf(f, "<rect class=client x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
+		fprintf(f,
+			"<rect class=client x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 			"<title>%s to %s: %llu</title></rect>\n",
 			(p - lo) * w, HI_H - bh, fmax(w - 1, 1), bh,
 			html_dur(p ? (uint64_t)1 << p : 0, a, sizeof(a)),
@@ -498,9 +526,10 @@ void html_hist(FILE *f, const struct ss_hist *h)
 	if ((hi - lo + 1) * w < 100)
 		fprintf(f, "<text x=\"0\" y=\"%d\">%s to %s</text>\n</svg>\n", HI_H + 12, a, b);
 	else
-		fprintf(f, "<text x=\"0\" y=\"%d\">%s</text><text x=\"%.1f\" y=\"%d\" "
-			"text-anchor=\"end\">%s</text>\n</svg>\n", HI_H + 12, a,
-			(hi - lo + 1) * w, HI_H + 12, b);
+		fprintf(f,
+			"<text x=\"0\" y=\"%d\">%s</text><text x=\"%.1f\" y=\"%d\" "
+			"text-anchor=\"end\">%s</text>\n</svg>\n",
+			HI_H + 12, a, (hi - lo + 1) * w, HI_H + 12, b);
 }
 
 /* ---- throughput ---- */
@@ -514,7 +543,8 @@ static void tp_line(FILE *f, const struct ss_series *s, const uint64_t *v, doubl
 {
 	fprintf(f, "<polyline class=%s fill=\"none\" stroke-width=\"1.5\" points=\"", cls);
 	for (size_t i = 0; i < s->n; i++) {
-		double x0 = TP_LEFT + (double)i * TP_W / s->n, x1 = TP_LEFT + (i + 1.0) * TP_W / s->n;
+		double x0 = TP_LEFT + (double)i * TP_W / s->n,
+		       x1 = TP_LEFT + (i + 1.0) * TP_W / s->n;
 		double y = 10 + TP_H - (double)v[i] / most * TP_H;
 		fprintf(f, "%.1f,%.1f %.1f,%.1f ", x0, y, x1, y);
 	}
@@ -538,25 +568,38 @@ void html_throughput(FILE *f, const struct ss_model *m)
 		if (s->rx[i] > most)
 			most = s->rx[i];
 	}
-	fprintf(f, "<p>Bytes per second the processes "
-		"<svg width=20 height=10><line class=tx x1=0 y1=5 x2=20 y2=5 stroke-width=2 /></svg> "
-		"sent and <svg width=20 height=10><line class=rx x1=0 y1=5 x2=20 y2=5 "
-		"stroke-width=2 /></svg> received, counted when each call returned, in %zu steps "
-		"of %s from %s into the traces.%s</p>\n",
-		s->n, html_dur(s->width, a, sizeof(a)),
-		html_dur(s->t0 > m->first_ts ? s->t0 - m->first_ts : 0, b, sizeof(b)),
-		m->nhosts > 1 ? " Each host's on its own clock." : "");
-	fprintf(f, "<svg class=throughput width=\"%d\" height=\"%d\" "
-		"xmlns=\"http://www.w3.org/2000/svg\">\n", TP_LEFT + TP_W + 10, TP_H + 30);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+	fprintf(
+	    f,
+	    "<p>Bytes per second the processes "
+	    "<svg width=20 height=10><line class=tx x1=0 y1=5 x2=20 y2=5 stroke-width=2 /></svg> "
+	    "sent and <svg width=20 height=10><line class=rx x1=0 y1=5 x2=20 y2=5 "
+	    "stroke-width=2 /></svg> received, counted when each call returned, in %zu steps "
+	    "of %s from %s into the traces.%s</p>\n",
+	    s->n, html_dur(s->width, a, sizeof(a)),
+	    html_dur(s->t0 > m->first_ts ? s->t0 - m->first_ts : 0, b, sizeof(b)),
+	    m->nhosts > 1 ? " Each host's on its own clock." : "");
+	if (m->filtering_addr || m->filtering_proc)
+		fputs("<p class=note>These count the bytes of every connection, also those "
+		      "the filters leave out.</p>\n",
+		      f);
+	fprintf(f,
+		"<svg class=throughput width=\"%d\" height=\"%d\" "
+		"xmlns=\"http://www.w3.org/2000/svg\">\n",
+		TP_LEFT + TP_W + 10, TP_H + 30);
+	fprintf(f,
+		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
 		"<line x1=\"%d\" y1=\"10\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n",
 		TP_LEFT, TP_H + 10, TP_LEFT + TP_W, TP_H + 10, TP_LEFT, TP_LEFT, TP_H + 10);
-	fprintf(f, "<text x=\"%d\" y=\"14\" text-anchor=\"end\">%s/s</text>"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", TP_LEFT - 4,
+	fprintf(f,
+		"<text x=\"%d\" y=\"14\" text-anchor=\"end\">%s/s</text>"
+		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n",
+		TP_LEFT - 4,
 		html_bytes((uint64_t)((double)most * 1e9 / (double)s->width), c, sizeof(c)),
 		TP_LEFT - 4, TP_H + 10);
-	fprintf(f, "<text x=\"%d\" y=\"%d\">+0</text><text x=\"%d\" y=\"%d\" "
-		"text-anchor=\"end\">+%s</text>\n", TP_LEFT, TP_H + 24, TP_LEFT + TP_W, TP_H + 24,
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\">+0</text><text x=\"%d\" y=\"%d\" "
+		"text-anchor=\"end\">+%s</text>\n",
+		TP_LEFT, TP_H + 24, TP_LEFT + TP_W, TP_H + 24,
 		html_dur(s->width * s->n, a, sizeof(a)));
 	tp_line(f, s, s->tx, (double)most, "tx");
 	tp_line(f, s, s->rx, (double)most, "rx");
