@@ -10,7 +10,9 @@ lifetimes decide which server end is whose.
 As root, the two talk over an address of a network namespace made for
 the run, and a copy of the client's recording moved to another host (its
 clock 57 s off, as tests/lib/traceedit.py does) is reported with the
-server's too: the stitch across hosts, with its clock estimate."""
+server's too: the stitch across hosts, with its clock estimate.  Each
+set is also reported once with --format html: its time and the page's
+size (aggregated past 5,000 connections, so it stays small)."""
 
 import json
 import os
@@ -98,6 +100,15 @@ class FlowStitch:
         clock = None if lo is None or hi is None else (lo <= SKEW <= hi, hi - lo)
         return secs, maxrss_kb / 1024.0, flows, paired, clock
 
+    def html(self, dirs, tmp):
+        """The HTML report over dirs, once: (seconds, size of the page in kB)."""
+        page = os.path.join(tmp, "report.html")
+        t0 = time.monotonic()
+        subprocess.run([self.sockscope, "report", "--format", "html", "-o", page] + dirs,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        secs = time.monotonic() - t0
+        return secs, os.path.getsize(page) / 1000.0
+
     def measure(self, rounds, scale):
         res = []
         ns = self.netns()
@@ -116,11 +127,13 @@ class FlowStitch:
                         sets.append((2, [dirs[0], moved]))
                     for hosts, d in sets:
                         runs = [self.report(d, tmp) for _ in range(rounds)]
+                        html_s, html_kb = self.html(d, tmp)
                         res.append({"connections": n, "hosts": hosts,
                                     "median_s": round(statistics.median(r[0] for r in runs), 3),
                                     "max_rss_mb": round(max(r[1] for r in runs), 1),
                                     "flows": runs[0][2], "paired": runs[0][3],
-                                    "clock": runs[0][4]})
+                                    "clock": runs[0][4],
+                                    "html_s": round(html_s, 3), "html_kb": round(html_kb)})
                 finally:
                     shutil.rmtree(tmp, ignore_errors=True)
         finally:
@@ -144,11 +157,12 @@ class FlowStitch:
         print("\nFlows: a server and its client in two recordings, `sockscope report` over "
               "both (median of the rounds):\n")
         print("| connections | hosts | report s | us/connection | max RSS MB | flows "
-              "| paired, agreeing | clock: truth within, width |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---|")
+              "| paired, agreeing | clock: truth within, width | html s | html kB |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
         for r in res:
             c = r.get("clock")
-            print("| %d | %d | %.2f | %.1f | %.0f | %d | %d | %s |" % (
+            print("| %d | %d | %.2f | %.1f | %.0f | %d | %d | %s | %s | %s |" % (
                 r["connections"], r.get("hosts", 1), r["median_s"],
                 1e6 * r["median_s"] / r["connections"], r["max_rss_mb"], r["flows"], r["paired"],
-                "-" if not c else "%s, %.1f us" % ("yes" if c[0] else "NO", c[1] / 1e3)))
+                "-" if not c else "%s, %.1f us" % ("yes" if c[0] else "NO", c[1] / 1e3),
+                r.get("html_s", "-"), r.get("html_kb", "-")))

@@ -366,6 +366,8 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 		c->tx += n;
 	else
 		c->rx += n;
+	if (m->series.on)
+		ss_series_add(&m->series, e->ts, tx, n);
 	if (tx && !c->marks.tx)
 		c->marks.tx = e->ts - (uint64_t)e->dur;
 	else if (!tx && !c->marks.rx)

@@ -263,6 +263,18 @@ struct ss_dns_agg {
 	char remote[64];        /* the first one's peer */
 };
 
+/* Bytes over time (series.c): SS_SERIES_MAX buckets of width ns from t0,
+ * n of them used; kept only when an output asks (width 0: none yet). */
+#define SS_SERIES_MAX 512
+struct ss_series {
+	int on;
+	uint64_t t0, width;
+	size_t n;
+	uint64_t tx[SS_SERIES_MAX], rx[SS_SERIES_MAX];
+};
+
+void ss_series_add(struct ss_series *s, uint64_t ts, int tx, uint64_t n);
+
 struct ss_model {
 	struct ss_filter f;
 	int filtering_addr, filtering_proc;
@@ -308,6 +320,8 @@ struct ss_model {
 	void (*tap)(void *arg, const struct ss_ev *e, const struct ss_proc *p,
 		    const struct ss_conn *c);
 	void *tap_arg;
+
+	struct ss_series series; /* bytes over time, when series.on */
 };
 
 /* The index of the host of this name and clock, added when new (at most

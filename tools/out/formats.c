@@ -13,9 +13,13 @@ static const struct ss_format text = { "text", NULL, ss_out_text, 0,
 static const struct ss_format json = { "json", NULL, ss_out_json, 0,
 				       "one object (docs/report.schema.json)" };
 
+static const struct ss_format html = { "html", ss_html_begin, ss_out_html, 0,
+				       "one page with a timeline and plots, for a browser" };
+
 static const struct ss_format *const formats[] = {
 	&text,
 	&json,
+	&html,
 	&ss_format_chrome,
 };
 
