@@ -128,6 +128,14 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 		probes_loaded = 0;
 	} else {
 		probes_loaded = ss_probes_load((const void *)ss_trace_init);
+		/* Tracing may stop later (stop.c) in a process that has
+		 * chrooted by then, as sshd's sandboxed child has: the tracer's
+		 * threads then leave with pthread_exit, whose unwinder glibc
+		 * loads on first use, from the file system, and aborts the
+		 * process when it cannot.  Load it now, while the files are
+		 * there: glibc finds it loaded then. */
+		if (probes_loaded)
+			dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NODELETE);
 		ss_tracker_resolve();
 		if (probes_loaded)
 			ss_count_threads();

@@ -47,7 +47,11 @@ def lingering(out):
     return re.sub(r"^threads \d+$", "threads N", out, flags=re.M)
 
 
-for mode in ("prctl", "seccomp", "tsync", "exec"):
+# chroot: sshd's child chroots before its filter; tracing then stops with
+# no file of the system reachable (the unwinder that the tracer's threads
+# need to leave, glibc loads on first use: the preload has it loaded).
+modes = ("prctl", "seccomp", "tsync", "exec") + (("chroot",) if os.geteuid() == 0 else ())
+for mode in modes:
     why = ""
     brc, bout, berr, _ = env.run([prog, mode], preload=False, timeout=60)
     t.is_(brc, 0, "%s: exits 0 bare" % mode)

@@ -15,6 +15,9 @@
  * ss-seccomp exec: install (with prctl) a filter that kills only on the
  * tracer's calls, then exec this program again, which starts filtered:
  * it uses a socket pair and lists its threads.
+ * ss-seccomp chroot: as prctl, in a chroot to an empty directory first, as
+ * sshd's child is (root only): no file of the system is reachable when
+ * tracing stops.
  * Output: a few lines that are the same bare and traced; exit status 0.
  */
 #include <dirent.h>
@@ -31,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "looppair.h"
@@ -41,7 +45,7 @@ static const int allowed[] = {
 	SYS_close_range, SYS_clone, SYS_clone3, SYS_wait4, SYS_exit, SYS_exit_group,
 	SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_futex,
 	SYS_rt_sigreturn, SYS_newfstatat, SYS_fstat, SYS_lseek, SYS_openat,
-	SYS_getdents64, SYS_set_robust_list, SYS_rseq, SYS_getrandom,
+	SYS_getdents64, SYS_set_robust_list, SYS_rseq, SYS_getrandom, SYS_clock_nanosleep,
 };
 
 /* What the tracer calls and a program that starts filtered does not. */
@@ -110,7 +114,7 @@ int main(int argc, char **argv)
 	int fds[3];
 
 	if (argc != 2)
-		return fprintf(stderr, "usage: ss-seccomp prctl|seccomp|tsync|exec\n"), 2;
+		return fprintf(stderr, "usage: ss-seccomp prctl|seccomp|tsync|exec|chroot\n"), 2;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (!strcmp(argv[1], "inherited")) {
 		int sv[2];
@@ -131,9 +135,19 @@ int main(int argc, char **argv)
 	int c = fds[1], s = fds[2];
 	printf("connected\n");
 
-	if (install(argv[1], 0) != 0)
+	if (!strcmp(argv[1], "chroot")) {
+		/* An empty directory, removed from outside as we enter it. */
+		char dir[] = "/tmp/ss-seccomp-XXXXXX";
+		if (!mkdtemp(dir) || chdir(dir) || rmdir(dir) || chroot("."))
+			die("chroot");
+	}
+	if (install(!strcmp(argv[1], "chroot") ? "prctl" : argv[1], 0) != 0)
 		die("seccomp");
 	printf("filtered\n");
+	/* Live a while, as sshd's child does: long enough for the tracer's
+	 * threads, woken as tracing stopped, to leave. */
+	if (!strcmp(argv[1], "chroot"))
+		nanosleep(&(struct timespec){ 0, 300 * 1000000L }, NULL);
 	ssize_t n = send(c, "hello", 5, 0);
 	ssize_t m = recv(s, buf, sizeof(buf), 0);
 	printf("sent %zd received %zd\n", n, m);
