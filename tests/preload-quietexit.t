@@ -66,6 +66,12 @@ time.sleep(2)
 out, err = p.communicate(b"go\n", timeout=120)
 t.ok(registered, "the untagged process registered and has its per-process buffers")
 t.is_(p.returncode, 0, "it exits 0")
+# Stop once the daemon has seen it go (its per-process buffers are then
+# flushed for it), not while it is still taking that in.
+for _ in range(600):
+    if "PID: %d " % p.pid not in env.lttng("list", "-u"):
+        break
+    time.sleep(0.05)
 env.stop(uid_s)
 env.stop(pid_s)
 
