@@ -10,6 +10,7 @@
 static const struct ss_format formats[] = {
 	{ "text", NULL, ss_out_text, 0, "tables for a person (default)" },
 	{ "json", NULL, ss_out_json, 0, "one object (docs/report.schema.json)" },
+	{ "pcapng", ss_out_pcapng_begin, ss_out_pcapng_end, 1, "packets synthesized from the calls, for Wireshark" },
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

@@ -48,5 +48,8 @@ const char *ss_format_names(void);
 
 void ss_out_text(struct ss_report *r, FILE *f);
 void ss_out_json(struct ss_report *r, FILE *f);
+/* pcapng.c: packets as the calls are read (begin), nothing more at the end. */
+void ss_out_pcapng_begin(struct ss_report *r, FILE *f);
+void ss_out_pcapng_end(struct ss_report *r, FILE *f);
 
 #endif
