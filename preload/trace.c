@@ -129,6 +129,7 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 	} else {
 		probes_loaded = ss_probes_load((const void *)ss_trace_init);
 		ss_tracker_resolve();
+		ss_payload_init();
 		if (probes_loaded)
 			ss_count_threads();
 	}
