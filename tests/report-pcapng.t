@@ -20,16 +20,8 @@ PROG = os.path.join(sstest.TOP, "tests", "prog", "pcap-exchange.py")
 t = sstest.Tap()
 env = sstest.Env("pcapng")
 env.need_sessiond()
-if subprocess.run(["sh", "-c", "command -v tshark"], capture_output=True).returncode:
-    t.skip_all("no tshark (scripts/deps.sh installs it)")
-
-
-def tshark(f, *args):
-    p = subprocess.run(["tshark", "-n", "-r", f] + list(args), capture_output=True, text=True,
-                       timeout=120)
-    if p.returncode:
-        sstest.bail("tshark %s: %s" % (" ".join(args), p.stderr.strip()))
-    return p.stdout
+sstools.need_tshark(t)
+tshark = sstools.tshark
 
 
 def pcapng(trace, name, opts=()):

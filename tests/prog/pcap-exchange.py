@@ -7,7 +7,8 @@
 # the server closes on end of file.  Prints a line per exchange:
 # "PROTO CLIENT SERVER BYTES_TO_SERVER BYTES_TO_CLIENT", endpoints as the
 # report writes them.  With --random, the bytes are random and written
-# in hex after the line ("data DIRECTION HEX"), for the payload tests.
+# in hex after the line ("data DIRECTION HEX": TCP c2s and s2c, the bytes
+# each way; UDP up and down, one line per datagram), for the payload tests.
 import os
 import socket
 import sys
@@ -90,6 +91,11 @@ def udp():
         cli.recv(65536)
     print("udp %s %s %d %d" % (ep(socket.AF_INET, cli.getsockname()),
                               ep(socket.AF_INET, srv.getsockname()), sum(map(len, up)), down))
+    if rand:
+        for d in up:
+            print("data up %s" % d.hex())
+        for d in up:
+            print("data down %s" % d[:50].hex())
     cli.close()
     srv.close()
 

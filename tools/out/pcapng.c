@@ -11,6 +11,12 @@
  * or RDWR) or the last close().  UDP: a datagram per send or receive.
  * Unix sockets have no IP endpoints: they are not in the capture.
  *
+ * The bytes (record --payload) come in sockscope:payload events after
+ * their call, on its thread: a send or receive waits (one per thread)
+ * until the thread's next call, its payload events putting their bytes in
+ * segments on the way, and then the bytes not recorded go out as segments
+ * without data.
+ *
  * Both ends of a connection in the traces describe the same bytes twice
  * (the client's send and the server's receive).  A connection is keyed by
  * its two endpoints, the same from either end (mirrored), and each
@@ -45,6 +51,21 @@ struct tcp_conn {
 	int syn, fin[2], closed[2], seen[2], done, in_ring;
 };
 
+/* A send or receive waiting for its bytes (one per thread). */
+struct pending {
+	int active, udp;
+	int tx, end;    /* TCP: the end that called, and the one whose bytes they are */
+	int64_t sock;   /* its payload events name it */
+	char *key;      /* TCP: the connection's; UDP: the direction's */
+	struct pcap_ep src, dst; /* UDP */
+	uint64_t base, n; /* TCP: the call's bytes are [base, base + n) of its direction */
+	int host;
+	uint64_t ts;
+	char comment[256];
+	uint8_t *buf; /* UDP: the datagram's recorded bytes, got of them */
+	size_t got;
+};
+
 struct udp_dir {
 	char *key;
 	uint64_t sent, rcvd, emitted; /* datagrams */
@@ -58,6 +79,7 @@ struct pcap_state {
 	size_t ndone, done_head;
 	struct udp_dir *udp_ring[MAX_UDP];
 	size_t nudp, udp_head;
+	struct ss_hmap pending; /* vtid -> struct pending */
 	char comment[256];
 };
 
@@ -72,6 +94,29 @@ static void note(struct pcap_state *s, const struct ss_ev *e, const struct ss_pr
 	snprintf(s->comment, sizeof(s->comment), "pid %lld comm %s: %s() = %lld%s%s",
 		 (long long)ss_id_of(e->vpid), p->comm[0] ? p->comm : "?", call, (long long)e->ret,
 		 what ? "; " : "", what ? what : "");
+}
+
+/* ---- calls waiting for their payload ---- */
+
+/* Thread e->vtid's waiting call, made anew. */
+static struct pending *pend(struct pcap_state *s, const struct ss_ev *e, int udp, const char *key)
+{
+	struct pending *pd = ss_hmap_get(&s->pending, (uint64_t)e->vtid, 0);
+
+	if (!pd) {
+		pd = ss_xcalloc(1, sizeof(*pd));
+		ss_hmap_put(&s->pending, (uint64_t)e->vtid, 0, pd);
+	}
+	free(pd->key);
+	pd->key = ss_xstrdup(key);
+	pd->active = 1;
+	pd->udp = udp;
+	pd->sock = e->sock;
+	pd->host = e->host;
+	pd->ts = e->ts;
+	pd->got = 0;
+	memcpy(pd->comment, s->comment, sizeof(pd->comment));
+	return pd;
 }
 
 /* ---- TCP ---- */
@@ -92,15 +137,21 @@ static uint64_t ack_rel(const struct tcp_conn *t, int i)
 	return 1 + t->emitted[!i] + (uint64_t)t->fin[!i];
 }
 
-static void seg(struct pcap_state *s, const struct ss_ev *e, struct tcp_conn *t, int i, int flags,
-		uint64_t len)
+static void seg_data(struct pcap_state *s, const struct ss_ev *e, struct tcp_conn *t, int i,
+		     int flags, uint64_t len, const uint8_t *data, size_t ndata)
 {
 	uint32_t seq = flags & PCAP_SYN ? t->isn[i] : seq_of(t, i);
 
 	if (flags & PCAP_ACK)
 		t->acked[i] = ack_rel(t, i);
 	pcap_w_tcp(&s->w, e->host, e->ts, &t->ep[i], &t->ep[!i], seq, ack_of(t, i), flags, len,
-		   s->comment);
+		   data, ndata, s->comment);
+}
+
+static void seg(struct pcap_state *s, const struct ss_ev *e, struct tcp_conn *t, int i, int flags,
+		uint64_t len)
+{
+	seg_data(s, e, t, i, flags, len, NULL, 0);
 }
 
 static void handshake(struct pcap_state *s, const struct ss_ev *e, struct tcp_conn *t, int client)
@@ -109,23 +160,27 @@ static void handshake(struct pcap_state *s, const struct ss_ev *e, struct tcp_co
 
 	t->syn = 1;
 	pcap_w_tcp(&s->w, e->host, ts, &t->ep[client], &t->ep[!client], t->isn[client], 0, PCAP_SYN,
-		   0, s->comment);
+		   0, NULL, 0, s->comment);
 	pcap_w_tcp(&s->w, e->host, ts, &t->ep[!client], &t->ep[client], t->isn[!client],
-		   t->isn[client] + 1, PCAP_SYN | PCAP_ACK, 0, s->comment);
+		   t->isn[client] + 1, PCAP_SYN | PCAP_ACK, 0, NULL, 0, s->comment);
 	t->acked[!client] = 1;
 	seg(s, e, t, client, PCAP_ACK, 0);
 }
 
-/* Data from end i up to a total of n bytes, in segments past what was
- * emitted already. */
-static void data_to(struct pcap_state *s, const struct ss_ev *e, struct tcp_conn *t, int i,
-		    uint64_t n)
+/* End i's bytes [from, to) in segments, past what was emitted already;
+ * bytes: their data (those before it first, without), or NULL. */
+static void data_range(struct pcap_state *s, const struct ss_ev *e, struct tcp_conn *t, int i,
+		       uint64_t from, uint64_t to, const uint8_t *bytes)
 {
 	uint64_t max = t->ep[i].v6 ? PCAP_TCP_MAX - 20 : PCAP_TCP_MAX;
 
-	while (!t->fin[i] && t->emitted[i] < n) {
-		uint64_t len = n - t->emitted[i] < max ? n - t->emitted[i] : max;
-		seg(s, e, t, i, PCAP_ACK | PCAP_PSH, len);
+	if (bytes && from > t->emitted[i])
+		data_range(s, e, t, i, 0, from, NULL);
+	while (!t->fin[i] && t->emitted[i] < to) {
+		uint64_t at = t->emitted[i];
+		uint64_t len = to - at < max ? to - at : max;
+		const uint8_t *d = bytes && at >= from ? bytes + (at - from) : NULL;
+		seg_data(s, e, t, i, PCAP_ACK | PCAP_PSH, len, d, d ? (size_t)len : 0);
 		t->emitted[i] += len;
 	}
 }
@@ -234,15 +289,17 @@ static void tcp_event(struct pcap_state *s, const struct ss_ev *e, const struct 
 		return;
 	}
 	uint64_t n = k == SS_K_TX_MMSG || k == SS_K_RX_MMSG ? (uint64_t)e->bytes : (uint64_t)e->ret;
-	if ((k == SS_K_TX || k == SS_K_TX_MMSG) && e->ret > 0) {
-		t->sent[i] += n;
-		data_to(s, e, t, i, t->sent[i]);
-	} else if (rx && e->ret > 0 && !(e->flags & MSG_PEEK)) {
-		/* The other end's bytes up to what this end has taken: its
-		 * segments when its sends are not read yet, or not recorded. */
-		t->rcvd[i] += n;
-		data_to(s, e, t, !i, t->rcvd[i]);
-		ack(s, e, t, i);
+	int tx = k == SS_K_TX || k == SS_K_TX_MMSG;
+	if ((tx || rx) && e->ret > 0 && !(rx && (e->flags & MSG_PEEK))) {
+		/* A send: this end's bytes; a receive: the other end's, whose
+		 * segments it stands for when the other's sends are not read
+		 * yet, or not recorded.  They wait for their payload. */
+		struct pending *pd = pend(s, e, 0, t->key);
+		pd->tx = tx;
+		pd->end = i;
+		pd->base = tx ? t->sent[i] : t->rcvd[i];
+		pd->n = n;
+		*(tx ? &t->sent[i] : &t->rcvd[i]) += n;
 	} else if (k == SS_K_RX && e->ret == 0 && !e->err) {
 		fin(s, e, t, !i); /* end of file: the other end's FIN */
 		ack(s, e, t, i);
@@ -258,16 +315,14 @@ static void tcp_event(struct pcap_state *s, const struct ss_ev *e, const struct 
 
 /* ---- UDP ---- */
 
-static struct udp_dir *udp_dir(struct pcap_state *s, const char *src, const char *dst)
+/* The direction "SRC DST", made when new (the oldest goes when too many). */
+static struct udp_dir *udp_dir(struct pcap_state *s, const char *key)
 {
-	char *key = ss_xasprintf("%s %s", src, dst);
 	uint64_t h = ss_hash_str(key);
 	struct udp_dir *u = ss_hmap_get(&s->udp, h, 0);
 
-	if (u && !strcmp(u->key, key)) {
-		free(key);
+	if (u && !strcmp(u->key, key))
 		return u;
-	}
 	if (s->nudp == MAX_UDP) { /* the oldest direction goes */
 		struct udp_dir *old = s->udp_ring[s->udp_head];
 		if (ss_hmap_get(&s->udp, ss_hash_str(old->key), 0) == old)
@@ -278,7 +333,7 @@ static struct udp_dir *udp_dir(struct pcap_state *s, const char *src, const char
 		s->nudp--;
 	}
 	u = ss_xcalloc(1, sizeof(*u));
-	u->key = key;
+	u->key = ss_xstrdup(key);
 	ss_hmap_put(&s->udp, h, 0, u);
 	s->udp_ring[(s->udp_head + s->nudp++) % MAX_UDP] = u;
 	return u;
@@ -304,21 +359,107 @@ static void udp_event(struct pcap_state *s, const struct ss_ev *e, const struct 
 	int tx = e->kind == SS_K_TX || e->kind == SS_K_TX_MMSG;
 	const char *peer = e->addr && *e->addr ? e->addr : c->remote;
 	struct pcap_ep l, r, src, dst;
-	char ls[80], rs[80];
+	char ls[80], rs[80], key[168];
 
 	if (e->ret <= 0 || (!tx && (e->flags & MSG_PEEK)) || pcap_ep_parse(c->local, &l) < 0 ||
 	    pcap_ep_parse(peer, &r) < 0 || l.v6 != r.v6)
 		return;
 	endpoint(&l, &r, &src, ls, sizeof(ls));
 	endpoint(&r, &src, &dst, rs, sizeof(rs));
-	struct udp_dir *u = tx ? udp_dir(s, ls, rs) : udp_dir(s, rs, ls);
-	uint64_t n = e->kind == SS_K_TX_MMSG || e->kind == SS_K_RX_MMSG ? (uint64_t)e->bytes
-									 : (uint64_t)e->ret;
-	if (tx ? ++u->sent <= u->emitted : ++u->rcvd <= u->emitted)
-		return; /* the other end's event put it in the capture */
+	snprintf(key, sizeof(key), "%s %s", tx ? ls : rs, tx ? rs : ls);
+	struct pending *pd = pend(s, e, 1, key);
+	pd->tx = tx;
+	pd->src = tx ? src : dst;
+	pd->dst = tx ? dst : src;
+	pd->n = e->kind == SS_K_TX_MMSG || e->kind == SS_K_RX_MMSG ? (uint64_t)e->bytes
+								    : (uint64_t)e->ret;
+	if (pd->n > PCAP_UDP_MAX)
+		pd->n = PCAP_UDP_MAX;
+}
+
+/* The datagram of a waiting call, unless the other end's put it in the
+ * capture (directions count their datagrams, as TCP counts bytes). */
+static void udp_flush(struct pcap_state *s, struct pending *pd)
+{
+	struct udp_dir *u = udp_dir(s, pd->key);
+
+	if (pd->tx ? ++u->sent <= u->emitted : ++u->rcvd <= u->emitted)
+		return;
 	u->emitted++;
-	pcap_w_udp(&s->w, e->host, e->ts, tx ? &src : &dst, tx ? &dst : &src,
-		   n > PCAP_UDP_MAX ? PCAP_UDP_MAX : n, s->comment);
+	pcap_w_udp(&s->w, pd->host, pd->ts, &pd->src, &pd->dst, pd->n, pd->buf, pd->got,
+		   pd->comment);
+}
+
+/* ---- waiting calls: their bytes, then what is left ---- */
+
+/* The TCP connection of key, if it is still known. */
+static struct tcp_conn *tcp_of(struct pcap_state *s, const char *key)
+{
+	struct tcp_conn *t = ss_hmap_get(&s->tcp, ss_hash_str(key), 0);
+
+	return t && !strcmp(t->key, key) ? t : NULL;
+}
+
+/* The TCP connection of a waiting call (NULL: no longer known), its time
+ * and host into at and its comment taken back for the packets. */
+static struct tcp_conn *pending_tcp(struct pcap_state *s, const struct pending *pd,
+				    struct ss_ev *at)
+{
+	struct tcp_conn *t = tcp_of(s, pd->key);
+
+	memset(at, 0, sizeof(*at));
+	at->host = pd->host;
+	at->ts = pd->ts;
+	memcpy(s->comment, pd->comment, sizeof(s->comment));
+	return t;
+}
+
+/* Thread vtid's waiting call, finished: the bytes not recorded go as
+ * segments without data, and a receive acknowledges them. */
+static void flush(struct pcap_state *s, int64_t vtid)
+{
+	struct pending *pd = ss_hmap_get(&s->pending, (uint64_t)vtid, 0);
+
+	if (!pd || !pd->active)
+		return;
+	pd->active = 0;
+	if (pd->udp) {
+		udp_flush(s, pd);
+		return;
+	}
+	struct ss_ev at;
+	struct tcp_conn *t = pending_tcp(s, pd, &at);
+	if (!t)
+		return;
+	data_range(s, &at, t, pd->tx ? pd->end : !pd->end, 0, pd->base + pd->n, NULL);
+	if (!pd->tx)
+		ack(s, &at, t, pd->end);
+}
+
+/* A sockscope:payload event: bytes of the call waiting on its thread. */
+static void payload(void *arg, const struct ss_ev *e, const struct ss_conn *c)
+{
+	struct pcap_state *s = arg;
+	struct pending *pd = ss_hmap_get(&s->pending, (uint64_t)e->vtid, 0);
+
+	(void)c;
+	if (!pd || !pd->active || pd->sock != e->sock || !e->data || (uint64_t)e->offset >= pd->n)
+		return; /* a peek, or a call not in the capture */
+	uint64_t n = e->ndata < pd->n - (uint64_t)e->offset ? e->ndata : pd->n - (uint64_t)e->offset;
+	if (pd->udp) {
+		if (!pd->buf)
+			pd->buf = ss_xmalloc(PCAP_UDP_MAX);
+		memcpy(pd->buf + e->offset, e->data, n);
+		if ((size_t)e->offset + n > pd->got)
+			pd->got = (size_t)e->offset + n;
+		return;
+	}
+	struct ss_ev at;
+	struct tcp_conn *t = pending_tcp(s, pd, &at);
+	if (!t)
+		return;
+	uint64_t from = pd->base + (uint64_t)e->offset;
+	data_range(s, &at, t, pd->tx ? pd->end : !pd->end, from, from + n, e->data);
 }
 
 /* ---- the format ---- */
@@ -327,6 +468,7 @@ static void tap(void *arg, const struct ss_ev *e, const struct ss_proc *p, const
 {
 	struct pcap_state *s = arg;
 
+	flush(s, e->vtid); /* the thread's previous call has all its bytes */
 	if (!c || (c->family != AF_INET && c->family != AF_INET6) || !c->local)
 		return;
 	switch (e->kind) {
@@ -350,9 +492,11 @@ void ss_out_pcapng_begin(struct ss_report *r, FILE *f)
 	s->m = r->m;
 	ss_hmap_init(&s->tcp);
 	ss_hmap_init(&s->udp);
+	ss_hmap_init(&s->pending);
 	pcap_w_begin(&s->w, f, r->m);
 	r->state = s;
 	r->m->tap = tap;
+	r->m->payload = payload;
 	r->m->tap_arg = s;
 }
 
@@ -363,6 +507,16 @@ void ss_out_pcapng_end(struct ss_report *r, FILE *f)
 
 	(void)f;
 	r->m->tap = NULL;
+	r->m->payload = NULL;
+	for (size_t i = 0; ss_hmap_next(&s->pending, &i, &slot);) {
+		struct pending *pd = slot->v;
+		if (pd->active)
+			flush(s, (int64_t)slot->a);
+		free(pd->key);
+		free(pd->buf);
+		free(pd);
+	}
+	ss_hmap_free(&s->pending);
 	for (size_t i = 0; i < s->ndone; i++) {
 		struct tcp_conn *t = s->done[(s->done_head + i) % MAX_DONE];
 		if (t->done) /* else revived: in the table */

@@ -3,8 +3,9 @@
  * The pcapng writer of `report --format pcapng` (pcapng_file.c): blocks
  * (section header, one interface per host, enhanced packets with a
  * comment) and the IPv4/IPv6, TCP and UDP headers of the packets that
- * pcapng.c synthesizes from the calls.  Packets carry their headers; their
- * payload is counted in the original length, not captured.
+ * pcapng.c synthesizes from the calls.  Packets carry their headers and
+ * the payload bytes recorded (record --payload), if any; the original
+ * length counts the whole payload.
  */
 #ifndef SS_OUT_PCAPNG_H
 #define SS_OUT_PCAPNG_H
@@ -49,13 +50,15 @@ struct pcap_w {
 
 /* Start the file: its section header. */
 void pcap_w_begin(struct pcap_w *w, FILE *f, const struct ss_model *m);
-/* A TCP segment of len bytes (not captured) from src to dst, seen on the
- * interface of host, at ts (kept in order), with a comment. */
+/* A TCP segment of len bytes, of which the first ndata are data (the rest
+ * not captured), from src to dst, seen on the interface of host, at ts
+ * (kept in order), with a comment. */
 void pcap_w_tcp(struct pcap_w *w, int host, uint64_t ts, const struct pcap_ep *src,
 		const struct pcap_ep *dst, uint32_t seq, uint32_t ack, int flags, uint64_t len,
-		const char *comment);
-/* A UDP datagram of len bytes (not captured). */
+		const uint8_t *data, size_t ndata, const char *comment);
+/* A UDP datagram of len bytes, the first ndata of them data. */
 void pcap_w_udp(struct pcap_w *w, int host, uint64_t ts, const struct pcap_ep *src,
-		const struct pcap_ep *dst, uint64_t len, const char *comment);
+		const struct pcap_ep *dst, uint64_t len, const uint8_t *data, size_t ndata,
+		const char *comment);
 
 #endif

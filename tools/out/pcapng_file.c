@@ -4,10 +4,11 @@
  * one section in host byte order, one interface per host of the traces
  * (raw IP link type, nanosecond timestamps, named after the host), written
  * the first time a packet is seen on it, and enhanced packet blocks with
- * a comment each.  A packet's IP and TCP/UDP headers are captured and its
- * payload is not: the captured length stops at the headers, the original
- * length counts the payload, so Wireshark shows the real sizes and its TCP
- * analysis follows the sequence numbers without finding anything malformed.
+ * a comment each.  A packet's IP and TCP/UDP headers are captured, and of
+ * its payload what was recorded (record --payload), maybe nothing: the
+ * original length counts the whole payload, so Wireshark shows the real
+ * sizes and its TCP analysis follows the sequence numbers without finding
+ * anything malformed.
  */
 #include "out/pcapng.h"
 
@@ -184,10 +185,12 @@ static size_t ip_header(struct pcap_w *w, uint8_t *buf, const struct pcap_ep *sr
 	return 20;
 }
 
-/* An enhanced packet block: caplen bytes of pkt captured of origlen. */
-static void packet(struct pcap_w *w, int host, uint64_t ts, const uint8_t *pkt, size_t caplen,
-		   uint64_t origlen, const char *comment)
+/* An enhanced packet block: the headers hdr, then the first ndata bytes
+ * of the payload, captured of origlen. */
+static void packet(struct pcap_w *w, int host, uint64_t ts, const uint8_t *hdr, size_t hlen,
+		   const uint8_t *data, size_t ndata, uint64_t origlen, const char *comment)
 {
+	size_t caplen = hlen + ndata;
 	uint32_t id = iface(w, host);
 	size_t n = comment ? strlen(comment) : 0;
 	if (n > 60000)
@@ -202,7 +205,9 @@ static void packet(struct pcap_w *w, int host, uint64_t ts, const uint8_t *pkt, 
 	uint32_t head[7] = { BT_EPB, len, id, (uint32_t)(ts >> 32), (uint32_t)ts,
 			     (uint32_t)caplen, (uint32_t)origlen };
 	put(w, head, sizeof(head));
-	put(w, pkt, caplen);
+	put(w, hdr, hlen);
+	if (ndata)
+		put(w, data, ndata);
 	pad(w, caplen);
 	if (n)
 		option(w, OPT_COMMENT, comment, n);
@@ -212,7 +217,7 @@ static void packet(struct pcap_w *w, int host, uint64_t ts, const uint8_t *pkt, 
 
 void pcap_w_tcp(struct pcap_w *w, int host, uint64_t ts, const struct pcap_ep *src,
 		const struct pcap_ep *dst, uint32_t seq, uint32_t ack, int flags, uint64_t len,
-		const char *comment)
+		const uint8_t *data, size_t ndata, const char *comment)
 {
 	uint8_t buf[40 + 28];
 	/* A SYN offers the MSS and a window scale (14: the window never
@@ -238,11 +243,12 @@ void pcap_w_tcp(struct pcap_w *w, int host, uint64_t ts, const struct pcap_ep *s
 		t[24] = 1; /* NOP */
 		t[25] = 3, t[26] = 3, t[27] = 14; /* window scale */
 	}
-	packet(w, host, ts, buf, ih + th, ih + th + len, comment);
+	packet(w, host, ts, buf, ih + th, data, ndata, ih + th + len, comment);
 }
 
 void pcap_w_udp(struct pcap_w *w, int host, uint64_t ts, const struct pcap_ep *src,
-		const struct pcap_ep *dst, uint64_t len, const char *comment)
+		const struct pcap_ep *dst, uint64_t len, const uint8_t *data, size_t ndata,
+		const char *comment)
 {
 	uint8_t buf[40 + 8];
 	size_t ih = ip_header(w, buf, src, dst, 17, 8, len);
@@ -251,6 +257,7 @@ void pcap_w_udp(struct pcap_w *w, int host, uint64_t ts, const struct pcap_ep *s
 	memcpy(buf + ih, &sp, 2);
 	memcpy(buf + ih + 2, &dp, 2);
 	memcpy(buf + ih + 4, &ul, 2);
-	memset(buf + ih + 6, 0, 2); /* no checksum (the payload is not here) */
-	packet(w, host, ts, buf, ih + 8, ih + 8 + len, comment);
+	memset(buf + ih + 6, 0, 2); /* no checksum (optional over IPv4; the payload may be
+				    * missing) */
+	packet(w, host, ts, buf, ih + 8, data, ndata, ih + 8 + len, comment);
 }
