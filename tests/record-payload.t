@@ -8,7 +8,7 @@
 # TCP analysis warning.  --payload=N records at most N bytes of each call
 # (the rest counted, not captured).  Without --payload no payload event is
 # in the trace, and a SOCKSCOPE_PAYLOAD inherited from the caller is not
-# obeyed.
+# obeyed.  Sub-buffers too small for a payload event are refused.
 import os
 import subprocess
 import sys
@@ -24,10 +24,21 @@ sstools.need_tshark(t)
 tshark = sstools.tshark
 
 
-def follow(f, stream):
+def as_data(lines):
+    """tshark options that dissect the exchange's ports as plain data: its
+    bytes are random, which a heuristic dissector (RTCP...) may take for a
+    protocol of its own and call malformed."""
+    opts = []
+    for w in lines:
+        if w[0] in ("tcp", "udp"):
+            opts += ["-d", "%s.port==%s,data" % (w[0], w[2].rsplit(":", 1)[1])]
+    return opts
+
+
+def follow(f, stream, dec):
     """(node 0's endpoint, its bytes in hex, node 1's bytes in hex) of a TCP stream."""
     node0, sent = None, ["", ""]
-    for line in tshark(f, "-q", "-z", "follow,tcp,raw,%d" % stream).splitlines():
+    for line in tshark(f, *dec, "-q", "-z", "follow,tcp,raw,%d" % stream).splitlines():
         if line.startswith("Node 0: "):
             node0 = line[8:]
         elif node0 and line and not line.startswith(("=", "Node ")):
@@ -59,11 +70,12 @@ data = [w[2] for w in lines if w[0] == "data"]
 f = os.path.join(env.tmp, "all.pcapng")
 rc, _, err = sstools.report(trace, ["--format", "pcapng", "-o", f])
 t.is_(rc, 0, "report --format pcapng over the payloads") or t.diag(err)
-t.is_(tshark(f, "-Y", "_ws.malformed || (tcp.analysis.flags && !tcp.analysis.window_update)"),
+dec = as_data(lines)
+t.is_(tshark(f, *dec, "-Y", "_ws.malformed || (tcp.analysis.flags && !tcp.analysis.window_update)"),
       "", "nothing malformed, no TCP analysis warning")
 streams = {}
 for s in range(2):
-    node0, a, b = follow(f, s)
+    node0, a, b = follow(f, s, dec)
     streams[node0] = (a, b)
 want = {tcp[0][1]: (data[0], data[1]), tcp[1][1].replace("[", "").replace("]", ""): (data[2], data[3])}
 got = {k.replace("[", "").replace("]", ""): v for k, v in streams.items()}
@@ -72,7 +84,7 @@ for k in sorted(want):
          "TCP %s: follow,tcp,raw gives back the client's %d bytes exactly" % (k, len(want[k][0]) // 2))
     t.ok(got.get(k, ("", ""))[1] == want[k][1],
          "TCP %s: and the server's %d bytes exactly" % (k, len(want[k][1]) // 2))
-udp = tshark(f, "-Y", "udp", "-T", "fields", "-e", "udp.payload").split()
+udp = tshark(f, *dec, "-Y", "udp", "-T", "fields", "-e", "udp.payload").split()
 t.is_(udp, data[4:], "UDP: each datagram's payload is what was sent, both ways")
 evs = payload_events(trace)
 t.ok(evs and max(e["_data_length"] for e in evs) == 4096,
@@ -85,14 +97,20 @@ t.ok(evs and all(e["offset"] + e["_data_length"] <= 100 for e in evs),
      "--payload=100: no byte past the 100th of a call")
 f = os.path.join(env.tmp, "n.pcapng")
 rc, _, err = sstools.report(trace, ["--format", "pcapng", "-o", f])
-t.is_(tshark(f, "-Y", "_ws.malformed || (tcp.analysis.flags && !tcp.analysis.window_update)"),
+dec = as_data(lines)
+t.is_(tshark(f, *dec, "-Y", "_ws.malformed || (tcp.analysis.flags && !tcp.analysis.window_update)"),
       "", "--payload=100: the capture is still clean")
 tcpdata = [w[2] for w in lines if w[0] == "data"][0]
-node0, a, b = follow(f, 0)
+node0, a, b = follow(f, 0, dec)
 t.is_(a[:200], tcpdata[:200], "--payload=100: the first 100 bytes of the first send are there")
 
 # ---- off ----
 trace, lines = exchange("off", [], {"SOCKSCOPE_PAYLOAD": "all"})
 t.is_(len(payload_events(trace)), 0,
       "without --payload: no payload event (an inherited SOCKSCOPE_PAYLOAD is ignored)")
+# ---- sub-buffers too small for a payload event ----
+rc, out, err, _ = sstools.record(env, ["true"], "small", ["--payload", "-b", "64K",
+                                                         "--subbuffers", "8"])
+t.ok(rc == 2 and "16K" in err, "--payload with 8 KiB sub-buffers is refused (status 2)") or \
+    t.diag(err)
 t.done()
