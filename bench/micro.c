@@ -6,6 +6,7 @@
  *
  *   getsockopt   getsockopt(SO_TYPE) on a TCP socket
  *   sendrecv     send 64 bytes + recv 64 bytes on a unix socketpair
+ *                (MICRO_SIZE bytes each, up to 4096: record --payload's cost)
  *   connect      connect + accept + close + close over loopback TCP
  *   read-file    read 1 byte from /dev/zero (a descriptor that is no socket)
  *   syscall-getpid  syscall(SYS_getpid): a number the preload does not route
@@ -112,7 +113,11 @@ int main(int argc, char **argv)
 	}
 	const char *w = argv[1];
 	long n = atol(argv[2]);
-	char buf[64] = { 0 };
+	char buf[4096] = { 0 };
+	/* MICRO_SIZE: the bytes of each sendrecv (64 by default, at most 4096). */
+	size_t size = getenv("MICRO_SIZE") ? (size_t)atol(getenv("MICRO_SIZE")) : 64;
+	if (size < 1 || size > sizeof(buf))
+		size = 64;
 	int v, sv[2];
 	socklen_t len;
 	double t0 = 0, t1 = 0;
@@ -139,8 +144,8 @@ int main(int argc, char **argv)
 		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 		t0 = now();
 		for (long i = 0; i < n; i++) {
-			if (send(sv[0], buf, sizeof(buf), 0) != sizeof(buf) ||
-			    recv(sv[1], buf, sizeof(buf), 0) != sizeof(buf))
+			if (send(sv[0], buf, size, 0) != (ssize_t)size ||
+			    recv(sv[1], buf, size, 0) != (ssize_t)size)
 				return 1;
 		}
 		t1 = now();

@@ -5,7 +5,8 @@
 PRELOAD_SRC := preload/real.c preload/fdtable.c preload/trace.c preload/wrap_socket.c \
 	preload/wrap_io.c preload/wrap_fd.c preload/wrap_dns.c preload/wrap_sandbox.c \
 	preload/stop.c preload/tracerfd.c preload/wrap_syscall.c preload/wrap_name.c \
-	preload/wrap_ready.c
+	preload/wrap_ready.c \
+	preload/payload.c
 # vfork needs a stub in assembly; other targets leave vfork unwrapped.
 PRELOAD_ASM := $(if $(filter x86_64%,$(shell $(CC) -dumpmachine)),preload/vfork-x86_64.S)
 PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o) $(PRELOAD_ASM:%.S=$(B)/%.o) $(COMMON_OBJ)

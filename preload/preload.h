@@ -389,6 +389,22 @@ static inline void ss_call_end(struct ss_call *c, int64_t ret, int failed)
 	} while (0)
 
 /*
+ * record --payload (payload.c): the most bytes of each send or receive
+ * recorded as sockscope:payload events after the call's own, 0 when off
+ * (SOCKSCOPE_PAYLOAD, read once at start: a wrapper tests this word and
+ * nothing more when it is off).  The emitters record the bytes of buf, or
+ * of the iovecs, from the call's offset off on, at most n, and return the
+ * offset after them; they keep errno.
+ */
+extern uint64_t ss_payload_max SS_HIDDEN;
+SS_HIDDEN void ss_payload_init(void);
+SS_HIDDEN uint64_t ss_payload_buf(const struct ss_call *c, uint64_t off, const void *buf,
+				  uint64_t n);
+SS_HIDDEN uint64_t ss_payload_iov(const struct ss_call *c, uint64_t off, const struct iovec *iov,
+				  long niov, uint64_t n);
+#define SS_PAYLOAD_ON(c, r) (ss_unlikely(ss_payload_max) && (c)->on && (r) > 0)
+
+/*
  * The serial of the socket at fd for a traced call, describing it first
  * (sockscope:describe) if this is the first sight of it.  Returns 0 when
  * fd is not a socket.  Keeps errno.

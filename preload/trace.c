@@ -137,6 +137,7 @@ __attribute__((constructor(102))) static void ss_trace_init(void)
 		if (probes_loaded)
 			dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NODELETE);
 		ss_tracker_resolve();
+		ss_payload_init();
 		if (probes_loaded)
 			ss_count_threads();
 	}

@@ -35,32 +35,41 @@ static uint64_t iov_size(const struct iovec *iov, long n, int trusted)
 
 /*
  * The calls whose event has only a size and flags, one line each:
- * X(function, event, sockets only?, (params), (args), size, flags).
- * `r` is the real call's result when size is computed.
+ * X(function, event, sockets only?, (params), (args), size, flags, bytes).
+ * `r` is the real call's result when size is computed; bytes records the
+ * data moved, with record --payload (PL_*, below).
  */
 #define SS_IO_MAP(X)                                                              \
 	X(send, send, 0, (int fd, const void *buf, size_t len, int flags),        \
-	  (fd, buf, len, flags), len, flags)                                      \
+	  (fd, buf, len, flags), len, flags, PL_BUF(buf, len))                    \
 	X(recv, recv, 0, (int fd, void *buf, size_t len, int flags),              \
-	  (fd, buf, len, flags), len, flags)                                      \
+	  (fd, buf, len, flags), len, flags, PL_BUF(buf, len))                    \
 	X(__recv_chk, recv, 0,                                                    \
 	  (int fd, void *buf, size_t len, size_t buflen, int flags),              \
-	  (fd, buf, len, buflen, flags), len, flags)                              \
-	X(read, read, 1, (int fd, void *buf, size_t len), (fd, buf, len), len, 0) \
+	  (fd, buf, len, buflen, flags), len, flags, PL_BUF(buf, len))            \
+	X(read, read, 1, (int fd, void *buf, size_t len), (fd, buf, len), len, 0, \
+	  PL_BUF(buf, len))                                                       \
 	X(__read_chk, read, 1, (int fd, void *buf, size_t len, size_t buflen),    \
-	  (fd, buf, len, buflen), len, 0)                                         \
+	  (fd, buf, len, buflen), len, 0, PL_BUF(buf, len))                       \
 	X(write, write, 1, (int fd, const void *buf, size_t len), (fd, buf, len), \
-	  len, 0)                                                                 \
+	  len, 0, PL_BUF(buf, len))                                               \
 	X(readv, readv, 1, (int fd, const struct iovec *iov, int n), (fd, iov, n),\
-	  iov_size(iov, n, r >= 0), 0)                                            \
+	  iov_size(iov, n, r >= 0), 0, PL_IOV(iov, n))                            \
 	X(writev, writev, 1, (int fd, const struct iovec *iov, int n),            \
-	  (fd, iov, n), iov_size(iov, n, r >= 0), 0)                              \
+	  (fd, iov, n), iov_size(iov, n, r >= 0), 0, PL_IOV(iov, n))              \
 	X(sendfile, sendfile, 1, (int fd, int in, off_t *off, size_t len),        \
-	  (fd, in, off, len), len, 0)                                             \
+	  (fd, in, off, len), len, 0, PL_NONE)                                    \
 	X(sendfile64, sendfile, 1, (int fd, int in, off64_t *off, size_t len),    \
-	  (fd, in, off, len), len, 0)
+	  (fd, in, off, len), len, 0, PL_NONE)
 
-#define SS_IO_WRAPPER(fn, ev, sockets_only, params, args, size, flags)         \
+/* The bytes a call moved (record --payload): r of buf, at most len (a
+ * datagram cut by MSG_TRUNC returns more), or of the iovecs; sendfile's
+ * come from a file the preload does not read. */
+#define PL_BUF(buf, len) ss_payload_buf(&c, 0, buf, (uint64_t)r < (len) ? (uint64_t)r : (len))
+#define PL_IOV(iov, n) ss_payload_iov(&c, 0, iov, n, (uint64_t)r)
+#define PL_NONE 0
+
+#define SS_IO_WRAPPER(fn, ev, sockets_only, params, args, size, flags, bytes)  \
 	SS_WRAPPER(ssize_t, fn, params, args,                                  \
 		   SS_ENABLED(ev) && (!(sockets_only) || ss_fd_maybe_socket(fd))) \
 	{                                                                      \
@@ -72,6 +81,8 @@ static uint64_t iov_size(const struct iovec *iov, long n, int trusted)
 		ssize_t r = REAL(fn) args;                                     \
 		io_end(&c, r);                                                 \
 		SS_EMIT(&c, ev, (uint64_t)(size), (flags));                    \
+		if (SS_PAYLOAD_ON(&c, r))                                      \
+			(void)(bytes);                                         \
 		return r;                                                      \
 	}
 
@@ -89,6 +100,8 @@ SS_WRAPPER(ssize_t, sendto,
 	ssize_t r = REAL(sendto)(fd, buf, len, flags, sa, salen);
 	io_end(&c, r);
 	SS_EMIT(&c, sendto, len, flags, ss_ep_decode(&ep, sa, salen, r >= 0), 0);
+	if (SS_PAYLOAD_ON(&c, r))
+		PL_BUF(buf, len);
 	return r;
 }
 
@@ -106,6 +119,8 @@ static ssize_t do_recvfrom(int fd, void *buf, size_t len, size_t buflen, int fla
 			  REAL(recvfrom)(fd, buf, len, flags, sa, lenp);
 	io_end(&c, r);
 	SS_EMIT(&c, recvfrom, len, flags, ss_ep_out_full(&ep, fd, 1, sa, lenp, inlen, r >= 0), 0);
+	if (SS_PAYLOAD_ON(&c, r))
+		PL_BUF(buf, len);
 	return r;
 }
 
@@ -165,6 +180,8 @@ SS_WRAPPER(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), (fd,
 	int ok = r >= 0;
 	SS_EMIT(&c, sendmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags,
 		ss_ep_decode(&ep, m.msg_name, m.msg_namelen, ok), ok ? scan_rights(&m, 0) : 0);
+	if (SS_PAYLOAD_ON(&c, r))
+		PL_IOV(m.msg_iov, (long)m.msg_iovlen);
 	return r;
 }
 
@@ -203,7 +220,19 @@ SS_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	SS_EMIT(&c, recvmsg, iov_size(m.msg_iov, (long)m.msg_iovlen, ok), flags,
 		ss_ep_out_full(&ep, fd, 1, m.msg_name, &m.msg_namelen, before.msg_namelen, ok),
 		ok ? scan_rights(&m, 1) : 0);
+	if (SS_PAYLOAD_ON(&c, r))
+		PL_IOV(m.msg_iov, (long)m.msg_iovlen);
 	return r;
+}
+
+/* record --payload: the bytes of the first n messages, one after the other. */
+static void mmsg_payload(const struct ss_call *c, const struct mmsghdr *v, int n)
+{
+	uint64_t off = 0;
+
+	for (int i = 0; i < n; i++)
+		off = ss_payload_iov(c, off, v[i].msg_hdr.msg_iov, (long)v[i].msg_hdr.msg_iovlen,
+				     v[i].msg_len);
 }
 
 /* Bytes moved by the first n messages, and the rights they carried. */
@@ -231,6 +260,8 @@ SS_WRAPPER(int, sendmmsg, (int fd, struct mmsghdr *vec, unsigned int vlen, int f
 	SS_EMIT(&c, sendmmsg, vlen, flags, ok ? mmsg_bytes(vec, r, 0) : 0,
 		ok ? ss_ep_decode(&ep, vec[0].msg_hdr.msg_name, vec[0].msg_hdr.msg_namelen, 1) :
 		     ss_ep_none(&ep));
+	if (SS_PAYLOAD_ON(&c, r))
+		mmsg_payload(&c, vec, r);
 	return r;
 }
 
@@ -260,5 +291,7 @@ SS_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags
 		ok ? ss_ep_out(&ep, vec[0].msg_hdr.msg_name, &vec[0].msg_hdr.msg_namelen,
 			       first.msg_hdr.msg_namelen, 1) :
 		     ss_ep_none(&ep));
+	if (SS_PAYLOAD_ON(&c, r))
+		mmsg_payload(&c, vec, r);
 	return r;
 }

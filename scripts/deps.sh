@@ -8,7 +8,7 @@ liblttng-ust-dev liblttng-ctl-dev lttng-tools libbabeltrace2-dev babeltrace2 pyt
 clang libclang-rt-14-dev valgrind groff-base \
 socat curl netcat-openbsd redis-server redis-tools nginx-light \
 openssh-server openssh-client dnsmasq-base bind9-dnsutils libuv1-dev libseccomp-dev \
-libncurses-dev tmux iproute2 util-linux chromium"
+libncurses-dev tmux iproute2 util-linux chromium tshark"
 # `deps.sh bench` adds what only the benchmarks run.
 [ "${1:-}" = bench ] && PKGS="$PKGS ltrace wrk time"
 missing=

@@ -3,7 +3,8 @@
 # Differential test: ss-diff calls every wrapped function on success and
 # failure paths; its output (ret, errno, data digests) must be identical run
 # bare, under the preload with no session daemon, with a daemon but no
-# session, and with a session recording every sockscope event.
+# session, with a session recording every sockscope event, and with the
+# payloads too (record --payload).
 import os
 import subprocess
 import sys
@@ -44,4 +45,15 @@ events, lost = sstest.read_trace(trace)
 mine = sstest.only(events, {pid})
 t.ok(len(mine) > 100, "the recording holds the program's events (%d)" % len(mine))
 t.is_(lost, 0, "no event discarded")
+
+# record --payload: the bytes of every send and receive too, and still
+# every result and errno as bare (the sub-buffers hold a payload event).
+sname, trace = env.session("diffpl", subbuf="1M")
+rc, out, err, pid = env.run([prog], env=env.preload_env(extra={"SOCKSCOPE_PAYLOAD": "all"}))
+env.stop(sname)
+t.is_(rc, 0, "preloaded, recording payloads: exits 0")
+t.is_(out, bare, "preloaded, recording payloads: output identical to bare")
+events, lost = sstest.read_trace(trace)
+t.ok(sstest.only(events, {pid}, prefix="sockscope:payload"),
+     "the recording holds payload events")
 t.done()

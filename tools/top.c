@@ -587,7 +587,7 @@ static pid_t launch(char **cmd, const char *preload, uint64_t tag, const sigset_
 			dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		ss_child_env(preload, tag, 0);
+		ss_child_env(preload, tag, 0, NULL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
 		execvp(cmd[0], cmd);
 		err = errno;

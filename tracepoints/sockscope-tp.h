@@ -284,6 +284,19 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, peercred,
 	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int8_t)
 		lttng_ust_field_integer(int32_t, peer_pid, peer_pid)))
 
+/* payload (record --payload, off by default): bytes a send or receive
+ * moved, in pieces of at most SS_PAYLOAD_CHUNK bytes (an event must fit a
+ * sub-buffer), emitted right after the call's own event on its thread:
+ * offset is where the piece starts among the call's bytes.  No call of its
+ * own: ret, err and start_ns 0. */
+#define SS_PAYLOAD_CHUNK 4096
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(sockscope, payload,
+	LTTNG_UST_TP_ARGS(const struct ss_tp_base *, b, uint32_t, offset, const uint8_t *, data,
+			  uint16_t, len),
+	LTTNG_UST_TP_FIELDS(SS_TP_CALL_FIELDS(int8_t)
+		lttng_ust_field_integer(uint32_t, offset, offset)
+		lttng_ust_field_sequence(uint8_t, data, data, uint16_t, len)))
+
 /*
  * Which event uses which class.  X(class, name, args...) where args are the
  * class's argument list: the event's name is the public libc name.
@@ -365,6 +378,8 @@ SS_TP_INSTANCE(describe, describe, SS_A_BASE, int, family, const char *, type,
 	       int, listening)
 SS_TP_INSTANCE(stop, stop, SS_A_BASE, const char *, why, int64_t, detail)
 SS_TP_INSTANCE(peercred, peercred, SS_A_BASE, int, peer_pid)
+SS_TP_INSTANCE(payload, payload, SS_A_BASE, uint32_t, offset, const uint8_t *, data,
+	       uint16_t, len)
 
 #endif /* SOCKSCOPE_TP_H */
 

@@ -268,3 +268,18 @@ class Nobody:
             except OSError:
                 pass
         subprocess.run(["rm", "-rf", self.home])
+
+
+def need_tshark(t):
+    """Skip the whole test without tshark (scripts/deps.sh installs it)."""
+    if subprocess.run(["sh", "-c", "command -v tshark"], capture_output=True).returncode:
+        t.skip_all("no tshark (scripts/deps.sh installs it)")
+
+
+def tshark(f, *args):
+    """tshark's output on the capture f with args; bails out if it fails."""
+    p = subprocess.run(["tshark", "-n", "-r", f] + list(args), capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode:
+        sstest.bail("tshark %s: %s" % (" ".join(args), p.stderr.strip()))
+    return p.stdout

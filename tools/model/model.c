@@ -206,7 +206,7 @@ static const struct {
 	{ "dup", SS_K_DUP }, { "dup2", SS_K_DUP }, { "dup3", SS_K_DUP },
 	{ "describe", SS_K_DESCRIBE }, { "fork", SS_K_FORK }, { "posix_spawn", SS_K_FORK },
 	{ "posix_spawnp", SS_K_FORK }, { "exec", SS_K_EXEC }, { "stop", SS_K_STOP },
-	{ "comm", SS_K_COMM }, { "peercred", SS_K_PEERCRED },
+	{ "comm", SS_K_COMM }, { "peercred", SS_K_PEERCRED }, { "payload", SS_K_PAYLOAD },
 };
 
 enum ss_kind ss_kind_of(const char *name)
@@ -501,6 +501,12 @@ void ss_model_event(struct ss_model *m, const struct ss_ev *e)
 		struct ss_conn *c = ss_hmap_get(&m->conns, (uint64_t)e->vpid, (uint64_t)e->sock);
 		if (c)
 			c->peer_pid = e->peer_pid;
+		return;
+	}
+	if (e->kind == SS_K_PAYLOAD) { /* not a call: the bytes of one */
+		if (sel && m->payload)
+			m->payload(m->tap_arg, e,
+				   ss_hmap_get(&m->conns, (uint64_t)e->vpid, (uint64_t)e->sock));
 		return;
 	}
 	struct ss_conn *c = ss_conn_event(m, p, e);

@@ -33,6 +33,7 @@ enum ss_kind {
 	SS_K_STOP, /* sockscope:stop: the process is traced no further */
 	SS_K_PEERCRED, /* sockscope:peercred: a unix connection's peer pid, no call */
 	SS_K_API, /* a sockscope_api:* method */
+	SS_K_PAYLOAD, /* sockscope:payload: bytes of the call before it on its thread, no call */
 };
 
 /*
@@ -51,6 +52,9 @@ struct ss_ev {
 	int64_t listening; /* describe: 1 a listening socket */
 	uint64_t span; /* a method's window: [ts - span, ts] (its start_ns, else its dur) */
 	const char *comm, *addr, *type, *query, *result, *peer, *optname, *local, *why;
+	int64_t offset;      /* payload: where data starts among its call's bytes */
+	const uint8_t *data; /* payload: ndata bytes */
+	uint64_t ndata;
 };
 
 /*
@@ -319,6 +323,9 @@ struct ss_model {
 	 * (NULL: none), as it is read: `top` counts its intervals so. */
 	void (*tap)(void *arg, const struct ss_ev *e, const struct ss_proc *p,
 		    const struct ss_conn *c);
+	/* Called for each sockscope:payload event (record --payload) of a
+	 * selected process, with its connection (NULL: none), with tap_arg. */
+	void (*payload)(void *arg, const struct ss_ev *e, const struct ss_conn *c);
 	void *tap_arg;
 
 	struct ss_series series; /* bytes over time, when series.on */

@@ -16,10 +16,14 @@ static const struct ss_format json = { "json", NULL, ss_out_json, 0,
 static const struct ss_format html = { "html", ss_html_begin, ss_out_html, 0,
 				       "one page with a timeline and plots, for a browser" };
 
+static const struct ss_format pcapng = { "pcapng", ss_out_pcapng_begin, ss_out_pcapng_end, 1,
+					 "packets synthesized from the calls, for Wireshark" };
+
 static const struct ss_format *const formats[] = {
 	&text,
 	&json,
 	&html,
+	&pcapng,
 	&ss_format_chrome,
 };
 

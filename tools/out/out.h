@@ -51,5 +51,8 @@ void ss_out_json(struct ss_report *r, FILE *f);
 /* The formats with a file of their own beyond text.c and json.c. */
 extern const struct ss_format ss_format_chrome;
 void ss_html_begin(struct ss_report *r, FILE *f), ss_out_html(struct ss_report *r, FILE *f);
+/* pcapng.c: packets as the calls are read (begin), nothing more at the end. */
+void ss_out_pcapng_begin(struct ss_report *r, FILE *f);
+void ss_out_pcapng_end(struct ss_report *r, FILE *f);
 
 #endif

@@ -45,7 +45,7 @@ static const struct member payload_members[] = {
 	INT_MEMBER(cloexec), INT_MEMBER(listening), INT_MEMBER(how),
 	INT_MEMBER(revents), STR_MEMBER(comm), INT_MEMBER(level),
 	INT_MEMBER(vpid), INT_MEMBER(vtid), /* the first layout: contexts, below */
-	INT_MEMBER(peer_pid),
+	INT_MEMBER(peer_pid), INT_MEMBER(offset),
 	/* Older traces name the option; newer ones give its number. */
 	{ "optname", offsetof(struct ss_ev, optnum), 0 },
 };
@@ -69,6 +69,7 @@ struct evclass {
 	int optnum;    /* the option as a number (level, optname): name it */
 	int npay, nctx;
 	struct plan pay[MAX_PLAN], ctx[3];
+	int64_t data; /* payload: the index of its byte sequence, -1 none */
 };
 
 struct reader {
@@ -81,6 +82,8 @@ struct reader {
 	uint64_t t0, next_check, shown;
 	int first_call; /* stop at the first socket call */
 	int found;      /* one was read */
+	uint8_t *bytes; /* a payload event's data, as long as the longest */
+	uint64_t nbytes;
 };
 
 /* Plan the reading of the members of struct field class fc we know. */
@@ -112,6 +115,45 @@ static int make_plan(const bt_field_class *fc, const struct member *want, size_t
 		}
 	}
 	return n;
+}
+
+/* The index of member name of struct fc when it is a sequence of unsigned
+ * integers of 8 bits (the bytes of sockscope:payload), else -1. */
+static int64_t byte_sequence(const bt_field_class *fc, const char *name)
+{
+	if (!fc || bt_field_class_get_type(fc) != BT_FIELD_CLASS_TYPE_STRUCTURE)
+		return -1;
+	uint64_t count = bt_field_class_structure_get_member_count(fc);
+	for (uint64_t i = 0; i < count; i++) {
+		const bt_field_class_structure_member *mb =
+			bt_field_class_structure_borrow_member_by_index_const(fc, i);
+		const bt_field_class *t = bt_field_class_structure_member_borrow_field_class_const(mb);
+		if (strcmp(bt_field_class_structure_member_get_name(mb), name) ||
+		    !bt_field_class_type_is(bt_field_class_get_type(t),
+					    BT_FIELD_CLASS_TYPE_DYNAMIC_ARRAY))
+			continue;
+		const bt_field_class *el = bt_field_class_array_borrow_element_field_class_const(t);
+		if (bt_field_class_get_type(el) == BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER &&
+		    bt_field_class_integer_get_field_value_range(el) == 8)
+			return (int64_t)i;
+	}
+	return -1;
+}
+
+/* A payload's bytes into the reader's buffer, for the event's callback. */
+static void read_bytes(struct reader *r, const bt_field *f, struct ss_ev *e)
+{
+	uint64_t n = bt_field_array_get_length(f);
+
+	if (n > r->nbytes) {
+		r->bytes = ss_xrealloc(r->bytes, n);
+		r->nbytes = n;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		r->bytes[i] = (uint8_t)bt_field_integer_unsigned_get_value(
+			bt_field_array_borrow_element_field_by_index_const(f, i));
+	e->data = r->bytes;
+	e->ndata = n;
 }
 
 static int has_member(const struct plan *p, int n, size_t off)
@@ -169,6 +211,7 @@ static struct evclass *learn_class(struct reader *r, const bt_event *ev)
 	c->has_dur = has_member(c->pay, c->npay, offsetof(struct ss_ev, dur));
 	c->optnum = has_member(c->pay, c->npay, offsetof(struct ss_ev, optnum));
 	c->kind = SS_K_OTHER;
+	c->data = byte_sequence(bt_event_class_borrow_payload_field_class_const(ec), "data");
 	if (name && !strncmp(name, "sockscope:", 10)) {
 		name += 10;
 		c->kind = ss_kind_of(name);
@@ -176,7 +219,7 @@ static struct evclass *learn_class(struct reader *r, const bt_event *ev)
 		    has_member(c->pay, c->npay, offsetof(struct ss_ev, result)))
 			c->kind = SS_K_DNS;
 		c->id = c->kind == SS_K_DESCRIBE || c->kind == SS_K_EXEC || c->kind == SS_K_COMM ||
-					c->kind == SS_K_PEERCRED ?
+					c->kind == SS_K_PEERCRED || c->kind == SS_K_PAYLOAD ?
 				-1 : ss_model_call_id(r->m, name);
 	} else if (name && !strncmp(name, "sockscope_api:", 14)) {
 		c->kind = SS_K_API;
@@ -244,6 +287,10 @@ static void on_event(struct reader *r, const bt_message *msg)
 		}
 		if (c->optnum)
 			e.optname = ss_optname((int)e.level, (int)e.optnum);
+		if (c->data >= 0)
+			read_bytes(r, bt_field_structure_borrow_member_field_by_index_const(
+					      bt_event_borrow_payload_field_const(ev), (uint64_t)c->data),
+				   &e);
 		/* A call ends at its event; it started at start_ns, a reading
 		 * of the trace's clock in its own cycles when that counts ns.
 		 * Older events (and the name service, whose answers are
@@ -542,6 +589,7 @@ out_classes:
 		free(r.classes.slot[i].v);
 	ss_hmap_free(&r.classes);
 	ss_hmap_free(&r.seen_sc);
+	free(r.bytes);
 out:
 	bt_graph_put_ref(g);
 	bt_plugin_put_ref(ctf);
@@ -631,6 +679,7 @@ void ss_live_close(struct ss_live *l)
 		free(l->r.classes.slot[i].v);
 	ss_hmap_free(&l->r.classes);
 	ss_hmap_free(&l->r.seen_sc);
+	free(l->r.bytes);
 	free(l);
 }
 

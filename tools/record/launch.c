@@ -81,7 +81,7 @@ uint64_t ss_make_tag(void)
  * already.  Not liblttng-ust-fork: it would load the tracer into every
  * process, also one that starts under a seccomp filter; the preload follows
  * forks itself once it has loaded the tracer. */
-void ss_child_env(const char *preload, uint64_t tag, int block)
+void ss_child_env(const char *preload, uint64_t tag, int block, const char *payload)
 {
 	const char *old = secure_getenv("LD_PRELOAD");
 	char *san = sanitizer_runtime();
@@ -95,6 +95,12 @@ void ss_child_env(const char *preload, uint64_t tag, int block)
 	setenv("SOCKSCOPE_PROBES", "on", 1);
 	if (block)
 		setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1);
+	/* Only what --payload asked for: never one inherited from the
+	 * caller's environment. */
+	if (payload)
+		setenv("SOCKSCOPE_PAYLOAD", payload, 1);
+	else
+		unsetenv("SOCKSCOPE_PAYLOAD");
 	free(v);
 	free(san);
 }

@@ -10,8 +10,9 @@
 char *ss_find_preload(void);
 /* A recording tag no other recording running now uses. */
 uint64_t ss_make_tag(void);
-/* In the command's child: its environment (the preload, the tag, and
- * blocking buffers when block is set). */
-void ss_child_env(const char *preload, uint64_t tag, int block);
+/* In the command's child: its environment (the preload, the tag,
+ * blocking buffers when block is set, and the payload setting: "all", the
+ * most bytes per call, or NULL for none). */
+void ss_child_env(const char *preload, uint64_t tag, int block, const char *payload);
 
 #endif

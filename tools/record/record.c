@@ -74,6 +74,9 @@ static const char usage[] =
 	"      --block            never discard: CMD waits when the buffers are full\n"
 	"      --no-follow        wait for CMD only, not for the daemons it leaves\n"
 	"                         running (they are named, and no longer recorded)\n"
+	"      --payload[=N]      also record the bytes of every send and receive\n"
+	"                         (at most N per call; default: all): the trace then\n"
+	"                         holds passwords, tokens... keep it as a secret\n"
 	"  -f, --force            run CMD even if it looks untraceable\n"
 	"  -q, --quiet            print nothing but errors and what was not seen\n"
 	"  -v, --verbose          say what is being done\n"
@@ -96,6 +99,7 @@ struct rec_opts {
 	struct ss_session_cfg s; /* events, buffers, blocking */
 	int force, quiet, verbose;
 	int no_follow;
+	const char *payload; /* --payload: "all" or the most bytes per call; NULL off */
 };
 
 static int dir_is_empty(const char *path)
@@ -342,6 +346,7 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 		{ "subbuffers", required_argument, NULL, 'S' },
 		{ "block", no_argument, NULL, 'B' },
 		{ "no-follow", no_argument, NULL, 'F' },
+		{ "payload", optional_argument, NULL, 'Y' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -376,6 +381,13 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 			break;
 		case 'B': o->s.block = 1; break;
 		case 'F': o->no_follow = 1; break;
+		case 'Y': {
+			uint64_t n;
+			if (optarg && (ss_parse_size(optarg, &n) < 0 || n == 0))
+				ss_die(2, "--payload: '%s' is not a size of at least 1", optarg);
+			o->payload = optarg ? ss_xasprintf("%llu", (unsigned long long)n) : "all";
+			break;
+		}
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->verbose = 1; break;
@@ -385,6 +397,10 @@ static void parse(int argc, char **argv, struct rec_opts *o)
 	}
 	if (optind >= argc)
 		ss_usage_error(usage, "no command given");
+	/* A payload event holds up to SS_PAYLOAD_CHUNK bytes (4 KiB): its
+	 * sub-buffer must hold it and more. */
+	if (o->payload && o->s.bufsize / o->s.nsub < 16384)
+		ss_die(2, "--payload needs sub-buffers of 16K at least (--buffer-size / --subbuffers)");
 }
 
 int ss_record_main(int argc, char **argv)
@@ -477,7 +493,7 @@ int ss_record_main(int argc, char **argv)
 			ss_die(2, "fork: %s", strerror(errno));
 		if (child == 0) {
 			close(ep[0]);
-			ss_child_env(preload, tag, o.s.block);
+			ss_child_env(preload, tag, o.s.block, o.payload);
 			sigprocmask(SIG_SETMASK, &orig, NULL);
 			execv(exe, cmd);
 			int err = errno;
