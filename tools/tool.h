@@ -54,6 +54,8 @@ int ss_parse_u64(const char *s, uint64_t *out);
 
 /* Monotonic time in nanoseconds. */
 uint64_t ss_mono_ns(void);
+/* Remove path and all below it, as far as it can (a directory of ours). */
+void ss_remove_tree(const char *path);
 
 /* Read /proc/PID/FILE into buf (size bytes, NUL-terminated): its length,
  * or -1 when it cannot be read (the process is gone, or no /proc). */

@@ -27,7 +27,6 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -144,13 +143,6 @@ static void parse(int argc, char **argv, struct opts *o)
 		ss_die(2, "--format json goes with --batch (the screen is text)");
 	if (!o->batch && (!isatty(0) || !isatty(1)))
 		ss_die(2, "no terminal for the screen: use --batch");
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
 }
 
 /* Why the command could not run. */
@@ -278,7 +270,7 @@ int ss_top_main(int argc, char **argv)
 	if (o.relay ? given_relay(o.relay, &rd, relay_host, sizeof(relay_host)) < 0 :
 		      ss_relayd_start(&rd, tmpl) < 0) {
 		ss_sessiond_release(&d, 0);
-		nftw(tmpl, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		ss_remove_tree(tmpl);
 		return 2;
 	}
 	uint64_t tag = cmd ? ss_make_tag() : 0;
@@ -386,7 +378,7 @@ out:
 	ss_sessiond_release(&d, 0);
 	if (!o.relay)
 		ss_relayd_stop(&rd);
-	nftw(tmpl, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	ss_remove_tree(tmpl);
 	const struct ss_hmap_slot *s;
 	for (size_t i = 0; ss_hmap_next(&t.procs, &i, &s);)
 		free(s->v);

@@ -8,6 +8,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -198,4 +199,16 @@ char ss_proc_stat(long pid, int *ppid, int *pgrp, char *comm, size_t size)
 	if (comm)
 		snprintf(comm, size, "%.*s", (int)(close_ - open_ - 1), open_ + 1);
 	return state;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+void ss_remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

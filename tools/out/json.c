@@ -58,7 +58,6 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 {
 	struct conn_ctx *x = arg;
 	struct json *j = x->j;
-
 	char h[80];
 
 	ss_flows_take(x->fl, r);

@@ -23,7 +23,6 @@
 #include "tool.h"
 
 #include <dirent.h>
-#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -287,14 +286,6 @@ static void write_info(const char *dir, const char *fmt, ...)
 	free(path);
 }
 
-/* Remove the trace directory of a command that could not run. */
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* A command that cannot run ends record as it ends a shell: 127 when it
  * is not there (or its interpreter is not), 126 otherwise. */
 static int cannot_run(const char *cmd, int err)
@@ -522,7 +513,7 @@ int ss_record_main(int argc, char **argv)
 	int gone = ss_session_end(name, &lost, o.relay != NULL);
 	ss_sessiond_release(&d, o.verbose);
 	if (exec_err) {
-		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		ss_remove_tree(dir);
 		status = cannot_run(cmd[0], exec_err);
 		goto out;
 	}

@@ -6,6 +6,7 @@
  * then given to the relay daemon; another program may take one in between,
  * so a relay daemon that exits at once is started again on new ports.
  */
+#include "record/netaddr.h"
 #include "record/relayd.h"
 #include "tool.h"
 
@@ -38,14 +39,11 @@ static int free_port(void)
 /* Whether something listens on 127.0.0.1:port. */
 static int listening(int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-				 .sin_port = htons((uint16_t)port) };
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int ok = s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+	char num[64], why[128];
+	int v6;
 
-	if (s >= 0)
-		close(s);
-	return ok;
+	return ss_tcp_probe("127.0.0.1", (unsigned)port, 1000, num, sizeof(num), &v6, why,
+			    sizeof(why)) == 0;
 }
 
 static pid_t spawn(const struct ss_relayd *r)
