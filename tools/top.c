@@ -14,6 +14,7 @@
  * sees is shown (no tag filter).  Whatever happens, the session, the relay
  * daemon and its directory are gone when top ends, by their names and pid.
  */
+#include "record/execheck.h"
 #include "record/launch.h"
 #include "record/netaddr.h"
 #include "record/relayd.h"
@@ -145,56 +146,36 @@ static void parse(int argc, char **argv, struct opts *o)
 		ss_die(2, "no terminal for the screen: use --batch");
 }
 
-/* Why the command could not run. */
-static int launch_err;
-
 /* The command, started traced, its output to out (NULL: nowhere, and no
- * input either; "-": stderr); its pid, or -1 after saying why. */
+ * input either; "-": stderr); its pid, or -1 after saying why, with the
+ * status a shell gives then in *status. */
 static pid_t launch(char **cmd, const char *preload, uint64_t tag, const sigset_t *orig,
-		    const char *out)
+		    const char *out, int *status)
 {
-	int ep[2], err = 0;
+	char exe[PATH_MAX];
+	int err = 0;
+	pid_t pid = -1;
+
+	*status = 126;
+	if (ss_resolve_cmd(cmd[0], exe, sizeof(exe)) < 0) {
+		err = errno;
+		ss_warn("%s: %s", cmd[0], strerror(err));
+		*status = err == ENOENT || err == ENOTDIR ? 127 : 126;
+		return -1;
+	}
 	int fd = !out ? open("/dev/null", O_RDWR | O_CLOEXEC) :
 		 strcmp(out, "-") ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) :
 		 fcntl(2, F_DUPFD_CLOEXEC, 3);
-
 	if (fd < 0) {
 		ss_warn("%s: %s", out ? out : "/dev/null", strerror(errno));
 		return -1;
 	}
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		close(fd);
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(ep[0]);
-		if (!out)
-			dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		ss_child_env(preload, tag, 0, NULL);
-		sigprocmask(SIG_SETMASK, orig, NULL);
-		execvp(cmd[0], cmd);
-		err = errno;
-		_exit(write(ep[1], &err, sizeof(err)) == sizeof(err) ? 126 : 127);
-	}
-	close(ep[1]);
+	const int io[3] = { out ? -1 : fd, fd, fd };
+	pid = ss_launch(exe, cmd, preload, tag, 0, NULL, orig, io, &err);
 	close(fd);
 	if (pid < 0) {
-		close(ep[0]);
-		ss_warn("fork: %s", strerror(errno));
-		return -1;
-	}
-	ssize_t got;
-	while ((got = read(ep[0], &err, sizeof(err))) < 0 && errno == EINTR)
-		;
-	close(ep[0]);
-	if (got == sizeof(err) && err) {
-		waitpid(pid, NULL, 0);
-		ss_warn("%s: %s", cmd[0], strerror(err));
-		launch_err = err;
-		return -1;
+		ss_warn("%s%s: %s", pid == -2 ? "fork: " : "", cmd[0], strerror(err));
+		*status = err == ENOENT || err == ENOTDIR ? 127 : 126;
 	}
 	return pid;
 }
@@ -290,10 +271,8 @@ int ss_top_main(int argc, char **argv)
 	if (!live)
 		goto out;
 	if (cmd && (child = launch(cmd, preload, tag, &orig,
-				   o.cmd_out ? o.cmd_out : o.batch ? "-" : NULL)) < 0) {
-		ret = launch_err == ENOENT ? 127 : 126; /* as a shell says it */
+				   o.cmd_out ? o.cmd_out : o.batch ? "-" : NULL, &ret)) < 0)
 		goto out;
-	}
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 	if (!o.batch) {
 		initscr();

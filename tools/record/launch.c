@@ -8,6 +8,10 @@
 #include "tool.h"
 
 #include <dlfcn.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,3 +108,46 @@ void ss_child_env(const char *preload, uint64_t tag, int block, const char *payl
 	free(v);
 	free(san);
 }
+
+pid_t ss_launch(const char *exe, char *const argv[], const char *preload, uint64_t tag,
+		int block, const char *payload, const sigset_t *orig, const int io[3], int *err)
+{
+	int ep[2];
+
+	*err = 0;
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		*err = errno;
+		return -2;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		*err = errno;
+		close(ep[0]);
+		close(ep[1]);
+		return -2;
+	}
+	if (pid == 0) {
+		close(ep[0]);
+		for (int i = 0; io && i < 3; i++)
+			if (io[i] >= 0)
+				dup2(io[i], i);
+		ss_child_env(preload, tag, block, payload);
+		sigprocmask(SIG_SETMASK, orig, NULL);
+		execv(exe, argv);
+		int e = errno;
+		/* The status is not read: the pipe says why. */
+		_exit(write(ep[1], &e, sizeof(e)) == sizeof(e) ? 126 : 127);
+	}
+	close(ep[1]);
+	ssize_t got;
+	while ((got = read(ep[0], err, sizeof(*err))) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (got == sizeof(*err) && *err) {
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	*err = 0;
+	return pid;
+}
+

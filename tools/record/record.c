@@ -473,33 +473,11 @@ int ss_record_main(int argc, char **argv)
 			strerror(errno));
 	if (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM) &&
 	    !sigismember(&pending, SIGHUP)) {
-		/* exec's failure comes back through a pipe that a successful
-		 * exec closes, so that no trace is left of a command that did
-		 * not run. */
-		int ep[2];
-		if (pipe2(ep, O_CLOEXEC) < 0)
-			ss_die(2, "pipe: %s", strerror(errno));
-		pid_t child = fork();
-		if (child < 0)
-			ss_die(2, "fork: %s", strerror(errno));
-		if (child == 0) {
-			close(ep[0]);
-			ss_child_env(preload, tag, o.s.block, o.payload);
-			sigprocmask(SIG_SETMASK, &orig, NULL);
-			execv(exe, cmd);
-			int err = errno;
-			/* The status is not read: the pipe says why. */
-			_exit(write(ep[1], &err, sizeof(err)) == sizeof(err) ? 126 : 127);
-		}
-		close(ep[1]);
-		ssize_t got;
-		while ((got = read(ep[0], &exec_err, sizeof(exec_err))) < 0 && errno == EINTR)
-			;
-		close(ep[0]);
-		if (got == sizeof(exec_err) && exec_err) {
-			waitpid(child, NULL, 0);
-		} else {
-			exec_err = 0;
+		pid_t child = ss_launch(exe, cmd, preload, tag, o.s.block, o.payload, &orig, NULL,
+					&exec_err);
+		if (child == -2)
+			ss_die(2, "fork: %s", strerror(exec_err));
+		if (child > 0) {
 			write_info(dir, "pid %d\n", (int)child);
 			status = ss_follow_wait(child, &set, o.no_follow);
 			write_info(dir, "status %d\n", status);
