@@ -64,7 +64,8 @@ deps:
 check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all tests
-	$(Q)SS_BUILD=$(abspath $(B)) SS_SANITIZE=$(SANITIZE) prove $(PROVE_FLAGS) tests/*.t
+	$(Q)SS_BUILD=$(abspath $(B)) SS_SANITIZE=$(SANITIZE) sh scripts/with-sessiond.sh \
+		prove $(PROVE_FLAGS) tests/*.t
 
 demo:
 	$(Q)$(MAKE) --no-print-directory deps

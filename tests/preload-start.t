@@ -71,14 +71,20 @@ def started(extra, name):
         return line, f.read()
 
 
+def tell(err):
+    """The end of what the program and liblttng-ust said, to tell why."""
+    t.diag("its stderr ended with:\n" + "\n".join(err.splitlines()[-15:]))
+
+
 line, err = started({}, "idle")
 t.is_(line, "started", "not recording: the program runs")
-t.ok(TIMED_OUT in err, "not recording: it waited for its registration too")
+t.ok(TIMED_OUT in err, "not recording: it waited for its registration too") or tell(err)
 line, err = started({"SOCKSCOPE_REC": "7"}, "tagged")
 t.is_(line, "started", "tagged: the program runs")
-t.ok(TIMED_OUT in err, "tagged: it waited for its registration, as record needs")
+t.ok(TIMED_OUT in err, "tagged: it waited for its registration, as record needs") or tell(err)
 line, err = started({"SOCKSCOPE_PROBES": "on"}, "on")
-t.ok(line == "started" and TIMED_OUT in err, "SOCKSCOPE_PROBES=on: it waited too")
+t.is_(line, "started", "SOCKSCOPE_PROBES=on: the program runs") or tell(err)
+t.ok(TIMED_OUT in err, "SOCKSCOPE_PROBES=on: it waited too") or tell(err)
 
 # Without probes, nothing of LTTng's is loaded: not liblttng-ust, not
 # liblttng-ust-tracepoint to register events that can never be enabled,

@@ -60,6 +60,16 @@ def _find_ust_fork():
 UST_FORK = _find_ust_fork()
 
 
+def process_gone(pid):
+    """Whether pid has exited: gone, or a zombie its adopter has not
+    reaped yet (it holds nothing any more)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
 def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM):
     """A loopback port nothing is bound to now (the kernel's choice)."""
     with socket.socket(family, kind) as s:
@@ -139,11 +149,17 @@ class Env:
         for s in self.sessions:
             subprocess.run(["lttng", "destroy", s], capture_output=True)
         if self.sessiond_pid:
+            # Stopped and waited for (its consumer daemons leave with it),
+            # so that the next test finds none rather than one shutting down.
             try:
                 os.kill(self.sessiond_pid, signal.SIGTERM)
-                for _ in range(50):
-                    os.kill(self.sessiond_pid, 0)
+                for _ in range(600):
+                    if process_gone(self.sessiond_pid):
+                        break
                     time.sleep(0.1)
+                else:
+                    print("# cleanup: lttng-sessiond (pid %d) did not stop" % self.sessiond_pid,
+                          flush=True)
             except ProcessLookupError:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)
