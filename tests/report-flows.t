@@ -9,7 +9,10 @@
 # and unbound, each exchange its own flow; and unix stream clients in
 # processes of their own, connected at once with the same bytes each and
 # accepted in another order than they opened their sockets: each paired
-# with its own process by the peers' pids (SO_PEERCRED).
+# with its own process by the peers' pids (SO_PEERCRED).  Last, a forking
+# server: an end names the process that moved its bytes (the child that
+# served the connection its parent accepted, the worker reading the
+# channel its master opened), and the process that opened it.
 import os
 import re
 import subprocess
@@ -194,4 +197,34 @@ t.is_(sorted((c.get("pid"), c.get("role"), c.get("peer_pid")) for c in rep.get("
 xf.sort(key=lambda f: start.get((end(f, "server", "pid"), end(f, "server", "sock"))) or 0)
 t.is_([end(f, "client", "pid") for f in xf], order,
       "unix: each accepted connection paired with the process that connected it")
+
+# ---- a forking server: who talked, not only who opened ----
+KF = 3
+fsrv, dir_fs, w = sstools.record_bg(
+    env, [sstest.PYTHON, MORE, "fork-serve", os.path.join(env.tmp, "fport"), str(KF)],
+    "fork-server", os.path.join(env.tmp, "fport"))
+fspid, fport = int(w[0]), int(w[1])
+rc, out, err, dir_fc = sstools.record(env, [sstest.PYTHON, MORE, "fork-send", str(fport), str(KF)],
+                                      "fork-clients", timeout=60)
+t.is_(rc, 0, "fork: the clients' recording exits 0") or t.diag(err)
+fcpid = int(out.split()[1]) if out.startswith("pid ") else -1
+words = [l.split() for l in finish(fsrv, "fork: the server's recording").split("\n") if l]
+worker = [(int(x[1]), int(x[2])) for x in words if x[0] == "worker"]
+served = [int(x[1]) for x in words if x[0] == "child"]
+rep = sstools.report_json([dir_fs, dir_fc])
+t.is_(sstools.schema_problems(rep), [], "fork: the report keeps its schema")
+ff = sorted((f for f in rep.get("flows", []) if f.get("proto") == "tcp"),
+            key=lambda f: f.get("start_ns") or 0)
+t.is_([(end(f, "client", "pid"), end(f, "server", "pid"), end(f, "server", "opener"),
+        f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree")) for f in ff],
+      [(fcpid, c, fspid, 100, 200, True) for c in served],
+      "fork: each TCP flow's server end is the child that served it (opened by the parent %d)"
+      % fspid)
+ch = [f for f in rep.get("flows", []) if f.get("proto") == "unix"]
+t.is_([(sorted((end(f, "client", "pid"), end(f, "server", "pid"))),
+        f.get("bytes_to_server", 0) + f.get("bytes_to_client", 0), f.get("agree"),
+        {end(f, "client", "opener"), end(f, "server", "opener")}) for f in ch],
+      [(sorted((fspid, worker[0][0] if worker else -1)), 32 * KF, True, {fspid})],
+      "fork: the channel's flow is between the parent and the worker that read it, "
+      "both ends opened by the parent")
 t.done()

@@ -30,6 +30,17 @@
 #     prints "child PID SENT RECEIVED".  Every connection moves the same
 #     bytes, and the order sockets were opened in is not the order they
 #     were accepted in: only the peers' pids tell the clients apart.
+#   flow-more.py fork-serve FILE K
+#     a forking TCP server with a worker on a channel, as nginx and the
+#     classic servers are: makes a socketpair, forks a worker that reads
+#     its second end to EOF, listens on 127.0.0.1:0, writes "PID PORT" to
+#     FILE; accepts K connections, each served by a child of its own
+#     (reads 100 bytes, answers 200, closes) while the parent closes its
+#     copy and writes 32 bytes on the channel's first end; prints "worker
+#     PID RECEIVED" and "child PID" per connection, in accept order.
+#   flow-more.py fork-send PORT K
+#     prints "pid PID", then K connections one after the other, each
+#     sending 100 bytes and reading the answer to EOF.
 import importlib.util
 import os
 import selectors
@@ -177,6 +188,61 @@ def unix_send(path, k):
     sys.exit(1 if bad else 0)
 
 
+def fork_serve(portfile, k):
+    chan = socket.socketpair()
+    worker = os.fork()
+    if worker == 0:
+        chan[0].close()
+        os._exit(0 if drain(chan[1]) >= 0 else 1)
+    chan[1].close()
+    lis = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lis.bind(("127.0.0.1", 0))
+    lis.listen(k)
+    lis.settimeout(60)  # never outlive a test that failed
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d %d\n" % (os.getpid(), lis.getsockname()[1]))
+    os.rename(portfile + ".tmp", portfile)
+    kids = []
+    for _ in range(k):
+        c, _ = lis.accept()
+        pid = os.fork()
+        if pid == 0:
+            lis.close()
+            chan[0].close()
+            c.settimeout(60)
+            got = 0
+            while got < 100:
+                chunk = c.recv(100 - got)
+                if not chunk:
+                    os._exit(1)
+                got += len(chunk)
+            c.sendall(b"f" * 200)
+            c.close()
+            os._exit(0)
+        c.close()
+        chan[0].sendall(b"c" * 32)
+        kids.append(pid)
+    chan[0].close()
+    bad = 0
+    for pid in kids:
+        bad |= os.waitpid(pid, 0)[1]
+    _, status = os.waitpid(worker, 0)
+    print("worker %d %d" % (worker, 32 * k), flush=True)
+    for pid in kids:
+        print("child %d" % pid, flush=True)
+    sys.exit(1 if bad or status else 0)
+
+
+def fork_send(port, k):
+    print("pid %d" % os.getpid(), flush=True)
+    for _ in range(k):
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+            s.sendall(b"q" * 100)
+            s.shutdown(socket.SHUT_WR)
+            if drain(s) != 200:
+                sys.exit("fork-send: short answer")
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[:1] == ["udp-serve"] and len(a) == 3:
@@ -187,6 +253,11 @@ if __name__ == "__main__":
         unix_serve(a[1], a[2], int(a[3]))
     elif a[:1] == ["unix-send"] and len(a) == 3:
         unix_send(a[1], int(a[2]))
+    elif a[:1] == ["fork-serve"] and len(a) == 3:
+        fork_serve(a[1], int(a[2]))
+    elif a[:1] == ["fork-send"] and len(a) == 3:
+        fork_send(int(a[1]), int(a[2]))
     else:
         sys.exit("usage: flow-more.py udp-serve FILE N | udp-send PORT_LO PORT_ANY [PORT_ANY6] |"
-                 " unix-serve FILE PATH K | unix-send PATH K")
+                 " unix-serve FILE PATH K | unix-send PATH K | fork-serve FILE K |"
+                 " fork-send PORT K")

@@ -55,14 +55,18 @@ static void add_key(struct ss_model *m, struct ss_conn *c, int64_t vpid, int64_t
 }
 
 /* Process vpid held c: a row belongs to each process that opened,
- * accepted, used or closed it (the process filters select by these). */
-static void add_user(struct ss_conn *c, int64_t vpid)
+ * accepted, used or closed it (the process filters select by these).
+ * Returns its index in c->users. */
+static int add_user(struct ss_conn *c, int64_t vpid)
 {
 	for (int i = 0; i < c->nusers; i++)
 		if (c->users[i] == vpid)
-			return;
+			return i;
 	c->users = ss_xrealloc(c->users, (size_t)(c->nusers + 1) * sizeof(*c->users));
-	c->users[c->nusers++] = vpid;
+	c->moved = ss_xrealloc(c->moved, (size_t)(c->nusers + 1) * sizeof(*c->moved));
+	c->users[c->nusers] = vpid;
+	c->moved[c->nusers] = 0;
+	return c->nusers++;
 }
 
 static void link_live(struct ss_model *m, struct ss_conn *c);
@@ -95,6 +99,7 @@ static void conn_free(struct ss_model *m, struct ss_conn *c)
 	free(c->remote);
 	free(c->keys);
 	free(c->users);
+	free(c->moved);
 	ss_lat_free(c);
 	free(c);
 }
@@ -246,7 +251,7 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 	for (int i = 0; i < g->nkeys; i++)
 		add_key(m, c, g->keys[i][0], g->keys[i][1]);
 	for (int i = 0; i < g->nusers; i++)
-		add_user(c, g->users[i]);
+		c->moved[add_user(c, g->users[i])] += g->moved[i];
 	for (int64_t fd = 0; fd < child->nfds; fd++) {
 		if (child->fds[fd].conn == g) {
 			child->fds[fd].conn = c;
@@ -366,6 +371,7 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 		c->tx += n;
 	else
 		c->rx += n;
+	c->moved[add_user(c, e->vpid)] += n;
 	if (m->series.on)
 		ss_series_add(&m->series, e->ts, tx, n);
 	if (tx && !c->marks.tx)

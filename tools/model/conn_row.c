@@ -91,6 +91,16 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 	r->rx = c->rx;
 	r->pids = c->users;
 	r->npids = c->nusers;
+	r->talker = c->vpid;
+	r->talker_comm = r->comm;
+	uint64_t most = 0;
+	for (int i = 0; i < c->nusers; i++)
+		if (c->moved[i] > most) {
+			const struct ss_proc *p = ss_model_proc(m, c->users[i], 0);
+			most = c->moved[i];
+			r->talker = c->users[i];
+			r->talker_comm = p ? p->comm : "?";
+		}
 	r->start = c->start;
 	r->duration = c->end - c->start;
 	r->marks = c->marks;

@@ -82,11 +82,12 @@ static struct ss_end *new_end(struct ss_flows *f, const struct ss_conn_row *r)
 		f->ends = ss_xrealloc(f->ends, f->capends * sizeof(*f->ends));
 	}
 	struct ss_end *e = &f->ends[f->nends++];
-	*e = (struct ss_end){ .pid = r->pid, .sock = r->sock, .host = ss_host_of(r->pid),
+	*e = (struct ss_end){ .pid = r->talker, .opener = r->pid, .sock = r->sock,
+			      .host = ss_host_of(r->pid),
 			      .tx = r->tx, .rx = r->rx, .start = r->start,
 			      .end = r->start + r->duration, .marks = r->marks,
 			      .peer_pid = r->peer_pid };
-	e->comm = ss_xstrdup(r->comm ? r->comm : "?");
+	e->comm = ss_xstrdup(r->talker_comm ? r->talker_comm : r->comm ? r->comm : "?");
 	return e;
 }
 
@@ -264,8 +265,8 @@ static int agree(const struct ss_end *c, const struct ss_end *s)
  * ways next. */
 static int fit(const struct ss_end *c, const struct ss_end *s)
 {
-	return 2 * ((s->peer_pid && s->peer_pid == ss_id_of(c->pid)) +
-		    (c->peer_pid && c->peer_pid == ss_id_of(s->pid))) +
+	return 2 * ((s->peer_pid && s->peer_pid == ss_id_of(c->opener)) +
+		    (c->peer_pid && c->peer_pid == ss_id_of(s->opener))) +
 	       agree(c, s);
 }
 
@@ -358,7 +359,7 @@ static int same_udp_key(const struct udp_key *a, const struct udp_key *b)
  * at the same time. */
 static int udp_meets(const struct ss_flows *f, const struct ss_end *a, const struct ss_end *o)
 {
-	return (a->pid != o->pid || a->sock != o->sock) && scope(a) == scope(o) &&
+	return (a->opener != o->opener || a->sock != o->sock) && scope(a) == scope(o) &&
 	       (!strcmp(o->local, a->remote) || wildcard(o->local)) && overlap(f, a, o);
 }
 
@@ -449,14 +450,14 @@ static void pair_socketpairs(struct ss_flows *f, size_t *cap)
 	ss_hmap_init(&by_sock);
 	for (size_t i = 0; i < f->nends; i++)
 		if (f->ends[i].pair)
-			ss_hmap_put(&by_sock, (uint64_t)f->ends[i].pid, (uint64_t)f->ends[i].sock,
+			ss_hmap_put(&by_sock, (uint64_t)f->ends[i].opener, (uint64_t)f->ends[i].sock,
 				    (void *)(uintptr_t)(i + 1));
 	for (size_t i = 0; i < f->nends; i++) {
 		struct ss_end *a = &f->ends[i];
 		long long other;
 		if (!a->pair || a->paired || sscanf(a->remote, "(pair of %lld)", &other) != 1)
 			continue;
-		uintptr_t j = (uintptr_t)ss_hmap_get(&by_sock, (uint64_t)a->pid, (uint64_t)other);
+		uintptr_t j = (uintptr_t)ss_hmap_get(&by_sock, (uint64_t)a->opener, (uint64_t)other);
 		if (!j || f->ends[j - 1].paired || j - 1 == i)
 			continue;
 		f->ends[j - 1].server = 1;

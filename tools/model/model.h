@@ -188,6 +188,7 @@ struct ss_conn {
 	int64_t (*keys)[2]; /* (vpid, serial) pairs that name it */
 	int nkeys;
 	int64_t *users;     /* processes that opened, accepted, used or closed it */
+	uint64_t *moved;    /* the bytes each of them sent and received on it */
 	int nusers;
 	struct ss_conn *prev, *next; /* the live list */
 };
@@ -400,6 +401,10 @@ struct ss_conn_row {
 	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
 	const int64_t *pids; /* the processes that held it (ss_conn users) */
 	int npids;
+	/* The process that moved most of its bytes (pid when none moved):
+	 * a forked child that served what its parent accepted. */
+	int64_t talker;
+	const char *talker_comm;
 	int64_t peer_pid; /* unix stream: the peer's process (SO_PEERCRED), 0 unknown */
 };
 
@@ -464,7 +469,8 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 enum ss_flow_proto { SS_FLOW_TCP, SS_FLOW_UNIX, SS_FLOW_UDP };
 
 struct ss_end {
-	int64_t pid, sock; /* pid: the model's key (its host above it) */
+	int64_t pid;       /* who talked on it (ss_conn_row talker): the model's key */
+	int64_t opener, sock; /* the process that opened it, its serial there */
 	int host;
 	char *comm, *local, *remote;
 	uint64_t tx, rx, start, end; /* on its host's clock; UDP: tx and rx with its peer alone */

@@ -69,7 +69,7 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 {
 	FILE *f = m->conn_spill;
 	const char *s[] = { r->comm, r->family, r->type, r->role, r->local, r->remote, r->error,
-			    r->connect_via };
+			    r->connect_via, r->talker_comm };
 	const uint64_t lat[] = { (uint64_t)r->connect_ns, (uint64_t)r->ttfb_ns, r->exchanges,
 				 r->resp_p50, r->resp_p99, r->resp_max };
 
@@ -87,6 +87,7 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
 		put_u64(f, lat[i]);
 	put_u64(f, (uint64_t)r->peer_pid);
+	put_u64(f, (uint64_t)r->talker);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_str(f, s[i]);
 	put_u64(f, (uint64_t)r->npeers);
@@ -105,7 +106,7 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 static void read_conn(FILE *f, struct ss_conn_row *r)
 {
 	const char **s[] = { &r->comm, &r->family, &r->type, &r->role, &r->local, &r->remote,
-			     &r->error, &r->connect_via };
+			     &r->error, &r->connect_via, &r->talker_comm };
 	uint64_t *lat[] = { (uint64_t *)&r->connect_ns, (uint64_t *)&r->ttfb_ns, &r->exchanges,
 			    &r->resp_p50, &r->resp_p99, &r->resp_max };
 
@@ -123,6 +124,7 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 	for (size_t i = 0; i < sizeof(lat) / sizeof(lat[0]); i++)
 		*lat[i] = get_u64(f);
 	r->peer_pid = (int64_t)get_u64(f);
+	r->talker = (int64_t)get_u64(f);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = get_str(f);
 	r->npeers = (int)get_u64(f);
@@ -151,6 +153,7 @@ static void free_row(struct ss_conn_row *r)
 	free((char *)r->remote);
 	free((char *)r->error);
 	free((char *)r->connect_via);
+	free((char *)r->talker_comm);
 	for (int i = 0; i < r->npeers; i++)
 		free(r->peers[i].addr);
 	free((int64_t *)r->pids);

@@ -218,6 +218,7 @@ static void end(struct json *j, const char *k, const struct ss_model *m,
 	kstr(j, "host", m->nhosts ? ss_host_name(m, e->host, h, sizeof(h)) : NULL);
 	kint(j, "pid", ss_id_of(e->pid));
 	kstr(j, "comm", e->comm);
+	kint(j, "opener", ss_id_of(e->opener));
 	kint(j, "sock", e->sock);
 	kstr(j, "endpoint", e->local);
 	close_obj(j, '}');

@@ -352,7 +352,7 @@ static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 			bytes(ss_flow_to_client(fl, w), down, sizeof(down)),
 			dur(w->duration, d, sizeof(d)),
 			a < 0 ? (w->client == SS_NO_END ? "client not recorded" : "server not recorded") :
-			a ? "" : "DISAGREE (lost events, partial trace?)");
+			a ? "" : "DISAGREE (unread at close, lost events?)");
 	}
 	hosts(m, fl, f);
 }
