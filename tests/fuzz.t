@@ -16,12 +16,17 @@ plan $(echo "$targets" | wc -l)
 for f in $targets; do
 	name=${f##*/fuzz-}
 	mkdir -p "$SS_TMP/$name"
-	if "$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 "$SS_TMP/$name" \
+	if "$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		-artifact_prefix="$SS_TMP/$name-" "$SS_TMP/$name" \
 		"$SS_TOP/fuzz/corpus/$name" >"$SS_TMP/$name.log" 2>&1; then
 		ok "fuzz-$name: $(grep -o 'Done [0-9]* runs' "$SS_TMP/$name.log") without a finding"
 	else
 		not_ok "fuzz-$name"
 		tail -n 30 "$SS_TMP/$name.log" | sed 's/^/# /'
+		# The input that found it, to add to fuzz/corpus/$name once fixed.
+		for a in "$SS_TMP/$name"-*; do
+			[ -f "$a" ] && echo "# ${a##*/} (base64): $(base64 -w0 "$a")"
+		done
 	fi
 done
 finish

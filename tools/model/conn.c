@@ -250,8 +250,10 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 		set_addr(m, c, &c->remote, g->remote);
 	for (int i = 0; i < g->nkeys; i++)
 		add_key(m, c, g->keys[i][0], g->keys[i][1]);
-	for (int i = 0; i < g->nusers; i++)
-		c->moved[add_user(c, g->users[i])] += g->moved[i];
+	for (int i = 0; i < g->nusers; i++) {
+		int k = add_user(c, g->users[i]); /* before c->moved moves */
+		c->moved[k] += g->moved[i];
+	}
 	for (int64_t fd = 0; fd < child->nfds; fd++) {
 		if (child->fds[fd].conn == g) {
 			child->fds[fd].conn = c;
@@ -371,7 +373,8 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 		c->tx += n;
 	else
 		c->rx += n;
-	c->moved[add_user(c, e->vpid)] += n;
+	int k = add_user(c, e->vpid); /* before c->moved moves */
+	c->moved[k] += n;
 	if (m->series.on)
 		ss_series_add(&m->series, e->ts, tx, n);
 	if (tx && !c->marks.tx)
