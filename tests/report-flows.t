@@ -15,6 +15,7 @@
 # channel its master opened), and the process that opened it.
 import os
 import re
+import socket
 import subprocess
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -166,6 +167,50 @@ t.is_(sorted((f.get("bytes_to_server"), f.get("server"), f.get("peer_endpoint"),
 rc, text, err = sstools.report([dir_us, dir_uc])
 t.is_(len([l for l in text.split("\n") if l.startswith("udp ")]), NU,
       "UDP: the text FLOWS table has a udp line per client")
+
+# ---- UDP: a server with many clients, each a flow of its own ----
+NM = 40
+echo, dir_es, w = sstools.record_bg(
+    env, [sstest.PYTHON, MORE, "udp-echo", os.path.join(env.tmp, "echo"), str(NM)], "udp-echo",
+    os.path.join(env.tmp, "echo"))
+espid, eport = int(w[0]), int(w[1])
+rc, out, err, dir_ec = sstools.record(env, [sstest.PYTHON, MORE, "udp-many", str(eport), str(NM)],
+                                      "udp-many", timeout=60)
+t.is_(rc, 0, "UDP, many clients: the clients' recording exits 0") or t.diag(err)
+finish(echo, "UDP, many clients: the server's recording")
+ecpid = int(out.split()[1]) if out.startswith("pid ") else -1
+rep = sstools.report_json([dir_es, dir_ec])
+mf = [f for f in rep.get("flows", []) if f.get("proto") == "udp"]
+t.is_(sorted((f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree"),
+              end(f, "client", "pid"), end(f, "server", "pid")) for f in mf),
+      [(100 + i, 2 * (100 + i), True, ecpid, espid) for i in range(NM)],
+      "UDP, many clients: %d flows, each client paired with the server, its exact bytes" % NM)
+srow = [c for c in rep.get("connections", []) if c.get("pid") == espid and c.get("role") == "datagram"]
+t.is_([len(c.get("peers", [])) for c in srow], [NM],
+      "UDP, many clients: the server's row lists its %d peers" % NM)
+rc, text, err = sstools.report([dir_es, dir_ec])
+t.ok("(%d more)" % (NM - 16) in text,
+     "UDP, many clients: the text lists 16 peers, then the %d more summed" % (NM - 16))
+
+# One client port reused by one client after another: time decides, as
+# for TCP; each its own flow with its own bytes.
+NR = 5
+echo, dir_rs, w = sstools.record_bg(
+    env, [sstest.PYTHON, MORE, "udp-echo", os.path.join(env.tmp, "echo2"), str(NR)],
+    "udp-echo2", os.path.join(env.tmp, "echo2"))
+own = sstest.free_port(kind=socket.SOCK_DGRAM)
+rc, out, err, dir_rc = sstools.record(env, [sstest.PYTHON, MORE, "udp-many", w[1], str(NR),
+                                            str(own)], "udp-reused", timeout=60)
+t.is_(rc, 0, "UDP, a port reused: the clients' recording exits 0") or t.diag(err)
+finish(echo, "UDP, a port reused: the server's recording")
+rf = [f for f in sstools.report_json([dir_rs, dir_rc]).get("flows", []) if f.get("proto") == "udp"]
+rf.sort(key=lambda f: f.get("start_ns") or 0)
+t.is_([(f.get("bytes_to_server"), f.get("bytes_to_client"), f.get("agree"),
+        end(f, "client", "endpoint")) for f in rf],
+      [(100 + i, 2 * (100 + i), True, "127.0.0.1:%d" % own) for i in range(NR)],
+      "UDP, a port reused: %d flows from 127.0.0.1:%d in turn, each its own bytes" % (NR, own))
+t.ok(all(a.get("start_ns", 0) + a.get("duration_ns", 0) < b.get("start_ns", 0)
+         for a, b in zip(rf, rf[1:])), "UDP, a port reused: one flow after the other")
 
 # ---- unix stream: clients the bytes cannot tell apart ----
 KU = 4

@@ -93,8 +93,7 @@ static void unlink_live(struct ss_model *m, struct ss_conn *c);
 static void conn_free(struct ss_model *m, struct ss_conn *c)
 {
 	unlink_live(m, c);
-	for (int i = 0; i < c->npeers; i++)
-		free(c->peers[i].addr);
+	ss_peers_free(m, c);
 	free(c->local);
 	free(c->remote);
 	free(c->keys);
@@ -130,6 +129,8 @@ static void set_addr(struct ss_model *m, struct ss_conn *c, char **field, const 
 	free(*field);
 	*field = ss_xstrdup(addr);
 	endpoint_known(m, c, addr);
+	if (field == &c->local)
+		ss_peer_owner(m, c);
 }
 
 static struct ss_fdent *fd_slot(struct ss_proc *p, int64_t fd, int create)
@@ -254,6 +255,11 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 		int k = add_user(c, g->users[i]); /* before c->moved moves */
 		c->moved[k] += g->moved[i];
 	}
+	for (int i = 0; i < g->npeers; i++)
+		if (ss_peer_bytes(m, c, g->peers[i].addr, g->peers[i].tx, g->peers[i].rx))
+			endpoint_known(m, c, g->peers[i].addr);
+	c->other_tx += g->other_tx;
+	c->other_rx += g->other_rx;
 	for (int64_t fd = 0; fd < child->nfds; fd++) {
 		if (child->fds[fd].conn == g) {
 			child->fds[fd].conn = c;
@@ -384,25 +390,8 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 	c->connecting = 0;
 	if (!e->addr || !*e->addr || e->family < 0 || (c->remote && !ss_conn_is_dgram(c)))
 		return;
-	/* A datagram socket's peers, each with its bytes. */
-	int i;
-	for (i = 0; i < c->npeers; i++)
-		if (!strcmp(c->peers[i].addr, e->addr))
-			break;
-	if (i == c->npeers && c->npeers < SS_MAX_PEERS) {
-		c->peers[c->npeers++].addr = ss_xstrdup(e->addr);
-		endpoint_known(m, c, e->addr);
-	}
-	if (i < c->npeers) {
-		if (tx)
-			c->peers[i].tx += n;
-		else
-			c->peers[i].rx += n;
-	} else if (tx) {
-		c->other_tx += n;
-	} else {
-		c->other_rx += n;
-	}
+	if (ss_peer_bytes(m, c, e->addr, tx ? n : 0, tx ? 0 : n))
+		endpoint_known(m, c, e->addr); /* a peer at last: the filter may want it */
 }
 
 /* Whether socket or socketpair made its descriptors close-on-exec. */
@@ -438,6 +427,7 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 {
 	struct ss_conn *c, *l;
 
+	m->now = e->ts;
 	switch (e->kind) {
 	case SS_K_SOCKET:
 		if (e->ret < 0 || !e->sock)

@@ -107,10 +107,10 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 	r->connect_ns = r->ttfb_ns = -1;
 	ss_lat_row(c, r);
 	r->peer_pid = c->peer_pid;
-	for (int i = 0; i < c->npeers; i++)
-		r->peers[r->npeers++] = c->peers[i];
-	if (c->other_tx || c->other_rx)
-		r->peers[r->npeers++] = (struct ss_peer){ "(other)", c->other_tx, c->other_rx };
+	r->peers = c->peers;
+	r->npeers = c->npeers;
+	r->other_tx = c->other_tx;
+	r->other_rx = c->other_rx;
 	if (!c->remote && c->npeers == 1)
 		r->remote = c->peers[0].addr;
 }

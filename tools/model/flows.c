@@ -7,11 +7,13 @@
  *
  * UDP has no connection: an end is one (socket, peer) of a datagram
  * socket, with the bytes its row counted for that peer (a connected
- * socket's bytes no peer took are its remote's; "(other)", the peers
- * beyond SS_MAX_PEERS summed, is no peer).  Two ends meet when each one's
- * peer is the other's own address -- a socket bound to a wildcard
- * (0.0.0.0:P, [::]:P) is met at any address of port P, since the row
- * says no more -- and their sockets' lifetimes overlap.  A socket whose
+ * socket's bytes no peer took are its remote's; the peers beyond
+ * SS_MAX_PEERS, summed, are no peer; a peer's address reused by another
+ * socket is an episode of its own, conn.c's peer_of).  Two ends meet when
+ * each one's peer is the other's own address -- a socket bound to a
+ * wildcard (0.0.0.0:P, [::]:P) is met at any address of port P, since the
+ * row says no more -- and their lifetimes (a socket's, an episode's)
+ * overlap.  A socket whose
  * own address was never named (unbound: the kernel picked its port at the
  * first send, and the trace does not say which) is met only by its bytes:
  * a socket whose local port is its peer's, which counted from one address
@@ -96,25 +98,29 @@ static struct ss_end *new_end(struct ss_flows *f, const struct ss_conn_row *r)
 static void take_udp(struct ss_flows *f, const struct ss_conn_row *r)
 {
 	uint64_t tx = r->tx, rx = r->rx;
-	int n = 0, remote_is_peer = 0;
+	int n = r->npeers, remote_is_peer = 0;
 
+	tx -= r->other_tx < tx ? r->other_tx : tx;
+	rx -= r->other_rx < rx ? r->other_rx : rx;
 	for (int i = 0; i < r->npeers; i++) {
 		tx -= r->peers[i].tx < tx ? r->peers[i].tx : tx;
 		rx -= r->peers[i].rx < rx ? r->peers[i].rx : rx;
-		if (strcmp(r->peers[i].addr, "(other)"))
-			n++;
 		if (r->remote && !strcmp(r->peers[i].addr, r->remote))
 			remote_is_peer = 1;
 	}
 	int rest = (tx || rx || !n) && r->remote && *r->remote && !remote_is_peer;
 	for (int i = 0; i <= r->npeers; i++) {
 		const char *peer = i < r->npeers ? r->peers[i].addr : rest ? r->remote : NULL;
-		if (!peer || !strcmp(peer, "(other)"))
+		if (!peer)
 			continue;
 		struct ss_end *e = new_end(f, r);
 		e->proto = SS_FLOW_UDP;
 		e->tx = i < r->npeers ? r->peers[i].tx : 0;
 		e->rx = i < r->npeers ? r->peers[i].rx : 0;
+		if (i < r->npeers && r->peers[i].since) /* an episode of a port reused */
+			e->start = r->peers[i].since;
+		if (i < r->npeers && r->peers[i].until)
+			e->end = r->peers[i].until;
 		if (r->remote && !strcmp(peer, r->remote)) {
 			e->tx += tx;
 			e->rx += rx;

@@ -28,6 +28,8 @@ struct ss_model *ss_model_new(const struct ss_filter *f)
 	ss_hmap_init(&m->dnsagg);
 	ss_hmap_init(&m->listeners);
 	ss_hmap_init(&m->services);
+	ss_hmap_init(&m->peers);
+	ss_hmap_init(&m->owners);
 	ss_hmap_init(&m->errs);
 	ss_hmap_init(&m->lk_recent);
 	m->conn_spill = ss_spill_open();
@@ -86,6 +88,8 @@ void ss_model_free(struct ss_model *m)
 	free_values(&m->errs, free_err);
 	ss_hmap_free(&m->listeners); /* values are flags, not allocations */
 	ss_hmap_free(&m->conns);
+	ss_hmap_free(&m->peers); /* values are indices */
+	ss_hmap_free(&m->owners); /* and times */
 	for (size_t i = 0; i < m->ncalls; i++) {
 		free(m->calls[i]->name);
 		free(m->calls[i]);

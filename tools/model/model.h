@@ -106,13 +106,18 @@ enum ss_role { SS_ROLE_UNKNOWN, SS_ROLE_CLIENT, SS_ROLE_SERVER, SS_ROLE_LISTENER
 	       SS_ROLE_DATAGRAM, SS_ROLE_PAIR, SS_ROLE_UNUSED, SS_ROLE_BOUND, SS_ROLE_RAW,
 	       SS_ROLE_NETLINK, SS_ROLE_PACKET };
 
-#define SS_MAX_PEERS 16  /* datagram peers kept per socket; the rest are summed */
+#define SS_MAX_PEERS 65536 /* datagram peers kept per socket; the rest are summed */
 #define SS_MAX_PENDING 8 /* calls held per socket until its address is known */
 #define SS_GRACE 64      /* finished connections kept for late calls */
 
+/* A datagram socket's peer, one entry per episode: when another socket
+ * took the peer's address since its last datagram (a port reused), the
+ * next datagram from it starts a new entry. */
 struct ss_peer {
 	char *addr;
 	uint64_t tx, rx;
+	uint64_t last;         /* its last datagram's time */
+	uint64_t since, until; /* the episode, 0: from the socket's start, to its end */
 };
 
 /* A call held back until its socket's address says whether it matches. */
@@ -180,8 +185,8 @@ struct ss_conn {
 	struct ss_marks marks;
 	struct ss_lat lat;
 	int64_t peer_pid; /* unix stream: the peer's process (sockscope:peercred) */
-	struct ss_peer peers[SS_MAX_PEERS];
-	int npeers;
+	struct ss_peer *peers; /* a datagram socket's, each with its bytes */
+	int npeers, cappeers;
 	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS */
 	struct ss_pending pending[SS_MAX_PENDING];
 	int npending;
@@ -299,6 +304,9 @@ struct ss_model {
 	struct ss_hmap errs;   /* (call id, hash of name) -> err */
 	struct ss_hmap listeners; /* hash of a listening address -> 1 */
 	struct ss_hmap services;  /* (server, hash of endpoint) -> ss_service */
+	struct ss_hmap peers;     /* (conn, hash of address) -> index + 1 (conn.c) */
+	struct ss_hmap owners;    /* hash of a datagram socket's address -> its socket's start */
+	uint64_t now;             /* the time of the event conn.c is taking */
 	size_t nservices;
 	struct ss_conn *live;     /* every connection not finished */
 
@@ -398,7 +406,8 @@ struct ss_conn_row {
 	uint64_t exchanges, resp_p50, resp_p99, resp_max;
 	int open; /* no close seen: lasts until the end of the traces */
 	int npeers;
-	struct ss_peer peers[SS_MAX_PEERS + 1]; /* +1: "(other)" */
+	const struct ss_peer *peers; /* a datagram socket's, each with its bytes */
+	uint64_t other_tx, other_rx; /* peers beyond SS_MAX_PEERS, summed */
 	const int64_t *pids; /* the processes that held it (ss_conn users) */
 	int npids;
 	/* The process that moved most of its bytes (pid when none moved):
@@ -438,6 +447,13 @@ void ss_lookup_free(struct ss_model *m);
  * arrays to free (the elements belong to the model). */
 struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);
 struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
+/* A datagram socket's peers (peers.c): count bytes with peer addr
+ * (returns 1 when the address is new to c); c has its local address (a
+ * port reused starts its peers' next episode); free them. */
+int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t tx,
+		  uint64_t rx);
+void ss_peer_owner(struct ss_model *m, const struct ss_conn *c);
+void ss_peers_free(struct ss_model *m, struct ss_conn *c);
 /* Latency (latency.c), from the connection events of conn.c. */
 void ss_lat_connect(struct ss_model *m, struct ss_conn *c, const struct ss_ev *e);
 void ss_lat_accepted(struct ss_model *m, struct ss_conn *c);

@@ -90,11 +90,15 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 	put_u64(f, (uint64_t)r->talker);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_str(f, s[i]);
+	put_u64(f, r->other_tx);
+	put_u64(f, r->other_rx);
 	put_u64(f, (uint64_t)r->npeers);
 	for (int i = 0; i < r->npeers; i++) {
 		put_str(f, r->peers[i].addr);
 		put_u64(f, r->peers[i].tx);
 		put_u64(f, r->peers[i].rx);
+		put_u64(f, r->peers[i].since);
+		put_u64(f, r->peers[i].until);
 	}
 	put_u64(f, (uint64_t)r->npids);
 	for (int i = 0; i < r->npids; i++)
@@ -127,14 +131,21 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 	r->talker = (int64_t)get_u64(f);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = get_str(f);
-	r->npeers = (int)get_u64(f);
-	if (r->npeers > SS_MAX_PEERS + 1)
-		r->npeers = 0;
-	for (int i = 0; i < r->npeers; i++) {
-		r->peers[i].addr = get_str(f);
-		r->peers[i].tx = get_u64(f);
-		r->peers[i].rx = get_u64(f);
+	r->other_tx = get_u64(f);
+	r->other_rx = get_u64(f);
+	uint64_t npeers = get_u64(f);
+	if (npeers > SS_MAX_PEERS)
+		npeers = 0;
+	struct ss_peer *peers = ss_xcalloc(npeers ? npeers : 1, sizeof(*peers));
+	for (uint64_t i = 0; i < npeers; i++) {
+		peers[i].addr = get_str(f);
+		peers[i].tx = get_u64(f);
+		peers[i].rx = get_u64(f);
+		peers[i].since = get_u64(f);
+		peers[i].until = get_u64(f);
 	}
+	r->peers = peers;
+	r->npeers = (int)npeers;
 	uint64_t npids = get_u64(f);
 	int64_t *pids = ss_xcalloc(npids ? npids : 1, sizeof(*pids));
 	for (uint64_t i = 0; i < npids; i++)
@@ -156,6 +167,7 @@ static void free_row(struct ss_conn_row *r)
 	free((char *)r->talker_comm);
 	for (int i = 0; i < r->npeers; i++)
 		free(r->peers[i].addr);
+	free((struct ss_peer *)r->peers);
 	free((int64_t *)r->pids);
 }
 

@@ -85,13 +85,16 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	close_obj(j, ']');
 	if (r->peer_pid)
 		kint(j, "peer_pid", r->peer_pid);
-	if (r->npeers) {
+	int other = r->other_tx || r->other_rx;
+	if (r->npeers || other) {
 		open_obj(j, "peers", '[');
-		for (int i = 0; i < r->npeers; i++) {
+		for (int i = 0; i <= r->npeers; i++) {
+			if (i == r->npeers && !other)
+				break;
 			open_obj(j, NULL, '{');
-			kstr(j, "addr", r->peers[i].addr);
-			kuint(j, "tx_bytes", r->peers[i].tx);
-			kuint(j, "rx_bytes", r->peers[i].rx);
+			kstr(j, "addr", i < r->npeers ? r->peers[i].addr : "(other)");
+			kuint(j, "tx_bytes", i < r->npeers ? r->peers[i].tx : r->other_tx);
+			kuint(j, "rx_bytes", i < r->npeers ? r->peers[i].rx : r->other_rx);
 			close_obj(j, '}');
 		}
 		close_obj(j, ']');

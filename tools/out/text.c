@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEXT_PEERS 16 /* a datagram socket's peers listed a line each; the rest summed */
+
 /* A duration with its unit, 4 significant digits: 812ns, 12.35us, 3.2s. */
 static const char *dur(uint64_t ns, char *buf, size_t size)
 {
@@ -178,10 +180,25 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 		pid_text(x->m, r->pid, pid, sizeof(pid)), r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
 		bytes(r->rx, rx, sizeof(rx)), dur(r->duration, d, sizeof(d)),
 		r->error ? r->error : "", r->error && r->open ? " " : "", r->open ? "open" : "");
-	for (int i = 0; r->npeers > 1 && i < r->npeers; i++)
+	/* A datagram socket's peers: the first ones, then the rest summed
+	 * (all of them are in the JSON and in FLOWS). */
+	int shown = r->npeers > TEXT_PEERS + 1 ? TEXT_PEERS : r->npeers;
+	uint64_t rest_tx = r->other_tx, rest_rx = r->other_rx;
+	for (int i = shown; i < r->npeers; i++) {
+		rest_tx += r->peers[i].tx;
+		rest_rx += r->peers[i].rx;
+	}
+	char more[48];
+	snprintf(more, sizeof(more), r->npeers > shown ? "(%d more)" : "(other)",
+		 r->npeers - shown);
+	for (int i = 0; r->npeers + (rest_tx || rest_rx) > 1 && i <= shown; i++) {
+		if (i == shown && !rest_tx && !rest_rx)
+			break;
 		fprintf(x->f, "%-7s %-15s %-8s %-22s %-22s %7s %7s\n", "", "", "", "  peer",
-			r->peers[i].addr, bytes(r->peers[i].tx, tx, sizeof(tx)),
-			bytes(r->peers[i].rx, rx, sizeof(rx)));
+			i < shown ? r->peers[i].addr : more,
+			bytes(i < shown ? r->peers[i].tx : rest_tx, tx, sizeof(tx)),
+			bytes(i < shown ? r->peers[i].rx : rest_rx, rx, sizeof(rx)));
+	}
 }
 
 static void errors(struct ss_model *m, FILE *f)
