@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading traces into the model with libbabeltrace2 (reader.c): trace
- * directories, or an LTTng live session as it streams.
+ * Reading traces into the model with libbabeltrace2: trace directories
+ * (reader.c), or an LTTng live session as it streams (live.c).
  */
 #ifndef SS_READ_H
 #define SS_READ_H
@@ -13,7 +13,7 @@
 /* Read the traces under dirs into m.  Returns 0, or -1 after saying why
  * (one line naming the file). */
 int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress);
-/* Following an LTTng live session (reader.c): net://HOST:PORT/host/
+/* Following an LTTng live session (live.c): net://HOST:PORT/host/
  * HOSTNAME/SESSION, waited for when not there yet, its events fed to m as
  * they arrive; NULL after saying why.  ss_live_read reads what has
  * arrived for at most ms: 1 more may come, 0 the session ended, -1 an

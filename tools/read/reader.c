@@ -15,7 +15,6 @@
 #include "ss_names.h"
 #include "tool.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -85,6 +84,38 @@ struct reader {
 	uint8_t *bytes; /* a payload event's data, as long as the longest */
 	uint64_t nbytes;
 };
+
+static void reader_init(struct reader *r, struct ss_model *m)
+{
+	*r = (struct reader){ .m = m };
+	ss_hmap_init(&r->classes);
+	ss_hmap_init(&r->seen_sc);
+}
+
+static void reader_fini(struct reader *r)
+{
+	for (size_t i = 0; i <= r->classes.mask; i++)
+		free(r->classes.slot[i].v);
+	ss_hmap_free(&r->classes);
+	ss_hmap_free(&r->seen_sc);
+	free(r->bytes);
+}
+
+struct reader *ss_reader_new(struct ss_model *m)
+{
+	struct reader *r = ss_xcalloc(1, sizeof(*r));
+
+	reader_init(r, m);
+	return r;
+}
+
+void ss_reader_free(struct reader *r)
+{
+	if (r) {
+		reader_fini(r);
+		free(r);
+	}
+}
 
 /* Plan the reading of the members of struct field class fc we know. */
 static int make_plan(const bt_field_class *fc, const struct member *want, size_t nwant,
@@ -328,8 +359,8 @@ static void show_progress(struct reader *r, int done)
 	r->shown = 1;
 }
 
-static bt_graph_simple_sink_component_consume_func_status consume(bt_message_iterator *it,
-								  void *data)
+bt_graph_simple_sink_component_consume_func_status ss_reader_consume(bt_message_iterator *it,
+								     void *data)
 {
 	struct reader *r = data;
 	bt_message_array_const msgs;
@@ -379,64 +410,6 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
 	return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
-/* ---- finding traces ---- */
-
-struct dirlist {
-	char **v;
-	size_t n, cap;
-};
-
-static void push(struct dirlist *l, char *s)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->v = ss_xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n++] = s;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every directory under dir (itself included) that holds a CTF metadata
- * file, in name order. */
-static void find_traces(const char *dir, struct dirlist *out, int depth)
-{
-	char *meta = ss_xasprintf("%s/metadata", dir);
-	struct stat st;
-	int is_trace = stat(meta, &st) == 0 && S_ISREG(st.st_mode);
-
-	free(meta);
-	if (is_trace) {
-		push(out, ss_xstrdup(dir));
-		return;
-	}
-	DIR *d = depth < 12 ? opendir(dir) : NULL;
-	if (!d)
-		return;
-	struct dirlist subs = { 0 };
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char *sub = ss_xasprintf("%s/%s", dir, de->d_name);
-		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			push(&subs, sub);
-		else
-			free(sub);
-	}
-	closedir(d);
-	if (subs.n)
-		qsort(subs.v, subs.n, sizeof(*subs.v), by_name);
-	for (size_t i = 0; i < subs.n; i++) {
-		find_traces(subs.v[i], out, depth + 1);
-		free(subs.v[i]);
-	}
-	free(subs.v);
-}
-
 /* ---- the graph ---- */
 
 int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir,
@@ -474,7 +447,7 @@ static int connect_all(bt_graph *g, const bt_component_source *src, const bt_com
 	return 0;
 }
 
-static const bt_plugin *plugin(const char *name)
+const bt_plugin *ss_bt_plugin(const char *name)
 {
 	const bt_plugin *p = NULL;
 
@@ -487,9 +460,8 @@ static const bt_plugin *plugin(const char *name)
 static int read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress,
 		       int first_call, int *found)
 {
-	struct dirlist traces = { 0 };
-	struct reader r = { .m = m, .progress = progress, .t0 = ss_mono_ns(),
-			    .first_call = first_call };
+	struct ss_dirlist traces = { 0 };
+	struct reader r = { .m = m };
 	const bt_plugin *ctf = NULL, *utils = NULL;
 	bt_graph *g = NULL;
 	int ret = -1;
@@ -506,14 +478,14 @@ static int read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progre
 			goto out;
 		}
 		size_t before = traces.n;
-		find_traces(dirs[i], &traces, 0);
+		ss_find_traces(dirs[i], &traces);
 		if (traces.n == before) {
 			ss_warn("%s: no CTF trace in it (no metadata file)", dirs[i]);
 			goto out;
 		}
 	}
-	ctf = plugin("ctf");
-	utils = plugin("utils");
+	ctf = ss_bt_plugin("ctf");
+	utils = ss_bt_plugin("utils");
 	if (!ctf || !utils) {
 		ss_warn("cannot load the babeltrace2 plugins 'ctf' and 'utils' "
 			"(is libbabeltrace2 installed with its plugins?)");
@@ -551,9 +523,12 @@ static int read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progre
 			goto out;
 		}
 	}
-	ss_hmap_init(&r.classes);
-	ss_hmap_init(&r.seen_sc);
-	if (bt_graph_add_simple_sink_component(g, "sockscope", NULL, consume, NULL, &r, &sink) !=
+	reader_init(&r, m);
+	r.progress = progress;
+	r.t0 = ss_mono_ns();
+	r.first_call = first_call;
+	if (bt_graph_add_simple_sink_component(g, "sockscope", NULL, ss_reader_consume, NULL, &r,
+					       &sink) !=
 		    BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
 	    bt_graph_connect_ports(g, bt_component_filter_borrow_output_port_by_index_const(mux, 0),
 				   bt_component_sink_borrow_input_port_by_index_const(sink, 0),
@@ -585,102 +560,13 @@ static int read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progre
 		*found = r.found;
 	ret = 0;
 out_classes:
-	for (size_t i = 0; i <= r.classes.mask; i++)
-		free(r.classes.slot[i].v);
-	ss_hmap_free(&r.classes);
-	ss_hmap_free(&r.seen_sc);
-	free(r.bytes);
+	reader_fini(&r);
 out:
 	bt_graph_put_ref(g);
 	bt_plugin_put_ref(ctf);
 	bt_plugin_put_ref(utils);
-	for (size_t i = 0; i < traces.n; i++)
-		free(traces.v[i]);
-	free(traces.v);
+	ss_dirlist_free(&traces);
 	return ret;
-}
-
-/* ---- following a live session ---- */
-
-struct ss_live {
-	struct reader r;
-	bt_graph *g;
-	const bt_plugin *ctf;
-};
-
-struct ss_live *ss_live_open(const char *url, struct ss_model *m)
-{
-	struct ss_live *l = ss_xcalloc(1, sizeof(*l));
-	bt_value *params = bt_value_map_create(), *inputs = NULL;
-	const bt_component_source *src;
-	const bt_component_sink *sink;
-
-	bt_logging_set_global_level(BT_LOGGING_LEVEL_NONE);
-	l->r.m = m;
-	ss_hmap_init(&l->r.classes);
-	ss_hmap_init(&l->r.seen_sc);
-	l->ctf = plugin("ctf");
-	const bt_component_class_source *cc =
-		l->ctf ? bt_plugin_borrow_source_component_class_by_name_const(l->ctf, "lttng-live")
-		       : NULL;
-	l->g = bt_graph_create(0);
-	/* The session may not be there yet: wait for it. */
-	if (!cc || !l->g || !params ||
-	    bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
-		    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    bt_value_array_append_string_element(inputs, url) !=
-		    BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK ||
-	    bt_value_map_insert_string_entry(params, "session-not-found-action", "continue") !=
-		    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    bt_graph_add_source_component(l->g, cc, "live", params, BT_LOGGING_LEVEL_NONE, &src) !=
-		    BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
-	    bt_graph_add_simple_sink_component(l->g, "sockscope", NULL, consume, NULL, &l->r,
-					       &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
-	    bt_component_source_get_output_port_count(src) < 1 ||
-	    bt_graph_connect_ports(l->g, bt_component_source_borrow_output_port_by_index_const(src, 0),
-				   bt_component_sink_borrow_input_port_by_index_const(sink, 0),
-				   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
-		bt_value_put_ref(params);
-		ss_report_bt_error(url, NULL, 0);
-		ss_live_close(l);
-		return NULL;
-	}
-	bt_value_put_ref(params);
-	return l;
-}
-
-int ss_live_read(struct ss_live *l, int ms)
-{
-	uint64_t until = ss_mono_ns() + (uint64_t)ms * 1000000;
-
-	do {
-		switch (bt_graph_run_once(l->g)) {
-		case BT_GRAPH_RUN_ONCE_STATUS_OK:
-			break;
-		case BT_GRAPH_RUN_ONCE_STATUS_AGAIN:
-			return 1;
-		case BT_GRAPH_RUN_ONCE_STATUS_END:
-			return 0;
-		default:
-			ss_report_bt_error("reading the live session", NULL, 0);
-			return -1;
-		}
-	} while (ss_mono_ns() < until);
-	return 1;
-}
-
-void ss_live_close(struct ss_live *l)
-{
-	if (!l)
-		return;
-	bt_graph_put_ref(l->g);
-	bt_plugin_put_ref(l->ctf);
-	for (size_t i = 0; i <= l->r.classes.mask; i++)
-		free(l->r.classes.slot[i].v);
-	ss_hmap_free(&l->r.classes);
-	ss_hmap_free(&l->r.seen_sc);
-	free(l->r.bytes);
-	free(l);
 }
 
 int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
@@ -690,13 +576,11 @@ int ss_read_traces(char **dirs, size_t ndirs, struct ss_model *m, int progress)
 
 int ss_trace_has_calls(const char *dir)
 {
-	struct dirlist traces = { 0 };
+	struct ss_dirlist traces = { 0 };
 
 	/* No metadata anywhere: nothing was written, nothing to read. */
-	find_traces(dir, &traces, 0);
-	for (size_t i = 0; i < traces.n; i++)
-		free(traces.v[i]);
-	free(traces.v);
+	ss_find_traces(dir, &traces);
+	ss_dirlist_free(&traces);
 	if (!traces.n)
 		return 0;
 	struct ss_filter none = { 0 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Between the trace reader (reader.c) and its error reporting
- * (trace_errors.c): both build source.ctf.fs components the same way.
+ * Between the trace reader (reader.c), live reading (live.c) and error
+ * reporting (trace_errors.c).
  */
 #ifndef SS_READER_H
 #define SS_READER_H
@@ -11,6 +11,25 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "model/model.h"
+
+/* The reader (reader.c): it decodes the events a simple sink consumes
+ * into model m, with ss_reader_consume as the sink's function and the
+ * reader as its data.  Also for live.c. */
+struct reader;
+struct reader *ss_reader_new(struct ss_model *m);
+void ss_reader_free(struct reader *r);
+bt_graph_simple_sink_component_consume_func_status ss_reader_consume(bt_message_iterator *it,
+								     void *data);
+/* The traces under dir (itself included: the directories that hold a
+ * CTF metadata file), in name order, added to a list (traces.c). */
+struct ss_dirlist {
+	char **v;
+	size_t n, cap;
+};
+void ss_find_traces(const char *dir, struct ss_dirlist *out);
+void ss_dirlist_free(struct ss_dirlist *l);
+/* A babeltrace2 plugin by name ("ctf", "utils"), NULL if not found. */
+const bt_plugin *ss_bt_plugin(const char *name);
 
 /* Add a source.ctf.fs component named src<k> reading the trace at dir. */
 int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir, size_t k,
