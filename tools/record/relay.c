@@ -12,6 +12,7 @@
  * relay gets SIGTERM if sockscope itself is killed.
  */
 #include "record/netaddr.h"
+#include "record/relayd.h"
 #include "tool.h"
 
 #include <errno.h>
@@ -176,24 +177,20 @@ static void pass_signals(pid_t pid, const sigset_t *set, const struct timespec *
 		kill(pid, sig);
 }
 
-/* Poll until the relay accepts on its control port, or it ended: 1 when it
- * listens, 0 when it exited first (its status in *status). */
-static int wait_listening(pid_t pid, const sigset_t *set, const char *num, unsigned port,
-			  int *status)
+/* Between the tries of ss_relayd_wait: 20 ms of passing signals on. */
+static void pass_tick(pid_t pid, void *set)
 {
-	/* A relay listening on every address is reached on loopback. */
-	const char *at = !strcmp(num, "0.0.0.0") ? "127.0.0.1" : !strcmp(num, "::") ? "::1" : num;
 	const struct timespec tick = { 0, 20 * 1000000L };
-	char got[64], why[256];
-	int is6;
 
-	for (;;) {
-		if (waitpid(pid, status, WNOHANG) == pid)
-			return 0;
-		if (ss_tcp_probe(at, port, 1000, got, sizeof(got), &is6, why, sizeof(why)) == 0)
-			return 1;
-		pass_signals(pid, set, &tick);
-	}
+	pass_signals(pid, set, &tick);
+}
+
+/* In the relay, before exec: it goes when we go. */
+static void relay_child(void *parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != *(pid_t *)parent)
+		_exit(2);
 }
 
 /* The exit status of a shell for a child's wait status. */
@@ -228,39 +225,31 @@ int ss_relay_main(int argc, char **argv)
 	char *data = ss_xasprintf("--data-port=%s://%s%s%s:%u", proto, lb, num, rb, o.at.port + 1);
 	char *live = ss_xasprintf("--live-port=%s://%s:%u", proto, v6 ? "[::1]" : "127.0.0.1",
 				  o.live);
-	const char *bin = secure_getenv("SOCKSCOPE_RELAYD");
-	char *rargv[] = { (char *)(bin && *bin ? bin : "lttng-relayd"), out, ctl, data, live,
-			  "--group-output-by-host", "-v", "-v", "-v", NULL };
+	char *rargv[] = { NULL, out, ctl, data, live, "--group-output-by-host", "-v", "-v", "-v",
+			  NULL };
 	rargv[6 + (o.verbose < 3 ? o.verbose : 3)] = NULL;
 
 	/* The signals to pass on wait until the relay runs, then go to it. */
-	sigset_t set, orig;
+	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, &orig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	pid_t parent = getpid();
-	pid_t pid = fork();
+	pid_t pid = ss_relayd_spawn(rargv, relay_child, &parent);
 	if (pid < 0)
 		ss_die(2, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(2);
-		sigprocmask(SIG_SETMASK, &orig, NULL);
-		execvp(rargv[0], rargv);
-		fprintf(stderr, "sockscope: relay: cannot run %s: %s\n", rargv[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
 	free(out);
 	free(ctl);
 	free(data);
 	free(live);
 
+	/* A relay listening on every address is reached on loopback. */
+	const char *at = !strcmp(num, "0.0.0.0") ? "127.0.0.1" : !strcmp(num, "::") ? "::1" : num;
 	int status;
-	if (!wait_listening(pid, &set, num, o.at.port, &status)) {
+	if (!ss_relayd_wait(pid, at, &o.at.port, 1, -1, pass_tick, &set, &status)) {
 		if (exit_status(status) < 126)
 			ss_warn("lttng-relayd ended before it listened (status %d)",
 				exit_status(status));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * A private lttng-relayd for the live view (`top`): started on three free
+ * Starting lttng-relayd (relayd.h): spawned with the options of the
+ * caller, and waited for until it listens.  `sockscope relay` runs one in
+ * the foreground (relay.c); `top` a private one (below): on three free
  * ports of 127.0.0.1 (control, data, live), writing under a directory of
  * ours, and stopped by its pid.  The ports are found by binding port 0,
  * then given to the relay daemon; another program may take one in between,
@@ -21,6 +23,49 @@
 #include <time.h>
 #include <unistd.h>
 
+pid_t ss_relayd_spawn(char **argv, void (*child)(void *), void *arg)
+{
+	const char *bin = secure_getenv("SOCKSCOPE_RELAYD");
+	sigset_t none;
+
+	argv[0] = (char *)(bin && *bin ? bin : "lttng-relayd");
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (child)
+		child(arg);
+	sigemptyset(&none); /* none of the signals its parent holds back */
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(argv[0], argv);
+	fprintf(stderr, "sockscope: %s: cannot run %s: %s\n", ss_cmd, argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+int ss_relayd_wait(pid_t pid, const char *host, const unsigned *ports, int nports,
+		   int timeout_ms, void (*tick)(pid_t, void *), void *arg, int *status)
+{
+	char got[64], why[256];
+	int is6;
+
+	for (int ms = 0; timeout_ms < 0 || ms < timeout_ms; ms += 20) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 0;
+		int up = 0;
+		while (up < nports && ss_tcp_probe(host, ports[up], 1000, got, sizeof(got), &is6, why,
+						   sizeof(why)) == 0)
+			up++;
+		if (up == nports)
+			return 1;
+		if (tick) {
+			tick(pid, arg);
+		} else {
+			struct timespec ts = { 0, 20 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return -1;
+}
+
 /* A port of 127.0.0.1 free now, 0 if none could be had. */
 static int free_port(void)
 {
@@ -36,42 +81,29 @@ static int free_port(void)
 	return port;
 }
 
-/* Whether something listens on 127.0.0.1:port. */
-static int listening(int port)
+/* In top's relay daemon, before exec: its log, and its own process group
+ * (a Ctrl-C for us is not for it). */
+static void private_child(void *arg)
 {
-	char num[64], why[128];
-	int v6;
+	int fd = open(arg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	return ss_tcp_probe("127.0.0.1", (unsigned)port, 1000, num, sizeof(num), &v6, why,
-			    sizeof(why)) == 0;
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	setpgid(0, 0);
 }
 
 static pid_t spawn(const struct ss_relayd *r)
 {
 	char c[64], d[64], l[64];
 	char *log = ss_xasprintf("%s/relayd.log", r->dir);
-	pid_t pid;
+	char *argv[] = { NULL, "-C", c, "-D", d, "-L", l, "-o", r->dir, NULL };
 
 	snprintf(c, sizeof(c), "tcp://127.0.0.1:%d", r->ctrl);
 	snprintf(d, sizeof(d), "tcp://127.0.0.1:%d", r->data);
 	snprintf(l, sizeof(l), "tcp://127.0.0.1:%d", r->live);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		/* Its own process group: a Ctrl-C for us is not for it; and
-		 * none of the signals we hold back. */
-		setpgid(0, 0);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execlp("lttng-relayd", "lttng-relayd", "-C", c, "-D", d, "-L", l, "-o", r->dir,
-		       (char *)NULL);
-		_exit(127);
-	}
+	pid_t pid = ss_relayd_spawn(argv, private_child, log);
 	free(log);
 	return pid;
 }
@@ -91,17 +123,13 @@ int ss_relayd_start(struct ss_relayd *r, const char *dir)
 		if (r->pid < 0)
 			break;
 		/* Ready when its live port answers (it opens it last). */
-		for (int ms = 0; ms < 10000; ms += 20) {
-			int status;
-			if (waitpid(r->pid, &status, WNOHANG) == r->pid) {
-				r->pid = 0;
-				break;
-			}
-			if (listening(r->live) && listening(r->ctrl))
-				return 0;
-			struct timespec ts = { 0, 20 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
+		const unsigned ports[] = { (unsigned)r->live, (unsigned)r->ctrl };
+		int status, up = ss_relayd_wait(r->pid, "127.0.0.1", ports, 2, 10000, NULL, NULL,
+						&status);
+		if (up > 0)
+			return 0;
+		if (up == 0)
+			r->pid = 0;
 		if (r->pid > 0) {
 			ss_relayd_stop(r);
 			r->dir = ss_xstrdup(dir);
