@@ -199,7 +199,8 @@ static int given_relay(const char *arg, struct ss_relayd *r, char *host, size_t 
 			return -1;
 		}
 		if (v6) {
-			ss_warn("--relay: %s is IPv6: the live reader takes IPv4 here", hp.host);
+			ss_warn("--relay: %s is IPv6: libbabeltrace2's live reader parses IPv4 "
+				"addresses and names only", hp.host);
 			return -1;
 		}
 	}
