@@ -580,8 +580,9 @@ int ss_trace_has_calls(const char *dir)
 
 	/* No metadata anywhere: nothing was written, nothing to read. */
 	ss_find_traces(dir, &traces);
+	size_t n = traces.n;
 	ss_dirlist_free(&traces);
-	if (!traces.n)
+	if (!n)
 		return 0;
 	struct ss_filter none = { 0 };
 	struct ss_model *m = ss_model_new(&none);
