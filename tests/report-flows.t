@@ -265,6 +265,10 @@ t.is_([(end(f, "client", "pid"), end(f, "server", "pid"), end(f, "server", "open
       [(fcpid, c, fspid, 100, 200, True) for c in served],
       "fork: each TCP flow's server end is the child that served it (opened by the parent %d)"
       % fspid)
+rows = sorted((c for c in rep.get("connections", []) if c.get("pid") == fspid and
+               c.get("role") == "server"), key=lambda c: c.get("start_ns") or 0)
+t.is_([(c.get("talker"), c.get("pids")) for c in rows], [(k, [fspid, k]) for k in served],
+      "fork: each accepted row is the parent's, held by its child, its talker the child")
 ch = [f for f in rep.get("flows", []) if f.get("proto") == "unix"]
 t.is_([(sorted((end(f, "client", "pid"), end(f, "server", "pid"))),
         f.get("bytes_to_server", 0) + f.get("bytes_to_client", 0), f.get("agree"),

@@ -83,6 +83,7 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	for (int i = 0; i < r->npids; i++)
 		kint(j, NULL, ss_id_of(r->pids[i]));
 	close_obj(j, ']');
+	kint(j, "talker", ss_id_of(r->talker));
 	if (r->peer_pid)
 		kint(j, "peer_pid", r->peer_pid);
 	int other = r->other_tx || r->other_rx;

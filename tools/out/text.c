@@ -395,8 +395,9 @@ static void lat_line(const struct ss_conn_row *r, void *arg)
 			      "%-7s %-15s %-8s %-22s %9s %-11s %9s %7s %9s %9s %9s\n",
 			"PID", "COMM", "ROLE", "PEER", "CONNECT", "VIA", "TTFB", "TURNS", "RESP P50",
 			"RESP P99", "RESP MAX");
+	/* Who talked: a forked child serving what its parent accepted. */
 	fprintf(x->f, "%-7s %-15.15s %-8s %-22s %9s %-11s %9s %7llu %9s %9s %9s%s%s\n",
-		pid_text(x->m, r->pid, pid, sizeof(pid)), r->comm, r->role,
+		pid_text(x->m, r->talker, pid, sizeof(pid)), r->talker_comm, r->role,
 		*r->remote ? r->remote : "-", lat(r->connect_ns, c, sizeof(c)),
 		r->connect_via ? r->connect_via : "-", lat(r->ttfb_ns, t, sizeof(t)),
 		(unsigned long long)r->exchanges, lat(turns ? (int64_t)r->resp_p50 : -1, p50, sizeof(p50)),
