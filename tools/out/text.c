@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TEXT_PEERS 16 /* a datagram socket's peers listed a line each; the rest summed */
 
@@ -304,6 +305,19 @@ static const char *offset_text(int64_t ns, char *buf, size_t size)
 	return buf;
 }
 
+/* A time of day to the microsecond, local time: "18:06:38.263091". */
+static const char *clock_text(uint64_t ns, char *buf, size_t size)
+{
+	time_t s = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (!localtime_r(&s, &tm))
+		return "?";
+	snprintf(buf, size, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned long long)(ns % 1000000000 / 1000));
+	return buf;
+}
+
 /* Several hosts: each one's clock against the first's, as the flows
  * bound it. */
 static void hosts(const struct ss_model *m, const struct ss_flows *fl, FILE *f)
@@ -346,7 +360,7 @@ static void hosts(const struct ss_model *m, const struct ss_flows *fl, FILE *f)
 
 static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 {
-	char c[200], s[200], up[16], down[16], d[16], h[80];
+	char c[200], s[200], up[16], down[16], d[16], h[80], at[32];
 
 	ss_flows_pair(fl, m->nhosts);
 	if (fl->n) {
@@ -357,17 +371,18 @@ static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 		else
 			fprintf(f, "\nFLOWS (host %s; bytes each way; agree: both ends' counts match)\n",
 				m->nhosts ? ss_host_name(m, 0, h, sizeof(h)) : "?");
-		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", "PROTO", "CLIENT (pid comm endpoint)",
-			"SERVER (pid comm endpoint)", "TO SERVER", "TO CLIENT", "DURATION", "NOTE");
+		fprintf(f, "%-5s %-36s %-36s %9s %9s %-15s %9s %s\n", "PROTO",
+			"CLIENT (pid comm endpoint)", "SERVER (pid comm endpoint)", "TO SERVER",
+			"TO CLIENT", "START", "DURATION", "NOTE");
 	}
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct ss_flow *w = &fl->v[i];
 		int a = ss_flow_agree(fl, w);
-		fprintf(f, "%-5s %-36s %-36s %9s %9s %9s %s\n", ss_flow_proto_name(w->proto),
+		fprintf(f, "%-5s %-36s %-36s %9s %9s %-15s %9s %s\n", ss_flow_proto_name(w->proto),
 			end_text(m, fl, w, 0, c, sizeof(c)), end_text(m, fl, w, 1, s, sizeof(s)),
 			bytes(ss_flow_to_server(fl, w), up, sizeof(up)),
 			bytes(ss_flow_to_client(fl, w), down, sizeof(down)),
-			dur(w->duration, d, sizeof(d)),
+			clock_text(w->start, at, sizeof(at)), dur(w->duration, d, sizeof(d)),
 			a < 0 ? (w->client == SS_NO_END ? "client not recorded" : "server not recorded") :
 			a ? "" : "DISAGREE (unread at close, lost events?)");
 	}
