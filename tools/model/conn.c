@@ -256,7 +256,8 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 		c->moved[k] += g->moved[i];
 	}
 	for (int i = 0; i < g->npeers; i++)
-		if (ss_peer_bytes(m, c, g->peers[i].addr, g->peers[i].tx, g->peers[i].rx))
+		if (ss_peer_bytes(m, c, g->peers[i].addr, g->peers[i].tx, g->peers[i].rx,
+				  g->peers[i].last))
 			endpoint_known(m, c, g->peers[i].addr);
 	c->other_tx += g->other_tx;
 	c->other_rx += g->other_rx;
@@ -390,7 +391,8 @@ static void add_bytes(struct ss_model *m, struct ss_conn *c, const struct ss_ev 
 	c->connecting = 0;
 	if (!e->addr || !*e->addr || e->family < 0 || (c->remote && !ss_conn_is_dgram(c)))
 		return;
-	if (ss_peer_bytes(m, c, e->addr, tx ? n : 0, tx ? 0 : n))
+	if (ss_peer_bytes(m, c, e->addr, tx ? n : 0, tx ? 0 : n,
+			  tx ? e->ts - (uint64_t)e->dur : e->ts))
 		endpoint_known(m, c, e->addr); /* a peer at last: the filter may want it */
 }
 
@@ -427,7 +429,6 @@ struct ss_conn *ss_conn_event(struct ss_model *m, struct ss_proc *p, const struc
 {
 	struct ss_conn *c, *l;
 
-	m->now = e->ts;
 	switch (e->kind) {
 	case SS_K_SOCKET:
 		if (e->ret < 0 || !e->sock)

@@ -116,7 +116,7 @@ enum ss_role { SS_ROLE_UNKNOWN, SS_ROLE_CLIENT, SS_ROLE_SERVER, SS_ROLE_LISTENER
 struct ss_peer {
 	char *addr;
 	uint64_t tx, rx;
-	uint64_t last;         /* its last datagram's time */
+	uint64_t last;         /* its last datagram's time (ss_peer_bytes) */
 	uint64_t since, until; /* the episode, 0: from the socket's start, to its end */
 };
 
@@ -306,7 +306,6 @@ struct ss_model {
 	struct ss_hmap services;  /* (server, hash of endpoint) -> ss_service */
 	struct ss_hmap peers;     /* (conn, hash of address) -> index + 1 (conn.c) */
 	struct ss_hmap owners;    /* hash of a datagram socket's address -> its socket's start */
-	uint64_t now;             /* the time of the event conn.c is taking */
 	size_t nservices;
 	struct ss_conn *live;     /* every connection not finished */
 
@@ -447,11 +446,12 @@ void ss_lookup_free(struct ss_model *m);
  * arrays to free (the elements belong to the model). */
 struct ss_call_stat **ss_model_calls_sorted(const struct ss_model *m);
 struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
-/* A datagram socket's peers (peers.c): count bytes with peer addr
- * (returns 1 when the address is new to c); c has its local address (a
+/* A datagram socket's peers (peers.c): count bytes with peer addr at time
+ * at (a send's start, a receive's end: when they were surely on their way;
+ * returns 1 when the address is new to c); c has its local address (a
  * port reused starts its peers' next episode); free them. */
 int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t tx,
-		  uint64_t rx);
+		  uint64_t rx, uint64_t at);
 void ss_peer_owner(struct ss_model *m, const struct ss_conn *c);
 void ss_peers_free(struct ss_model *m, struct ss_conn *c);
 /* Latency (latency.c), from the connection events of conn.c. */

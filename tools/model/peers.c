@@ -29,19 +29,21 @@ static int peer_find(struct ss_model *m, const struct ss_conn *c, const char *ad
 }
 
 /*
- * The entry of peer addr of datagram socket c, made when new, or when
- * another socket took that address since its last datagram (a port
- * reused: time decides, as for TCP); -1 once c keeps SS_MAX_PEERS.  Found
- * through the model's peers map: one lookup per datagram.
+ * The entry of peer addr of datagram socket c for a datagram at time at,
+ * made when new, or when another socket took that address after its last
+ * datagram and before this one (a port reused: time decides, as for TCP);
+ * -1 once c keeps SS_MAX_PEERS.  Found through the model's peers map: one
+ * lookup per datagram.
  */
-static int peer_of(struct ss_model *m, struct ss_conn *c, const char *addr, int *fresh)
+static int peer_of(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t at,
+		   int *fresh)
 {
 	uint64_t h = ss_hash_str(addr);
 	int i = peer_find(m, c, addr, h);
 
 	if (i >= 0) {
 		uintptr_t taken = (uintptr_t)ss_hmap_get(&m->owners, h, 0);
-		if (taken <= c->peers[i].last)
+		if (taken <= c->peers[i].last || at < taken)
 			return i;
 	}
 	if (c->npeers == SS_MAX_PEERS)
@@ -62,15 +64,15 @@ static int peer_of(struct ss_model *m, struct ss_conn *c, const char *addr, int 
 }
 
 int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t tx,
-		  uint64_t rx)
+		  uint64_t rx, uint64_t at)
 {
-	int fresh = 0, i = peer_of(m, c, addr, &fresh);
+	int fresh = 0, i = peer_of(m, c, addr, at, &fresh);
 
 	if (i >= 0) {
 		c->peers[i].tx += tx;
 		c->peers[i].rx += rx;
-		if (m->now > c->peers[i].last)
-			c->peers[i].last = m->now;
+		if (at > c->peers[i].last)
+			c->peers[i].last = at;
 	} else {
 		c->other_tx += tx;
 		c->other_rx += rx;
