@@ -20,6 +20,7 @@
  */
 #include "preload.h"
 
+#include <sched.h>
 #include <sys/syscall.h>
 
 /* ---- the epoll map ---- */
@@ -42,6 +43,19 @@ struct epmap_slot {
 static struct epmap_slot epmap[SS_EPMAP_SLOTS];
 /* One past the highest slot ever taken, and how many are taken now. */
 static unsigned int epmap_end, epmap_used;
+/*
+ * epoll_ctl calls adding or changing a connecting socket, in flight: the
+ * kernel may wake another thread's epoll_wait with the socket before its
+ * slot is written (ctl_connecting), so a readiness call that wakes
+ * meanwhile waits for them to be written before it looks (epmap_settle).
+ */
+static unsigned int epmap_pending;
+
+static void epmap_settle(void)
+{
+	for (int i = 0; i < 2000 && __atomic_load_n(&epmap_pending, __ATOMIC_ACQUIRE); i++)
+		sched_yield();
+}
 
 static uint64_t tag_next(uint64_t t, uint32_t what) { return ((t >> 32) + 1) << 32 | what; }
 
@@ -138,18 +152,25 @@ static int epmap_find(int epfd, uint64_t data)
 static __attribute__((noinline)) int ctl_connecting(int epfd, int op, int fd,
 						    struct epoll_event *ev)
 {
+	/* Its slot is written once the kernel has read *ev (which may be no
+	 * memory of the caller's): until then, it is pending. */
+	int adds = (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) &&
+		   (ss_fd_get(fd) & SS_FD_CONNECTING);
+	if (adds)
+		__atomic_add_fetch(&epmap_pending, 1, __ATOMIC_ACQ_REL);
 	int r = REAL(epoll_ctl)(epfd, op, fd, ev);
-
-	if (r != 0)
-		return r;
 	int saved = errno;
-	/* The kernel read *ev: it is there. */
-	int connecting = (ss_fd_get(fd) & SS_FD_CONNECTING) != 0;
-	if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && connecting)
-		epmap_put(epfd, fd, ev->data.u64);
-	else if ((op == EPOLL_CTL_DEL || op == EPOLL_CTL_MOD) &&
-		 __atomic_load_n(&epmap_used, __ATOMIC_ACQUIRE))
-		epmap_remove((unsigned int)fd, (unsigned int)fd, epfd, 0);
+
+	if (r == 0) {
+		int connecting = (ss_fd_get(fd) & SS_FD_CONNECTING) != 0;
+		if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && connecting)
+			epmap_put(epfd, fd, ev->data.u64);
+		else if ((op == EPOLL_CTL_DEL || op == EPOLL_CTL_MOD) &&
+			 __atomic_load_n(&epmap_used, __ATOMIC_ACQUIRE))
+			epmap_remove((unsigned int)fd, (unsigned int)fd, epfd, 0);
+	}
+	if (adds)
+		__atomic_sub_fetch(&epmap_pending, 1, __ATOMIC_RELEASE);
 	errno = saved;
 	return r;
 }
@@ -291,6 +312,8 @@ static __attribute__((noinline)) void after(const struct ready_ev *ev, uint64_t 
 {
 	struct ready x;
 
+	if (k == SS_RK_EPOLL && __atomic_load_n(&epmap_pending, __ATOMIC_ACQUIRE))
+		epmap_settle();
 	if ((k == SS_RK_EPOLL && !__atomic_load_n(&epmap_used, __ATOMIC_ACQUIRE)) ||
 	    !ready_begin(&x, ev, start, r, ra))
 		return;

@@ -66,12 +66,17 @@ static void want(int cond, const char *what)
 }
 
 /* A thread connects and registers with the epoll descriptor at arg,
- * edge-triggered, while the main thread waits in epoll_wait. */
+ * edge-triggered, while the main thread waits in epoll_wait (after 100 ms
+ * when arg is positive, at once when it is negative: the kernel may wake
+ * the waiter before epoll_ctl has returned). */
 static void *connect_meanwhile(void *arg)
 {
 	int ep = *(int *)arg;
 
-	usleep(100000);
+	if (ep > 0)
+		usleep(100000);
+	else
+		ep = -ep;
 	int c = start(port, "ready epoll_wait");
 	struct epoll_event ev = { EPOLLOUT | EPOLLET, { .u64 = 7 } };
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev))
@@ -188,6 +193,16 @@ int main(void)
 		die("pthread_create");
 	want(epoll_wait(ep2, out, 4, 10000) == 1 && out[0].data.u64 == 7, "epoll_wait meanwhile");
 	pthread_join(th, NULL);
+	/* Many times, the thread at once: woken while it registers. */
+	for (int i = 0; i < 200; i++) {
+		int ep3 = epoll_create1(0), neg = -ep3;
+		if (ep3 < 0 || pthread_create(&th, NULL, connect_meanwhile, &neg))
+			die("pthread_create");
+		want(epoll_wait(ep3, out, 4, 10000) == 1 && out[0].data.u64 == 7,
+		     "epoll_wait while it registers");
+		pthread_join(th, NULL);
+		close(ep3);
+	}
 
 	/* Refused: POLLERR. */
 	c = start(closed_port, "ready poll refused");
