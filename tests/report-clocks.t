@@ -8,7 +8,10 @@
 # both must still pair every TCP flow across the hosts, estimate the
 # client host's offset within the bounds it gives, with the truth inside
 # them, and put the flows on the reference host's clock; the unix flows,
-# which cannot cross hosts, stay one-ended.
+# which cannot cross hosts, stay one-ended.  The client host also sends to
+# a UDP echo server of the first, one socket per client: those pair across
+# the hosts on the reference clock, and bound it by their own first
+# datagrams (a server socket's first are its first client's only).
 import os
 import shutil
 import subprocess
@@ -18,7 +21,9 @@ import sstest
 import sstools
 
 PEERS = os.path.join(sstest.TOP, "tests", "prog", "flow-peers.py")
+MORE = os.path.join(sstest.TOP, "tests", "prog", "flow-more.py")
 K = 4
+NU = 8
 ADDR = "10.213.77.1"
 SKEW = 57123456789  # the client host's clock moved 57.1 s later
 t = sstest.Tap()
@@ -52,8 +57,16 @@ argv = [sstest.PYTHON, PEERS, "serve", portfile, path, str(K), ADDR]
 server, dir_a, w = sstools.record_bg(env, argv, "server", portfile, inns)
 spid, port = (int(x) for x in w[:2])
 
-# ---- the client's recording ----
-cargv = [sstest.PYTHON, PEERS, "connect", str(port), path, str(K), ADDR]
+# ---- the UDP echo server's recording, in the background ----
+uargv = [sstest.PYTHON, MORE, "udp-echo", os.path.join(env.tmp, "uport"), str(NU), ADDR]
+userver, dir_u, w = sstools.record_bg(env, uargv, "udp-server", os.path.join(env.tmp, "uport"),
+                                      inns)
+uspid, uport = (int(x) for x in w[:2])
+
+# ---- the client's recording: its TCP and unix peers, then UDP ----
+cargv = ["sh", "-c", '"$@" && exec %s %s udp-many %d %d 0 %s' % (sstest.PYTHON, MORE, uport, NU,
+                                                                 ADDR),
+         "sh", sstest.PYTHON, PEERS, "connect", str(port), path, str(K), ADDR]
 dir_b = os.path.join(env.tmp, "traces", "clients")
 p = subprocess.run(inns + [sstools.SOCKSCOPE, "record", "-o", dir_b, "--"] + cargv,
                    capture_output=True, text=True, timeout=120,
@@ -64,7 +77,13 @@ try:
 except subprocess.TimeoutExpired:
     serr = "(still running after 60 s)"
 t.is_(server.returncode, 0, "the server's recording exits 0") or t.diag(serr)
+try:
+    userver.communicate(timeout=60)
+except subprocess.TimeoutExpired:
+    pass
+t.is_(userver.returncode, 0, "the UDP server's recording exits 0")
 cpid = int(p.stdout.split()[1]) if p.stdout.startswith("pid ") else -1
+upids = [int(l.split()[1]) for l in p.stdout.splitlines() if l.startswith("pid ")][1:]
 
 # ---- the client's recording as another machine's ----
 rep = sstools.report_json([dir_a, dir_b])
@@ -78,7 +97,7 @@ t.ok(sstools.move_host(moved, other, SKEW) > 0, "the copy's metadata moved to ho
 # sessions took their origins a moment apart, and then SKEW).
 truth = sstools.clock_offset(moved) - sstools.clock_offset(dir_a)
 
-rep = sstools.report_json([dir_a, moved])
+rep = sstools.report_json([dir_a, dir_u, moved])
 t.is_(sstools.schema_problems(rep), [], "the report follows the schema")
 hosts = {h["name"]: h for h in rep.get("hosts", [])}
 t.is_(sorted(hosts), sorted([host, other]), "two hosts: %s and %s" % (host, other))
@@ -91,6 +110,8 @@ t.ok(None not in (lo, mid, hi) and lo <= mid <= hi,
 t.ok(None not in (lo, hi) and lo <= truth <= hi,
      "the bounds hold the truth %d (%d moved; width %s ns)" %
      (truth, SKEW, None if None in (lo, hi) else hi - lo))
+t.is_((h.get("flows"), h.get("outliers")), (K + NU, 0),
+      "%d flows bound it, TCP and UDP, none disagreeing" % (K + NU))
 
 flows = rep.get("flows", [])
 tcp = [f for f in flows if f.get("proto") == "tcp"]
@@ -102,6 +123,13 @@ t.is_(sorted((f["client"]["host"], f["client"]["pid"], f["server"]["host"], f["s
 t.is_(sorted((f["bytes_to_server"], f["bytes_to_client"], f["agree"]) for f in tcp),
       [(1000 * (i + 1) + i, 2 * (1000 * (i + 1) + i), True) for i in range(K)],
       "exact bytes each way, both ends agreeing")
+udp = [f for f in flows if f.get("proto") == "udp"]
+t.is_(sorted((f["client"]["host"], f["client"]["pid"], f["server"]["host"], f["server"]["pid"],
+              f["bytes_to_server"], f["bytes_to_client"], f["agree"])
+             for f in udp if f.get("client") and f.get("server")),
+      [(other, upids[0] if upids else -1, host, uspid, 100 + i, 2 * (100 + i), True)
+       for i in range(NU)],
+      "UDP: %d flows across the hosts, each client with the server, exact bytes" % NU)
 unix = [f for f in flows if f.get("proto") == "unix"]
 t.is_(sorted((f.get("client") is None, f.get("server") is None) for f in unix),
       sorted([(False, True)] * K + [(True, False)] * K),
@@ -114,7 +142,7 @@ off = [abs(f["start_ns"] - starts.get(f["server"]["sock"], 0)) for f in tcp if f
 t.ok(off and max(off) < 1000000000, "the flows' times are on %s's clock (%s ns from the "
      "accept at most)" % (host, max(off) if off else None))
 
-rc, out, err = sstools.report([dir_a, moved])
+rc, out, err = sstools.report([dir_a, dir_u, moved])
 t.ok(rc == 0 and "HOSTS" in out and ("%s/%d" % (other, cpid)) in out,
      "the text report names each end's host and shows the hosts' clocks") or t.diag(out + err)
 t.done()

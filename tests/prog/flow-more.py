@@ -18,14 +18,15 @@
 #     address); client i sends two datagrams, 1000+37*i and 500+11*i
 #     bytes, and receives the answers; prints "KIND SENT RECEIVED" per
 #     client.  12 datagrams in all.
-#   flow-more.py udp-echo FILE N
-#     one UDP socket on 127.0.0.1:0; writes "PID PORT" to FILE, answers N
-#     datagrams with one of twice the size each, then exits.
-#   flow-more.py udp-many PORT N [OWN]
+#   flow-more.py udp-echo FILE N [ADDR]
+#     one UDP socket on ADDR:0 (default 127.0.0.1); writes "PID PORT" to
+#     FILE, answers N datagrams with one of twice the size each, then exits.
+#   flow-more.py udp-many PORT N [OWN [ADDR]]
 #     prints "pid PID", then N clients one after the other, each its own
-#     socket bound to 127.0.0.1:OWN (default 0: a port of the kernel's):
-#     client i sends 100+i bytes and reads the answer.  A server with more
-#     clients than a row once kept; with OWN, one port reused by all.
+#     socket bound to ADDR:OWN (default 127.0.0.1:0, a port of the
+#     kernel's), sending to ADDR:PORT: client i sends 100+i bytes and reads
+#     the answer.  A server with more clients than a row once kept; with
+#     OWN, one port reused by all.
 #   flow-more.py unix-serve FILE PATH K
 #     listens on the unix stream PATH, writes "PID" to FILE, accepts K
 #     connections and holds them all, then in accept order reads each to
@@ -131,9 +132,9 @@ def udp_send(*ports):
             i += 1
 
 
-def udp_echo(portfile, n):
+def udp_echo(portfile, n, addr="127.0.0.1"):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
+    s.bind((addr, 0))
     s.settimeout(60)  # never outlive a test that failed
     with open(portfile + ".tmp", "w") as f:
         f.write("%d %d\n" % (os.getpid(), s.getsockname()[1]))
@@ -143,13 +144,13 @@ def udp_echo(portfile, n):
         s.sendto(b"e" * (2 * len(data)), peer)
 
 
-def udp_many(port, n, own=0):
+def udp_many(port, n, own=0, addr="127.0.0.1"):
     print("pid %d" % os.getpid(), flush=True)
     for i in range(n):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.settimeout(60)
-            s.bind(("127.0.0.1", own))
-            s.sendto(b"m" * (100 + i), ("127.0.0.1", port))
+            s.bind((addr, own))
+            s.sendto(b"m" * (100 + i), (addr, port))
             if len(s.recvfrom(65536)[0]) != 2 * (100 + i):
                 sys.exit("udp-many: short answer")
 
@@ -280,10 +281,10 @@ if __name__ == "__main__":
         udp_serve(a[1], int(a[2]))
     elif a[:1] == ["udp-send"] and len(a) in (3, 4):
         udp_send(*(int(x) for x in a[1:]))
-    elif a[:1] == ["udp-echo"] and len(a) == 3:
-        udp_echo(a[1], int(a[2]))
-    elif a[:1] == ["udp-many"] and len(a) in (3, 4):
-        udp_many(*(int(x) for x in a[1:]))
+    elif a[:1] == ["udp-echo"] and len(a) in (3, 4):
+        udp_echo(a[1], int(a[2]), *a[3:])
+    elif a[:1] == ["udp-many"] and len(a) in (3, 4, 5):
+        udp_many(*(int(x) for x in a[1:4]), *a[4:])
     elif a[:1] == ["unix-serve"] and len(a) == 4:
         unix_serve(a[1], a[2], int(a[3]))
     elif a[:1] == ["unix-send"] and len(a) == 3:
@@ -294,6 +295,6 @@ if __name__ == "__main__":
         fork_send(int(a[1]), int(a[2]))
     else:
         sys.exit("usage: flow-more.py udp-serve FILE N | udp-send PORT_LO PORT_ANY [PORT_ANY6] |"
-                 " udp-echo FILE N | udp-many PORT N [OWN] |"
+                 " udp-echo FILE N [ADDR] | udp-many PORT N [OWN [ADDR]] |"
                  " unix-serve FILE PATH K | unix-send PATH K | fork-serve FILE K |"
                  " fork-send PORT K")

@@ -229,22 +229,16 @@ static struct ss_conn *conn_of(struct ss_model *m, struct ss_proc *p, const stru
 	return c;
 }
 
-/* The earlier of two marks (0: none). */
-static uint64_t earliest(uint64_t a, uint64_t b)
-{
-	return !a ? b : !b ? a : a < b ? a : b;
-}
-
 /* Fold guessed connection g into c: g was c, seen from a child first. */
 static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, struct ss_conn *c)
 {
 	c->tx += g->tx;
 	c->rx += g->rx;
-	c->marks.connect = earliest(c->marks.connect, g->marks.connect);
-	c->marks.tx = earliest(c->marks.tx, g->marks.tx);
-	c->marks.rx = earliest(c->marks.rx, g->marks.rx);
-	c->marks.fin = earliest(c->marks.fin, g->marks.fin);
-	c->marks.eof = earliest(c->marks.eof, g->marks.eof);
+	c->marks.connect = ss_earliest(c->marks.connect, g->marks.connect);
+	c->marks.tx = ss_earliest(c->marks.tx, g->marks.tx);
+	c->marks.rx = ss_earliest(c->marks.rx, g->marks.rx);
+	c->marks.fin = ss_earliest(c->marks.fin, g->marks.fin);
+	c->marks.eof = ss_earliest(c->marks.eof, g->marks.eof);
 	if (g->end > c->end)
 		c->end = g->end;
 	if (!c->remote && g->remote)

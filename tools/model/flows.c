@@ -121,6 +121,19 @@ static void take_udp(struct ss_flows *f, const struct ss_conn_row *r)
 			e->start = r->peers[i].since;
 		if (i < r->npeers && r->peers[i].until)
 			e->end = r->peers[i].until;
+		/* The clocks' marks: this peer's first datagrams, not the socket's
+		 * (a server's first are its first client's); a connected socket's
+		 * own count for its remote. */
+		struct ss_marks own = r->marks;
+		e->marks = (struct ss_marks){ 0 };
+		if (i < r->npeers) {
+			e->marks.tx = r->peers[i].first_tx;
+			e->marks.rx = r->peers[i].first_rx;
+		}
+		if (r->remote && !strcmp(peer, r->remote) && (tx || rx)) {
+			e->marks.tx = ss_earliest(e->marks.tx, own.tx);
+			e->marks.rx = ss_earliest(e->marks.rx, own.rx);
+		}
 		if (r->remote && !strcmp(peer, r->remote)) {
 			e->tx += tx;
 			e->rx += rx;
@@ -350,8 +363,8 @@ static int by_udp_key(const void *x, const void *y)
 		return a->b1 < b->b1 ? -1 : 1;
 	if (a->b2 != b->b2)
 		return a->b2 < b->b2 ? -1 : 1;
-	if (sort_ends[a->end].start != sort_ends[b->end].start)
-		return sort_ends[a->end].start < sort_ends[b->end].start ? -1 : 1;
+	if (sort_ends[a->end].at != sort_ends[b->end].at)
+		return sort_ends[a->end].at < sort_ends[b->end].at ? -1 : 1;
 	return a->want - b->want;
 }
 
@@ -393,10 +406,11 @@ static void udp_group(struct ss_flows *f, size_t *cap, const struct udp_key *g, 
 		if (!g[i].want || a->paired)
 			continue;
 		while (lo < n && (g[lo].want || f->ends[g[lo].end].paired ||
-				  f->ends[g[lo].end].end < a->start))
+				  (f->ends[g[lo].end].until < a->at && !overlap(f, &f->ends[g[lo].end], a))))
 			lo++;
 		size_t best = SS_NO_END;
-		for (size_t k = lo; k < n && f->ends[g[k].end].start <= a->end; k++) {
+		for (size_t k = lo; k < n && (f->ends[g[k].end].at <= a->until ||
+					      overlap(f, &f->ends[g[k].end], a)); k++) {
 			const struct ss_end *o = &f->ends[g[k].end];
 			if (g[k].want || o->paired || !udp_meets(f, a, o))
 				continue;
@@ -538,7 +552,6 @@ void ss_flows_pair(struct ss_flows *f, int nhosts)
 	f->clocks[0].known = 1;
 	shift(f);
 	pair_socketpairs(f, &cap);
-	pair_udp(f, &cap);
 	size_t *ix = ss_xcalloc(f->nends + 1, sizeof(*ix)), n = 0;
 	for (size_t i = 0; i < f->nends; i++)
 		if (!f->ends[i].pair && f->ends[i].proto != SS_FLOW_UDP)
@@ -551,6 +564,7 @@ void ss_flows_pair(struct ss_flows *f, int nhosts)
 		ss_clocks_solve(f, bounds, nbounds);
 		shift(f);
 	}
+	pair_udp(f, &cap); /* on the reference clock, where TCP set it */
 	each_group(f, ix, n, pair_group, &cap);
 	free(ix);
 	/* Then from every flow paired. */

@@ -117,6 +117,8 @@ struct ss_peer {
 	char *addr;
 	uint64_t tx, rx;
 	uint64_t last;         /* its last datagram's time (ss_peer_bytes) */
+	uint64_t first_tx, first_rx; /* its first datagram each way: a send's start, a
+				      * receive's end (the clocks' marks) */
 	uint64_t since, until; /* the episode, 0: from the socket's start, to its end */
 };
 
@@ -139,6 +141,12 @@ struct ss_marks {
 	uint64_t fin;     /* its sending side closed: shutdown() or its last close() started */
 	uint64_t eof;     /* the peer's close was seen: a receive returning 0 ended */
 };
+
+/* The earlier of two marks (0: none). */
+static inline uint64_t ss_earliest(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
 
 /* Latency of a connection (latency.c): connect, first byte, and the
  * response times of its request/response turns. */

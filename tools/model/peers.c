@@ -69,10 +69,15 @@ int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint6
 	int fresh = 0, i = peer_of(m, c, addr, at, &fresh);
 
 	if (i >= 0) {
-		c->peers[i].tx += tx;
-		c->peers[i].rx += rx;
-		if (at > c->peers[i].last)
-			c->peers[i].last = at;
+		struct ss_peer *p = &c->peers[i];
+		p->tx += tx;
+		p->rx += rx;
+		if (at > p->last)
+			p->last = at;
+		if (tx && (!p->first_tx || at < p->first_tx))
+			p->first_tx = at;
+		if (rx && (!p->first_rx || at < p->first_rx))
+			p->first_rx = at;
 	} else {
 		c->other_tx += tx;
 		c->other_rx += rx;

@@ -99,6 +99,8 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 		put_u64(f, r->peers[i].rx);
 		put_u64(f, r->peers[i].since);
 		put_u64(f, r->peers[i].until);
+		put_u64(f, r->peers[i].first_tx);
+		put_u64(f, r->peers[i].first_rx);
 	}
 	put_u64(f, (uint64_t)r->npids);
 	for (int i = 0; i < r->npids; i++)
@@ -143,6 +145,8 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 		peers[i].rx = get_u64(f);
 		peers[i].since = get_u64(f);
 		peers[i].until = get_u64(f);
+		peers[i].first_tx = get_u64(f);
+		peers[i].first_rx = get_u64(f);
 	}
 	r->peers = peers;
 	r->npeers = (int)npeers;
