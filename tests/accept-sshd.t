@@ -6,8 +6,8 @@
 # bare, with the preload and its probes idle (a session daemon, nothing
 # recording) and under `sockscope record`: exit status 0, every byte, no
 # hang (every wait is bounded).  The recorded trace says where tracing
-# stopped (sockscope:stop, why "seccomp") and the report lists the
-# process.  sshd is stopped by its pid.
+# stopped (sockscope:stop, why "seccomp"), the report lists the process,
+# and the login's flow is marked untraced.  sshd is stopped by its pid.
 import atexit
 import os
 import shutil
@@ -125,4 +125,9 @@ t.ok(stops and all(e["why"] == "seccomp" for e in stops),
 rep = rec.report("sshd")
 t.is_(sorted({(s["pid"], s["why"]) for s in rep.get("stopped", [])}),
       sorted({(e["vpid"], "seccomp") for e in stops}), "the report lists the stopped processes")
+# The login's connection was held by the sandboxed child: its counts fall
+# short of what went over it, and its flow says why.
+ends = [f["server"] for f in rep.get("flows", []) if f.get("proto") == "tcp" and f.get("server")]
+t.is_([e.get("untraced") for e in ends], [True],
+      "the login's flow: its server end held by a process traced no further (untraced)")
 t.done()

@@ -93,6 +93,12 @@ void ss_conn_row(struct ss_model *m, const struct ss_conn *c, struct ss_conn_row
 	r->npids = c->nusers;
 	r->talker = c->vpid;
 	r->talker_comm = r->comm;
+	/* Held by a process whose tracing stopped (a sandbox): what it did
+	 * after is not in the counts. */
+	for (int k = 0; k < c->nkeys && !r->untraced; k++) {
+		const struct ss_proc *p = ss_model_proc(m, c->keys[k][0], 0);
+		r->untraced = p && p->stopped[0];
+	}
 	uint64_t most = 0;
 	for (int i = 0; i < c->nusers; i++)
 		if (c->moved[i] > most) {

@@ -88,7 +88,7 @@ static struct ss_end *new_end(struct ss_flows *f, const struct ss_conn_row *r)
 			      .host = ss_host_of(r->pid),
 			      .tx = r->tx, .rx = r->rx, .start = r->start,
 			      .end = r->start + r->duration, .marks = r->marks,
-			      .peer_pid = r->peer_pid };
+			      .peer_pid = r->peer_pid, .untraced = r->untraced };
 	e->comm = ss_xstrdup(r->talker_comm ? r->talker_comm : r->comm ? r->comm : "?");
 	return e;
 }

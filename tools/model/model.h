@@ -421,6 +421,7 @@ struct ss_conn_row {
 	 * a forked child that served what its parent accepted. */
 	int64_t talker;
 	const char *talker_comm;
+	int untraced; /* a process holding it stopped being traced (sockscope:stop) */
 	int64_t peer_pid; /* unix stream: the peer's process (SO_PEERCRED), 0 unknown */
 };
 
@@ -506,6 +507,7 @@ struct ss_end {
 	int server; /* the accept()ing end (for a socketpair: the second; UDP:
 		     * one that looks it, for an end alone: flows.c) */
 	int pair;   /* an end of a socketpair */
+	int untraced; /* a process holding it stopped being traced: its counts may fall short */
 	int paired;
 };
 

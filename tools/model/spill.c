@@ -88,6 +88,7 @@ void ss_model_spill_conn(struct ss_model *m, const struct ss_conn_row *r)
 		put_u64(f, lat[i]);
 	put_u64(f, (uint64_t)r->peer_pid);
 	put_u64(f, (uint64_t)r->talker);
+	put_u64(f, (uint64_t)r->untraced);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		put_str(f, s[i]);
 	put_u64(f, r->other_tx);
@@ -131,6 +132,7 @@ static void read_conn(FILE *f, struct ss_conn_row *r)
 		*lat[i] = get_u64(f);
 	r->peer_pid = (int64_t)get_u64(f);
 	r->talker = (int64_t)get_u64(f);
+	r->untraced = (int)get_u64(f);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = get_str(f);
 	r->other_tx = get_u64(f);

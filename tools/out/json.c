@@ -225,6 +225,8 @@ static void end(struct json *j, const char *k, const struct ss_model *m,
 	kint(j, "opener", ss_id_of(e->opener));
 	kint(j, "sock", e->sock);
 	kstr(j, "endpoint", e->local);
+	key(j, "untraced");
+	fputs(e->untraced ? "true" : "false", j->f);
 	close_obj(j, '}');
 }
 

@@ -358,6 +358,13 @@ static void hosts(const struct ss_model *m, const struct ss_flows *fl, FILE *f)
 	}
 }
 
+/* Whether an end of w was held by a process whose tracing stopped. */
+static int untraced(const struct ss_flows *fl, const struct ss_flow *w)
+{
+	return (w->client != SS_NO_END && fl->ends[w->client].untraced) ||
+	       (w->server != SS_NO_END && fl->ends[w->server].untraced);
+}
+
 static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 {
 	char c[200], s[200], up[16], down[16], d[16], h[80], at[32];
@@ -384,7 +391,8 @@ static void flows(struct ss_model *m, struct ss_flows *fl, FILE *f)
 			bytes(ss_flow_to_client(fl, w), down, sizeof(down)),
 			clock_text(w->start, at, sizeof(at)), dur(w->duration, d, sizeof(d)),
 			a < 0 ? (w->client == SS_NO_END ? "client not recorded" : "server not recorded") :
-			a ? "" : "DISAGREE (unread at close, lost events?)");
+			a ? "" : untraced(fl, w) ? "DISAGREE (a holder stopped being traced: sandbox)" :
+			"DISAGREE (unread at close, lost events?)");
 	}
 	hosts(m, fl, f);
 }
