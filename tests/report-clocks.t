@@ -11,7 +11,8 @@
 # which cannot cross hosts, stay one-ended.  The client host also sends to
 # a UDP echo server of the first, one socket per client: those pair across
 # the hosts on the reference clock, and bound it by their own first
-# datagrams (a server socket's first are its first client's only).
+# datagrams (a server socket's first are its first client's only); alone,
+# with no TCP between the hosts, they still give the clocks.
 import os
 import shutil
 import subprocess
@@ -141,6 +142,17 @@ starts = {c["sock"]: c["start_ns"] for c in rep.get("connections", [])
 off = [abs(f["start_ns"] - starts.get(f["server"]["sock"], 0)) for f in tcp if f.get("server")]
 t.ok(off and max(off) < 1000000000, "the flows' times are on %s's clock (%s ns from the "
      "accept at most)" % (host, max(off) if off else None))
+
+# UDP alone between the hosts: the UDP server's recording and the moved
+# one, whose TCP and unix ends find no peer there.
+urep = sstools.report_json([dir_u, moved])
+uh = {h["name"]: h for h in urep.get("hosts", [])}.get(other, {})
+ulo, uhi = uh.get("offset_min_ns"), uh.get("offset_max_ns")
+t.ok(None not in (ulo, uhi) and ulo <= truth <= uhi and uh.get("outliers") == 0,
+     "UDP alone: the flows bound the clocks, the truth inside (%s, %s)" % (ulo, uhi))
+t.is_(len([f for f in urep.get("flows", []) if f.get("proto") == "udp" and f.get("client")
+           and f.get("server") and f.get("agree")]), NU,
+      "UDP alone: the %d UDP flows pair across the hosts" % NU)
 
 rc, out, err = sstools.report([dir_a, dir_u, moved])
 t.ok(rc == 0 and "HOSTS" in out and ("%s/%d" % (other, cpid)) in out,

@@ -433,31 +433,70 @@ static void udp_group(struct ss_flows *f, size_t *cap, const struct udp_key *g, 
 	}
 }
 
+/* The keys of the UDP ends not paired yet, sorted, into k (2 per end at
+ * most): by address, or blind by bytes (top of the file).  Returns how
+ * many. */
+static size_t udp_keys(struct ss_flows *f, struct udp_key *k, int blind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nends; i++) {
+		const struct ss_end *e = &f->ends[i];
+		if (e->proto != SS_FLOW_UDP || e->paired)
+			continue;
+		long own = ep_port(e->local, NULL), peer = ep_port(e->remote, NULL);
+		if (own > 0)
+			k[n++] = (struct udp_key){ i, own, blind ? "" : e->remote,
+						   blind ? e->rx : 0, blind ? e->tx : 0, 0 };
+		if (blind ? own <= 0 : own > 0 && !wildcard(e->local))
+			k[n++] = (struct udp_key){ i, peer, blind ? "" : e->local,
+						   blind ? e->tx : 0, blind ? e->rx : 0, 1 };
+	}
+	sort_ends = f->ends;
+	qsort(k, n, sizeof(*k), by_udp_key);
+	return n;
+}
+
 static void pair_udp(struct ss_flows *f, size_t *cap)
 {
 	struct udp_key *k = ss_xcalloc(2 * f->nends + 1, sizeof(*k));
 
-	sort_ends = f->ends;
 	for (int blind = 0; blind < 2; blind++) {
-		size_t n = 0;
-		for (size_t i = 0; i < f->nends; i++) {
-			const struct ss_end *e = &f->ends[i];
-			if (e->proto != SS_FLOW_UDP || e->paired)
-				continue;
-			long own = ep_port(e->local, NULL), peer = ep_port(e->remote, NULL);
-			if (own > 0)
-				k[n++] = (struct udp_key){ i, own, blind ? "" : e->remote,
-							   blind ? e->rx : 0, blind ? e->tx : 0, 0 };
-			if (blind ? own <= 0 : own > 0 && !wildcard(e->local))
-				k[n++] = (struct udp_key){ i, peer, blind ? "" : e->local,
-							   blind ? e->tx : 0, blind ? e->rx : 0, 1 };
-		}
-		qsort(k, n, sizeof(*k), by_udp_key);
+		size_t n = udp_keys(f, k, blind);
 		for (size_t i = 0, j; i < n; i = j) {
 			for (j = i + 1; j < n && same_udp_key(&k[i], &k[j]); j++)
 				;
 			udp_group(f, cap, k + i, j - i, blind);
 		}
+	}
+	free(k);
+}
+
+static void bound(const struct ss_end *c, const struct ss_end *s);
+
+/* Before any clock is known, the UDP ends that meet on their addresses
+ * alone, across two hosts (a key with one end looking and one offering,
+ * their bytes agreeing both ways), bound the clocks as TCP's do: hosts
+ * that talk only UDP get one too. */
+static void udp_anchors(struct ss_flows *f)
+{
+	struct udp_key *k = ss_xcalloc(2 * f->nends + 1, sizeof(*k));
+	size_t n = udp_keys(f, k, 0);
+
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && same_udp_key(&k[i], &k[j]); j++)
+			;
+		if (j - i != 2 || k[i].want == k[i + 1].want)
+			continue;
+		const struct ss_end *a = &f->ends[k[i].want ? k[i].end : k[i + 1].end];
+		const struct ss_end *o = &f->ends[k[i].want ? k[i + 1].end : k[i].end];
+		if (a->host == o->host || !agree(a, o) ||
+		    (strcmp(o->local, a->remote) && !wildcard(o->local)))
+			continue;
+		if (udp_client(a, o))
+			bound(a, o);
+		else
+			bound(o, a);
 	}
 	free(k);
 }
@@ -561,6 +600,7 @@ void ss_flows_pair(struct ss_flows *f, int nhosts)
 	if (f->nhosts > 1) {
 		nbounds = 0;
 		each_group(f, ix, n, anchor, NULL);
+		udp_anchors(f);
 		ss_clocks_solve(f, bounds, nbounds);
 		shift(f);
 	}
