@@ -22,10 +22,10 @@ for f in $targets; do
 		ok "fuzz-$name: $(grep -o 'Done [0-9]* runs' "$SS_TMP/$name.log") without a finding"
 	else
 		not_ok "fuzz-$name"
-		tail -n 30 "$SS_TMP/$name.log" | sed 's/^/# /'
+		diag "$(tail -n 30 "$SS_TMP/$name.log")"
 		# The input that found it, to add to fuzz/corpus/$name once fixed.
 		for a in "$SS_TMP/$name"-*; do
-			[ -f "$a" ] && echo "# ${a##*/} (base64): $(base64 -w0 "$a")"
+			[ -f "$a" ] && diag "${a##*/} (base64): $(base64 -w0 "$a")"
 		done
 	fi
 done

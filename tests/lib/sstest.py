@@ -92,6 +92,8 @@ class Tap:
         if not cond and "# TODO" not in desc:  # a known gap fails nothing
             self.failed += 1
         print("%sok %d - %s" % ("" if cond else "not ", self.n, desc), flush=True)
+        if not cond:
+            self.diag("Failed test %d - %s" % (self.n, desc))
         return cond
 
     def is_(self, got, want, desc):
@@ -102,8 +104,10 @@ class Tap:
         return good
 
     def diag(self, msg):
+        """To stderr, as Test::More's diag: prove shows it even when not
+        verbose, so a failure in CI says why."""
         for line in str(msg).splitlines():
-            print("# " + line, flush=True)
+            print("# " + line, file=sys.stderr, flush=True)
 
     def skip_all(self, why):
         print("1..0 # SKIP " + why, flush=True)
@@ -141,7 +145,7 @@ class Env:
             try:
                 fn()
             except Exception as e:  # the rest must still be undone
-                print("# cleanup: %s" % e, flush=True)
+                print("# cleanup: %s" % e, file=sys.stderr, flush=True)
         for p in self.procs:
             if p.poll() is None:
                 p.kill()
@@ -159,7 +163,7 @@ class Env:
                     time.sleep(0.1)
                 else:
                     print("# cleanup: lttng-sessiond (pid %d) did not stop" % self.sessiond_pid,
-                          flush=True)
+                          file=sys.stderr, flush=True)
             except ProcessLookupError:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -21,8 +21,12 @@ SS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sockscope-test.XXXXXX")
 
 plan() { echo "1..$1"; }
 ok() { ss_n=$((ss_n + 1)); echo "ok $ss_n - $*"; }
-not_ok() { ss_n=$((ss_n + 1)); ss_failed=$((ss_failed + 1)); echo "not ok $ss_n - $*"; }
-diag() { echo "$*" | sed 's/^/# /'; }
+not_ok() {
+	ss_n=$((ss_n + 1)); ss_failed=$((ss_failed + 1)); echo "not ok $ss_n - $*"
+	diag "Failed test $ss_n - $*"
+}
+# To stderr, as Test::More's diag: prove shows it even when not verbose.
+diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 bail() { echo "Bail out! $*"; exit 1; }
 
