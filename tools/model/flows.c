@@ -113,30 +113,27 @@ static void take_udp(struct ss_flows *f, const struct ss_conn_row *r)
 		const char *peer = i < r->npeers ? r->peers[i].addr : rest ? r->remote : NULL;
 		if (!peer)
 			continue;
+		const struct ss_peer *p = i < r->npeers ? &r->peers[i] : NULL;
 		struct ss_end *e = new_end(f, r);
 		e->proto = SS_FLOW_UDP;
-		e->tx = i < r->npeers ? r->peers[i].tx : 0;
-		e->rx = i < r->npeers ? r->peers[i].rx : 0;
-		if (i < r->npeers && r->peers[i].since) /* an episode of a port reused */
-			e->start = r->peers[i].since;
-		if (i < r->npeers && r->peers[i].until)
-			e->end = r->peers[i].until;
+		e->tx = p ? p->tx : 0;
+		e->rx = p ? p->rx : 0;
+		if (p && p->since) /* an episode of a port reused */
+			e->start = p->since;
+		if (p && p->until)
+			e->end = p->until;
 		/* The clocks' marks: this peer's first datagrams, not the socket's
-		 * (a server's first are its first client's); a connected socket's
-		 * own count for its remote. */
-		struct ss_marks own = r->marks;
-		e->marks = (struct ss_marks){ 0 };
-		if (i < r->npeers) {
-			e->marks.tx = r->peers[i].first_tx;
-			e->marks.rx = r->peers[i].first_rx;
-		}
-		if (r->remote && !strcmp(peer, r->remote) && (tx || rx)) {
-			e->marks.tx = ss_earliest(e->marks.tx, own.tx);
-			e->marks.rx = ss_earliest(e->marks.rx, own.rx);
-		}
+		 * (a server's first are its first client's). */
+		e->marks = (struct ss_marks){ .tx = p ? p->first_tx : 0, .rx = p ? p->first_rx : 0 };
 		if (r->remote && !strcmp(peer, r->remote)) {
+			/* A connected socket's bytes that named no peer, and
+			 * its own marks for them. */
 			e->tx += tx;
 			e->rx += rx;
+			if (tx || rx) {
+				e->marks.tx = ss_earliest(e->marks.tx, r->marks.tx);
+				e->marks.rx = ss_earliest(e->marks.rx, r->marks.rx);
+			}
 		}
 		e->local = ep_dup(r->local ? r->local : "");
 		e->remote = ep_dup(peer);
