@@ -54,6 +54,16 @@ static void latency(struct json *j, const struct ss_conn_row *r)
 	close_obj(j, '}');
 }
 
+/* One of a datagram socket's peers. */
+static void peer_obj(struct json *j, const char *addr, uint64_t tx, uint64_t rx)
+{
+	open_obj(j, NULL, '{');
+	kstr(j, "addr", addr);
+	kuint(j, "tx_bytes", tx);
+	kuint(j, "rx_bytes", rx);
+	close_obj(j, '}');
+}
+
 static void conn_row(const struct ss_conn_row *r, void *arg)
 {
 	struct conn_ctx *x = arg;
@@ -89,15 +99,10 @@ static void conn_row(const struct ss_conn_row *r, void *arg)
 	int other = r->other_tx || r->other_rx;
 	if (r->npeers || other) {
 		open_obj(j, "peers", '[');
-		for (int i = 0; i <= r->npeers; i++) {
-			if (i == r->npeers && !other)
-				break;
-			open_obj(j, NULL, '{');
-			kstr(j, "addr", i < r->npeers ? r->peers[i].addr : "(other)");
-			kuint(j, "tx_bytes", i < r->npeers ? r->peers[i].tx : r->other_tx);
-			kuint(j, "rx_bytes", i < r->npeers ? r->peers[i].rx : r->other_rx);
-			close_obj(j, '}');
-		}
+		for (int i = 0; i < r->npeers; i++)
+			peer_obj(j, r->peers[i].addr, r->peers[i].tx, r->peers[i].rx);
+		if (other) /* the peers beyond those kept, summed */
+			peer_obj(j, "(other)", r->other_tx, r->other_rx);
 		close_obj(j, ']');
 	}
 	close_obj(j, '}');

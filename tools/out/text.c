@@ -162,6 +162,15 @@ struct conn_ctx {
 	struct ss_flows *fl; /* the ends kept for the flows */
 };
 
+/* One of a datagram socket's peers, under its row. */
+static void peer_line(FILE *f, const char *addr, uint64_t tx, uint64_t rx)
+{
+	char t[16], r[16];
+
+	fprintf(f, "%-7s %-15s %-8s %-22s %-22s %7s %7s\n", "", "", "", "  peer", addr,
+		bytes(tx, t, sizeof(t)), bytes(rx, r, sizeof(r)));
+}
+
 static void conn_line(const struct ss_conn_row *r, void *arg)
 {
 	struct conn_ctx *x = arg;
@@ -181,24 +190,24 @@ static void conn_line(const struct ss_conn_row *r, void *arg)
 		pid_text(x->m, r->pid, pid, sizeof(pid)), r->comm, r->role, *r->local ? r->local : "-", remote, bytes(r->tx, tx, sizeof(tx)),
 		bytes(r->rx, rx, sizeof(rx)), dur(r->duration, d, sizeof(d)),
 		r->error ? r->error : "", r->error && r->open ? " " : "", r->open ? "open" : "");
-	/* A datagram socket's peers: the first ones, then the rest summed
-	 * (all of them are in the JSON and in FLOWS). */
+	/* A datagram socket's peers, when it had several: the first ones,
+	 * then the rest summed (all of them are in the JSON and in FLOWS). */
 	int shown = r->npeers > TEXT_PEERS + 1 ? TEXT_PEERS : r->npeers;
 	uint64_t rest_tx = r->other_tx, rest_rx = r->other_rx;
 	for (int i = shown; i < r->npeers; i++) {
 		rest_tx += r->peers[i].tx;
 		rest_rx += r->peers[i].rx;
 	}
-	char more[48];
-	snprintf(more, sizeof(more), r->npeers > shown ? "(%d more)" : "(other)",
-		 r->npeers - shown);
-	for (int i = 0; r->npeers + (rest_tx || rest_rx) > 1 && i <= shown; i++) {
-		if (i == shown && !rest_tx && !rest_rx)
-			break;
-		fprintf(x->f, "%-7s %-15s %-8s %-22s %-22s %7s %7s\n", "", "", "", "  peer",
-			i < shown ? r->peers[i].addr : more,
-			bytes(i < shown ? r->peers[i].tx : rest_tx, tx, sizeof(tx)),
-			bytes(i < shown ? r->peers[i].rx : rest_rx, rx, sizeof(rx)));
+	int rest = rest_tx || rest_rx;
+	if (r->npeers + rest < 2)
+		return;
+	for (int i = 0; i < shown; i++)
+		peer_line(x->f, r->peers[i].addr, r->peers[i].tx, r->peers[i].rx);
+	if (rest) {
+		char more[48];
+		snprintf(more, sizeof(more), r->npeers > shown ? "(%d more)" : "(other)",
+			 r->npeers - shown);
+		peer_line(x->f, more, rest_tx, rest_rx);
 	}
 }
 
