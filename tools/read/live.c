@@ -22,7 +22,7 @@ struct ss_live {
 struct ss_live *ss_live_open(const char *url, struct ss_model *m)
 {
 	struct ss_live *l = ss_xcalloc(1, sizeof(*l));
-	bt_value *params = bt_value_map_create(), *inputs = NULL;
+	bt_value *params = ss_source_params(url);
 	const bt_component_source *src;
 	const bt_component_sink *sink;
 
@@ -35,10 +35,6 @@ struct ss_live *ss_live_open(const char *url, struct ss_model *m)
 	l->g = bt_graph_create(0);
 	/* The session may not be there yet: wait for it. */
 	if (!cc || !l->g || !params ||
-	    bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
-		    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-	    bt_value_array_append_string_element(inputs, url) !=
-		    BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK ||
 	    bt_value_map_insert_string_entry(params, "session-not-found-action", "continue") !=
 		    BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
 	    bt_graph_add_source_component(l->g, cc, "live", params, BT_LOGGING_LEVEL_NONE, &src) !=

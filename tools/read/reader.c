@@ -412,21 +412,31 @@ bt_graph_simple_sink_component_consume_func_status ss_reader_consume(bt_message_
 
 /* ---- the graph ---- */
 
-int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir,
-		      size_t k, const bt_component_source **src)
+bt_value *ss_source_params(const char *input)
 {
 	bt_value *params = bt_value_map_create();
 	bt_value *inputs = NULL;
+
+	if (params && (bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) !=
+			       BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+		       bt_value_array_append_string_element(inputs, input) !=
+			       BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)) {
+		bt_value_put_ref(params);
+		params = NULL;
+	}
+	return params;
+}
+
+int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir,
+		      size_t k, const bt_component_source **src)
+{
+	bt_value *params = ss_source_params(dir);
 	char name[32];
 	int ret = -1;
 
 	snprintf(name, sizeof(name), "src%zu", k);
-	if (params && bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ==
-			      BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
-	    bt_value_array_append_string_element(inputs, dir) ==
-		    BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK &&
-	    bt_graph_add_source_component(g, cc, name, params, BT_LOGGING_LEVEL_NONE, src) ==
-		    BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+	if (params && bt_graph_add_source_component(g, cc, name, params, BT_LOGGING_LEVEL_NONE,
+						    src) == BT_GRAPH_ADD_COMPONENT_STATUS_OK)
 		ret = 0;
 	bt_value_put_ref(params);
 	return ret;

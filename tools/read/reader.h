@@ -31,6 +31,9 @@ void ss_dirlist_free(struct ss_dirlist *l);
 /* A babeltrace2 plugin by name ("ctf", "utils"), NULL if not found. */
 const bt_plugin *ss_bt_plugin(const char *name);
 
+/* A source component's parameters: inputs, an array of input alone (to
+ * put when done), or NULL. */
+bt_value *ss_source_params(const char *input);
 /* Add a source.ctf.fs component named src<k> reading the trace at dir. */
 int ss_add_source(bt_graph *g, const bt_component_class_source *cc, const char *dir, size_t k,
 		  const bt_component_source **src);
