@@ -250,8 +250,7 @@ static void merge(struct ss_model *m, struct ss_proc *child, struct ss_conn *g, 
 		c->moved[k] += g->moved[i];
 	}
 	for (int i = 0; i < g->npeers; i++)
-		if (ss_peer_bytes(m, c, g->peers[i].addr, g->peers[i].tx, g->peers[i].rx,
-				  g->peers[i].last))
+		if (ss_peer_fold(m, c, &g->peers[i]))
 			endpoint_known(m, c, g->peers[i].addr);
 	c->other_tx += g->other_tx;
 	c->other_rx += g->other_rx;

@@ -461,6 +461,8 @@ struct ss_err **ss_model_errors_sorted(const struct ss_model *m, size_t *n);
  * port reused starts its peers' next episode); free them. */
 int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t tx,
 		  uint64_t rx, uint64_t at);
+/* The same for a whole peer entry g of another connection (merged). */
+int ss_peer_fold(struct ss_model *m, struct ss_conn *c, const struct ss_peer *g);
 void ss_peer_owner(struct ss_model *m, const struct ss_conn *c);
 void ss_peers_free(struct ss_model *m, struct ss_conn *c);
 /* Latency (latency.c), from the connection events of conn.c. */

@@ -63,26 +63,32 @@ static int peer_of(struct ss_model *m, struct ss_conn *c, const char *addr, uint
 	return c->npeers++;
 }
 
-int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t tx,
-		  uint64_t rx, uint64_t at)
+int ss_peer_fold(struct ss_model *m, struct ss_conn *c, const struct ss_peer *g)
 {
-	int fresh = 0, i = peer_of(m, c, addr, at, &fresh);
+	int fresh = 0, i = peer_of(m, c, g->addr, g->last, &fresh);
 
 	if (i >= 0) {
 		struct ss_peer *p = &c->peers[i];
-		p->tx += tx;
-		p->rx += rx;
-		if (at > p->last)
-			p->last = at;
-		if (tx && (!p->first_tx || at < p->first_tx))
-			p->first_tx = at;
-		if (rx && (!p->first_rx || at < p->first_rx))
-			p->first_rx = at;
+		p->tx += g->tx;
+		p->rx += g->rx;
+		if (g->last > p->last)
+			p->last = g->last;
+		p->first_tx = ss_earliest(p->first_tx, g->first_tx);
+		p->first_rx = ss_earliest(p->first_rx, g->first_rx);
 	} else {
-		c->other_tx += tx;
-		c->other_rx += rx;
+		c->other_tx += g->tx;
+		c->other_rx += g->rx;
 	}
 	return fresh;
+}
+
+int ss_peer_bytes(struct ss_model *m, struct ss_conn *c, const char *addr, uint64_t tx,
+		  uint64_t rx, uint64_t at)
+{
+	const struct ss_peer one = { .addr = (char *)addr, .tx = tx, .rx = rx, .last = at,
+				     .first_tx = tx ? at : 0, .first_rx = rx ? at : 0 };
+
+	return ss_peer_fold(m, c, &one);
 }
 
 void ss_peer_owner(struct ss_model *m, const struct ss_conn *c)
