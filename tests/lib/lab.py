@@ -82,12 +82,20 @@ def _stop(pid, sig=signal.SIGTERM, wait=10):
 
 def free_ports(n=3, host="127.0.0.1"):
     """A first port of n consecutive TCP ports that nothing listens on at
-    host now (control, data, live: as `sockscope relay` uses them)."""
+    host now (control, data, live: as `sockscope relay` uses them), below
+    the kernel's ephemeral range: a connection made later cannot take one
+    before the relay that is given it starts."""
     import random
     import socket
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    top = max(low - n, 10000 + n)
     for _ in range(200):
-        first = random.randrange(20000, 60000)
+        first = random.randrange(10000, top)
         socks = []
         try:
             for p in range(first, first + n):
