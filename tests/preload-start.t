@@ -72,8 +72,14 @@ def started(extra, name):
 
 
 def tell(err):
-    """The end of what the program and liblttng-ust said, to tell why."""
-    t.diag("its stderr ended with:\n" + "\n".join(err.splitlines()[-15:]))
+    """What the program and liblttng-ust said, to tell why: a sanitizer's
+    report from its first line, else the end."""
+    lines = err.splitlines()
+    at = [i for i, l in enumerate(lines) if "ERROR: AddressSanitizer" in l or "runtime error:" in l]
+    if at:
+        t.diag("its stderr, from the sanitizer's report:\n" + "\n".join(lines[at[0]:at[0] + 40]))
+    else:
+        t.diag("its stderr ended with:\n" + "\n".join(lines[-15:]))
 
 
 line, err = started({}, "idle")
